@@ -1,0 +1,108 @@
+/**
+ * The evidence model: the one contract every probe, check, engine part and writer shares.
+ * It mirrors schemas/report.schema.json; change both together.
+ */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+export const OUTCOMES = ['pass', 'fail', 'error', 'not_tested', 'not_applicable', 'inconclusive'] as const
+export type Outcome = (typeof OUTCOMES)[number]
+
+export const FRAMEWORKS = ['ITU-T', 'ETSI EN 303 645', 'IEC 62443-4-2', 'CWE', 'RFC', 'NIST', 'BSI', 'Mozilla'] as const
+export type Framework = (typeof FRAMEWORKS)[number]
+
+export const PROTOCOLS = ['tls', 'https', 'ssh', 'snmp', 'http', 'telnet', 'ftp'] as const
+export type ServiceProtocol = (typeof PROTOCOLS)[number]
+
+export interface Reference {
+  framework: Framework
+  /** Document id, e.g. "X.1352", "5.5-1", "CR 4.3", "CWE-327", "RFC 9325". */
+  id: string
+  /** Clause within the document, e.g. "§8.2" or "§3.1.1". */
+  clause?: string
+}
+
+export interface Service {
+  /** Stable id: `<protocol>://<host>:<port>`. */
+  id: string
+  protocol: ServiceProtocol
+  host: string
+  port: number
+  transport: 'tcp' | 'udp'
+}
+
+export interface Artifact {
+  /** What the bytes are, e.g. "certificate", "server-hello", "alert". */
+  kind: string
+  encoding: 'pem' | 'hex' | 'base64' | 'utf8'
+  content: string
+  /** SHA-256 of `content` as stored (hex). */
+  sha256: string
+}
+
+export interface ObservationError {
+  /** Machine-readable reason, e.g. "timeout", "reset", "not-tls", "oversized", "refused". */
+  code: string
+  message: string
+}
+
+export interface Observation {
+  /** Derived from service, probe and data: stable across runs that see the same thing. */
+  id: string
+  service: string
+  probe: string
+  collectedAt: string
+  /** Probe-specific payload (see src/probes/<proto>/types.ts). Empty object when the probe failed. */
+  data: Record<string, unknown>
+  artifacts: Artifact[]
+  /** Set when the probe could not complete; checks reading it yield outcome "error" with this reason. */
+  error?: ObservationError
+}
+
+export interface Finding {
+  check: string
+  title: string
+  outcome: Outcome
+  severity: Severity
+  service: string
+  message: string
+  /** Observation ids that prove the outcome. */
+  evidence: string[]
+  references: Reference[]
+}
+
+export type Verdict = 'pass' | 'fail' | 'incomplete'
+
+export interface Device {
+  id: string
+  name?: string
+  services: Service[]
+  observations: Observation[]
+  findings: Finding[]
+  verdict: Verdict
+}
+
+export interface ReportSummary {
+  devices: number
+  verdicts: Record<Verdict, number>
+  outcomes: Record<Outcome, number>
+  /** Failed findings counted by severity. */
+  failedBySeverity: Record<Severity, number>
+  failOn: Severity
+  exitCode: number
+}
+
+export interface Report {
+  schemaVersion: string
+  tool: {name: string; version: string}
+  run: {
+    id: string
+    startedAt: string
+    finishedAt: string
+    commandLine: string
+    profile: {id: string; version: string; sha256: string}
+  }
+  devices: Device[]
+  summary: ReportSummary
+}

@@ -1,0 +1,54 @@
+import type {Socket} from 'node:net'
+
+import type {Artifact, ObservationError, Service} from '../evidence/types.js'
+
+/** What a probe may use. Probes never create sockets themselves: `connect` enforces the per-device cap,
+ *  the global connection rate and counts connections for the benchmarks. */
+export interface ProbeContext {
+  service: Service
+  /** Bound for each network step (connect, waiting for a reply). */
+  timeoutMs: number
+  /** Aborted when the probe's overall budget runs out or the scan is cancelled. */
+  signal: AbortSignal
+  /** Opens a TCP connection to the service (or another port of the same host). Holds one slot of the
+   *  per-device connection cap until the socket closes. Rejects with a ProbeError on refusal/timeout. */
+  connect(options?: {port?: number}): Promise<Socket>
+  /** Extra trust anchors (PEM) given with --ca. */
+  caCertificates: string[]
+  /** Name the user used to reach the service (IP or DNS name) — used for SNI and hostname matching. */
+  targetName: string
+  now(): Date
+  /** Non-fatal diagnostics. */
+  log(message: string): void
+}
+
+export type ArtifactInput = Omit<Artifact, 'sha256'>
+
+/** One observation as a probe produces it; the engine adds id, service and collectedAt. */
+export interface ProbeEmission {
+  probe: string
+  data: Record<string, unknown>
+  artifacts?: ArtifactInput[]
+  error?: ObservationError
+}
+
+/** A probe unit: one piece of network work that emits one or more observations. */
+export interface ProbeUnit {
+  id: string
+  /** Service protocols this unit applies to. */
+  protocols: readonly string[]
+  /** Observation probe names it emits (even on failure, each emitted with `error`). */
+  emits: readonly string[]
+  run(ctx: ProbeContext): Promise<ProbeEmission[]>
+}
+
+/** Thrown by probe code for expected target misbehaviour; becomes an observation error, never a crash. */
+export class ProbeError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ProbeError'
+  }
+}

@@ -1,0 +1,45 @@
+import type {TlsProtocol} from '../probes/tls/types.js'
+
+/** Policy values a profile sets (profile YAML `thresholds:`); checks read them, never hard-code them. */
+export interface Thresholds {
+  /** Minimum RSA modulus (certificate keys, static RSA). */
+  minRsaBits: number
+  /** Minimum EC key / ECDHE group size in bits. */
+  minEcBits: number
+  /** Minimum finite-field DHE prime size. */
+  minDhBits: number
+  /** Below this DH size the finding is high instead of the check's severity. */
+  criticalDhBits: number
+  /** Protocols a profile allows; any other accepted protocol fails tls.protocol.policy. */
+  allowedProtocols: TlsProtocol[]
+  /** Cipher-suite policy: IANA names, `*` wildcards allowed (e.g. "TLS_*_CBC_*"). */
+  cipherSuites: {
+    /** Each must be accepted on some protocol. */
+    required: string[]
+    /** When non-empty, every accepted suite must match one entry. */
+    allowed: string[]
+    /** None may be accepted. */
+    forbidden: string[]
+  }
+  /** Named groups allowed for (EC)DHE; empty = any group of at least minEcBits. */
+  allowedGroups: string[]
+  /** Longest acceptable certificate validity period, in days. */
+  maxCertLifetimeDays: number
+  /** Signature hash algorithms considered weak on leaf and intermediates. */
+  weakSignatureHashes: string[]
+  /** Treat a self-signed leaf as acceptable (device-local trust declared by the lab). */
+  allowSelfSigned: boolean
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  minRsaBits: 2048,
+  minEcBits: 224,
+  minDhBits: 2048,
+  criticalDhBits: 1024,
+  allowedProtocols: ['TLSv1.2', 'TLSv1.3'],
+  cipherSuites: {required: [], allowed: [], forbidden: []},
+  allowedGroups: [],
+  maxCertLifetimeDays: 825,
+  weakSignatureHashes: ['md2', 'md4', 'md5', 'sha1'],
+  allowSelfSigned: false,
+}
