@@ -1,0 +1,76 @@
+import type {Check} from '../src/checks/types.js'
+
+import {check as certExpired} from './tls/cert-expired.js'
+import {check as certHostnameMismatch} from './tls/cert-hostname-mismatch.js'
+import {check as certLifetimeExcessive} from './tls/cert-lifetime-excessive.js'
+import {check as certNotYetValid} from './tls/cert-not-yet-valid.js'
+import {check as certUntrustedChain} from './tls/cert-untrusted-chain.js'
+import {check as certWeakKey} from './tls/cert-weak-key.js'
+import {check as certWeakSignature} from './tls/cert-weak-signature.js'
+import {check as cipherAnon} from './tls/cipher-anon.js'
+import {check as cipherCbcWithoutEtm} from './tls/cipher-cbc-without-etm.js'
+import {check as cipherNoForwardSecrecy} from './tls/cipher-no-forward-secrecy.js'
+import {check as cipherNullOrExport} from './tls/cipher-null-or-export.js'
+import {check as cipherPolicy} from './tls/cipher-policy.js'
+import {check as cipherRc4} from './tls/cipher-rc4.js'
+import {check as cipherWeak} from './tls/cipher-weak.js'
+import {check as compressionEnabled} from './tls/compression-enabled.js'
+import {check as emsMissing} from './tls/ems-missing.js'
+import {check as kexNoPqHybrid} from './tls/kex-no-pq-hybrid.js'
+import {check as kexWeakDh} from './tls/kex-weak-dh.js'
+import {check as kexWeakEcGroup} from './tls/kex-weak-ec-group.js'
+import {check as legacyEnabled} from './tls/legacy-enabled.js'
+import {check as protocolPolicy} from './tls/protocol-policy.js'
+import {check as renegInsecure} from './tls/reneg-insecure.js'
+import {check as sslv2Enabled} from './tls/sslv2-enabled.js'
+import {check as sslv3Enabled} from './tls/sslv3-enabled.js'
+import {check as tls12Missing} from './tls/tls12-missing.js'
+
+const TLS_CHECKS: readonly Check[] = [
+  certExpired,
+  certHostnameMismatch,
+  certLifetimeExcessive,
+  certNotYetValid,
+  certUntrustedChain,
+  certWeakKey,
+  certWeakSignature,
+  cipherAnon,
+  cipherCbcWithoutEtm,
+  cipherNoForwardSecrecy,
+  cipherNullOrExport,
+  cipherPolicy,
+  cipherRc4,
+  cipherWeak,
+  compressionEnabled,
+  emsMissing,
+  kexNoPqHybrid,
+  kexWeakDh,
+  kexWeakEcGroup,
+  legacyEnabled,
+  protocolPolicy,
+  renegInsecure,
+  sslv2Enabled,
+  sslv3Enabled,
+  tls12Missing,
+]
+
+/** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
+function indexChecks(checks: readonly Check[]): Map<string, Check> {
+  const byId = new Map<string, Check>()
+  for (const c of checks) {
+    if (byId.has(c.id)) throw new Error(`duplicate check id: ${c.id}`)
+    byId.set(c.id, c)
+  }
+  return byId
+}
+
+const BY_ID = indexChecks([...TLS_CHECKS])
+
+/** Every check module, sorted by id. */
+export const ALL_CHECKS: readonly Check[] = Object.freeze(
+  [...BY_ID.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+)
+
+export function checkById(id: string): Check | undefined {
+  return BY_ID.get(id)
+}

@@ -1,0 +1,25 @@
+import {Args} from '@oclif/core'
+
+import {checkById} from '../../../checks/index.js'
+import {ConfigError} from '../../profiles/errors.js'
+import {BaseCommand} from '../base.js'
+
+export default class ChecksShow extends BaseCommand {
+  static summary = 'Describe one check: condition, severity, observations it reads, references'
+  static examples = ['<%= config.bin %> checks show tls.cipher.weak']
+  static enableJsonFlag = true
+  static args = {id: Args.string({description: 'check id', required: true})}
+
+  async run() {
+    const {args} = await this.parse(ChecksShow)
+    const check = checkById(args.id)
+    if (!check) throw new ConfigError(`unknown check '${args.id}' (see 'sg17scan checks list')`)
+    const {evaluate: _evaluate, ...meta} = check
+    this.log(`${check.id} — ${check.title}`)
+    this.log(`  family ${check.family} · default severity ${check.defaultSeverity} · intrusive ${check.intrusive ? 'yes' : 'no'} · applies to ${check.protocols.join(', ')}`)
+    this.log(`  reads: ${check.reads.join(', ')}`)
+    this.log(`\n${check.description}\n\nRemediation: ${check.remediation}\n\nReferences:`)
+    for (const r of check.references) this.log(`  ${r.framework.padEnd(16)} ${r.id}${r.clause ? ` ${r.clause}` : ''}`)
+    return meta
+  }
+}

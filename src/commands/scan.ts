@@ -1,0 +1,97 @@
+import {Args, Flags} from '@oclif/core'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
+
+import {scanDevices, type DeviceSpec} from '../engine/scan.js'
+import {SEVERITIES, type Report, type Severity} from '../evidence/types.js'
+import {redactCommandLine} from '../evidence/redact.js'
+import {startLab} from '../lab/index.js'
+import {ConfigError} from '../profiles/errors.js'
+import {DEFAULT_PROFILE_ID} from '../profiles/loader.js'
+import {renderSummary} from '../writers/console.js'
+import {formatFromPath, writerFor} from '../writers/index.js'
+import {BaseCommand} from './base.js'
+
+export default class Scan extends BaseCommand {
+  static summary = 'Scan a device (its services) or the built-in virtual lab against a conformance profile'
+
+  static description = `Targets are service URIs (tls://, https://, ssh://, snmp://, http://, telnet://, ftp://) or a bare
+host (probes the default ports 443, 8443, 22, 23, 21, 80, 8080). All targets of one command line form one device.
+
+Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage or configuration error ·
+3 incomplete (a selected check errored, a service was unreachable or not testable, and nothing worse was found).`
+
+  static examples = [
+    '<%= config.bin %> scan --lab',
+    '<%= config.bin %> scan tls://192.0.2.10:443 ssh://192.0.2.10:22 --profile itu-t-x1352-baseline -o report.json',
+    '<%= config.bin %> scan 192.0.2.10 --fail-on high',
+    '<%= config.bin %> scan tls://127.0.0.1:8443 --profile mozilla-intermediate --ca lab-ca.pem --json',
+  ]
+
+  static strict = false
+  static enableJsonFlag = true
+
+  static args = {
+    targets: Args.string({description: 'service URIs or hosts (one device)', required: false}),
+  }
+
+  static flags = {
+    lab: Flags.boolean({description: 'start the built-in virtual lab in-process and scan its devices'}),
+    profile: Flags.string({char: 'p', description: 'built-in profile id or path to a profile YAML', default: DEFAULT_PROFILE_ID}),
+    output: Flags.string({char: 'o', description: 'write the report to FILE (format from the extension unless --format is given)'}),
+    format: Flags.string({char: 'f', description: 'report format for --output', default: 'json'}),
+    'fail-on': Flags.string({description: 'lowest failed severity that makes the exit code 1', options: [...SEVERITIES], default: 'medium'}),
+    timeout: Flags.integer({description: 'per-step network timeout in milliseconds', default: 5000, min: 100}),
+    'max-connections-per-device': Flags.integer({description: 'simultaneous connections to one device', default: 2, min: 1, max: 64}),
+    ca: Flags.string({description: 'PEM file of extra trust anchors (e.g. a lab CA); repeatable', multiple: true}),
+    intrusive: Flags.boolean({description: 'allow intrusive checks (login attempts, writes)', default: false}),
+    'device-name': Flags.string({description: 'name of the device the targets belong to'}),
+    'show-passed': Flags.boolean({description: 'list passed and not-applicable findings too', default: false}),
+    color: Flags.boolean({description: 'colour the summary table', allowNo: true, default: process.stdout.isTTY ?? false}),
+  }
+
+  async run(): Promise<Report> {
+    const {argv, flags} = await this.parse(Scan)
+    const targets = argv as string[]
+    if (flags.lab && targets.length > 0) throw new ConfigError('give either --lab or targets, not both')
+    if (!flags.lab && targets.length === 0) throw new ConfigError('no targets: give service URIs (e.g. tls://192.0.2.10:443), a host, or --lab')
+    const format = flags.output ? (flags.format !== 'json' ? flags.format : formatFromPath(flags.output) ?? flags.format) : flags.format
+    const writer = writerFor(format)
+
+    let specs: DeviceSpec[] = [{targets, name: flags['device-name']}]
+    const caCertificates: string[] = []
+    let lab: Awaited<ReturnType<typeof startLab>> | undefined
+    if (flags.lab) {
+      lab = await startLab()
+      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets}))
+      caCertificates.push(lab.caPem)
+      this.log(`Scanning the built-in virtual lab: ${lab.devices.length} reference devices served in-process on 127.0.0.1 (lab CA trusted for this run).`)
+    }
+    let report: Report
+    try {
+      report = await scanDevices(specs, {
+        profile: flags.profile,
+        timeoutMs: flags.timeout,
+        maxConnectionsPerDevice: flags['max-connections-per-device'],
+        caFiles: flags.ca,
+        caCertificates,
+        intrusive: flags.intrusive,
+        failOn: flags['fail-on'] as Severity,
+        commandLine: redactCommandLine(['sg17scan', ...this.argv]),
+      })
+    } finally {
+      await lab?.stop()
+    }
+
+    const output = flags.output ?? (flags.lab ? 'sg17scan-lab-report.json' : undefined)
+    if (output) {
+      const path = resolve(output)
+      mkdirSync(dirname(path), {recursive: true})
+      writeFileSync(path, writer.write(report))
+    }
+    this.log(renderSummary(report, {showPassed: flags['show-passed'], color: flags.color}))
+    if (output) this.log(`Report (${writer.format}): ${resolve(output)}`)
+    process.exitCode = report.summary.exitCode
+    return report
+  }
+}

@@ -1,0 +1,10 @@
+import {tlsProbeUnit} from '../probes/tls/unit.js'
+import type {ProbeUnit} from '../probes/types.js'
+
+/** Every probe unit this version implements. Later modules (SSH, SNMP, HTTP, …) register here. */
+export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit]
+
+/** The unit that emits `probe` for a service of `protocol`, if any. */
+export function unitFor(probe: string, protocol: string): ProbeUnit | undefined {
+  return PROBE_UNITS.find((u) => u.emits.includes(probe) && u.protocols.includes(protocol))
+}

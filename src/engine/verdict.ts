@@ -1,0 +1,37 @@
+import {type Device, type Finding, OUTCOMES, type Outcome, type ReportSummary, SEVERITIES, type Severity, type Verdict} from '../evidence/types.js'
+
+export const EXIT = {compliant: 0, finding: 1, usage: 2, incomplete: 3} as const
+
+/** severity rank: critical 4 … info 0 */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(s)
+}
+
+export function isBlocking(f: Finding, failOn: Severity): boolean {
+  return f.outcome === 'fail' && severityRank(f.severity) >= severityRank(failOn)
+}
+
+/** fail: a failed finding at/above failOn; incomplete: something could not be tested (or nothing was);
+ *  pass: everything selected was tested and nothing at/above failOn failed. */
+export function deviceVerdict(findings: Finding[], failOn: Severity): Verdict {
+  if (findings.some((f) => isBlocking(f, failOn))) return 'fail'
+  const tested = findings.some((f) => f.outcome === 'pass' || f.outcome === 'fail')
+  if (!tested || findings.some((f) => f.outcome === 'error' || f.outcome === 'not_tested')) return 'incomplete'
+  return 'pass'
+}
+
+export function summarize(devices: Device[], failOn: Severity): ReportSummary {
+  const verdicts: Record<Verdict, number> = {pass: 0, fail: 0, incomplete: 0}
+  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>
+  for (const d of devices) {
+    verdicts[d.verdict]++
+    for (const f of d.findings) {
+      outcomes[f.outcome]++
+      if (f.outcome === 'fail') failedBySeverity[f.severity]++
+    }
+  }
+  const exitCode =
+    verdicts.fail > 0 ? EXIT.finding : verdicts.incomplete > 0 || devices.length === 0 ? EXIT.incomplete : EXIT.compliant
+  return {devices: devices.length, verdicts, outcomes, failedBySeverity, failOn, exitCode}
+}

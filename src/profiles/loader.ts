@@ -1,0 +1,150 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
+
+import {ALL_CHECKS, checkById} from '../../checks/index.js'
+import type {Check} from '../checks/types.js'
+import {sha256Hex} from '../evidence/ids.js'
+import type {Reference, Severity} from '../evidence/types.js'
+import {projectPath} from '../util/paths.js'
+import {schemaErrorMessage, schemaValidator} from '../util/schema.js'
+import {ConfigError} from './errors.js'
+import {DEFAULT_THRESHOLDS, type Thresholds} from './thresholds.js'
+import {parseLocatedYaml} from './yaml-locations.js'
+
+export const DEFAULT_PROFILE_ID = 'itu-t-x1352-baseline'
+
+export interface SelectedCheck {
+  check: Check
+  severity: Severity
+  /** The check's own references followed by the profile's additions (deduplicated). */
+  references: Reference[]
+}
+
+export interface Profile {
+  id: string
+  version: string
+  title: string
+  description: string
+  /** SHA-256 of the profile file's bytes: the report records which exact policy judged the device. */
+  sha256: string
+  source: string
+  intrusive: boolean
+  thresholds: Thresholds
+  checks: SelectedCheck[]
+}
+
+interface RawCheckEntry {
+  id?: string
+  family?: string
+  severity?: Severity
+  enabled?: boolean
+  references?: Reference[]
+}
+
+interface RawProfile {
+  id: string
+  version: string
+  title: string
+  description: string
+  intrusive?: boolean
+  thresholds?: Partial<Thresholds>
+  checks: RawCheckEntry[]
+}
+
+export function builtInProfileDir(): string {
+  return projectPath('profiles')
+}
+
+export function listBuiltInProfiles(): Profile[] {
+  return readdirSync(builtInProfileDir())
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => loadProfileFile(join(builtInProfileDir(), f)))
+}
+
+/** A built-in profile id, or a path to a YAML file. */
+export function resolveProfile(idOrPath: string = DEFAULT_PROFILE_ID): Profile {
+  const builtIn = join(builtInProfileDir(), `${idOrPath}.yaml`)
+  if (/^[a-z0-9][a-z0-9.-]*$/.test(idOrPath) && existsSync(builtIn)) return loadProfileFile(builtIn)
+  if (existsSync(idOrPath)) return loadProfileFile(idOrPath)
+  const known = readdirSync(builtInProfileDir())
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'))
+  throw new ConfigError(`unknown profile '${idOrPath}': not a built-in profile (${known.join(', ')}) and no such file`)
+}
+
+export function loadProfileFile(file: string): Profile {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(file)
+  } catch (error) {
+    throw new ConfigError(`cannot read profile ${file}: ${(error as Error).message}`)
+  }
+  return parseProfile(bytes, file)
+}
+
+export function parseProfile(bytes: Buffer, file: string): Profile {
+  const located = parseLocatedYaml(bytes.toString('utf8'), file)
+  const validate = schemaValidator('profile')
+  if (!validate(located.value)) {
+    const details = (validate.errors ?? []).map(
+      (e) => `${located.locate(e.instancePath)} ${e.instancePath || '/'}: ${schemaErrorMessage(e)}`,
+    )
+    throw new ConfigError(`${file}: invalid profile`, dedupe(details))
+  }
+  const raw = located.value as RawProfile
+  const problems: string[] = []
+  const selected = new Map<string, SelectedCheck>()
+  raw.checks.forEach((entry, index) => {
+    const where = located.locate(`/checks/${index}`)
+    const targets = entry.id ? [checkById(entry.id)] : ALL_CHECKS.filter((c) => c.family === entry.family)
+    if (entry.id && !targets[0]) {
+      problems.push(`${where} /checks/${index}/id: unknown check '${entry.id}' (see 'sg17scan checks list')`)
+      return
+    }
+    for (const check of targets) {
+      if (!check) continue
+      if (entry.enabled === false) {
+        selected.delete(check.id)
+        continue
+      }
+      const previous = selected.get(check.id)
+      selected.set(check.id, {
+        check,
+        severity: entry.severity ?? previous?.severity ?? check.defaultSeverity,
+        references: mergeReferences(previous?.references ?? [...check.references], entry.references ?? []),
+      })
+    }
+  })
+  if (problems.length > 0) throw new ConfigError(`${file}: invalid profile`, problems)
+  return {
+    id: raw.id,
+    version: raw.version,
+    title: raw.title,
+    description: raw.description.trim(),
+    sha256: sha256Hex(bytes),
+    source: file,
+    intrusive: raw.intrusive ?? false,
+    thresholds: {
+      ...DEFAULT_THRESHOLDS,
+      ...raw.thresholds,
+      cipherSuites: {...DEFAULT_THRESHOLDS.cipherSuites, ...raw.thresholds?.cipherSuites},
+    },
+    checks: [...selected.values()].sort((a, b) => a.check.id.localeCompare(b.check.id)),
+  }
+}
+
+function mergeReferences(base: Reference[], extra: Reference[]): Reference[] {
+  const seen = new Set(base.map(refKey))
+  const out = [...base]
+  for (const r of extra) {
+    if (!seen.has(refKey(r))) {
+      seen.add(refKey(r))
+      out.push(r)
+    }
+  }
+  return out
+}
+
+const refKey = (r: Reference) => `${r.framework}|${r.id}|${r.clause ?? ''}`
+const dedupe = (items: string[]) => [...new Set(items)]

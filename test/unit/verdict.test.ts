@@ -1,0 +1,34 @@
+import {describe, expect, it} from 'vitest'
+
+import {deviceVerdict, summarize} from '../../src/engine/verdict.js'
+import type {Device, Finding} from '../../src/evidence/types.js'
+
+const f = (outcome: Finding['outcome'], severity: Finding['severity'] = 'medium'): Finding => ({
+  check: 'tls.x.y', title: 't', outcome, severity, service: 's', message: 'm', evidence: [], references: [],
+})
+
+describe('verdicts and exit codes', () => {
+  it('fails only at or above fail-on', () => {
+    expect(deviceVerdict([f('fail', 'low'), f('pass')], 'medium')).toBe('pass')
+    expect(deviceVerdict([f('fail', 'low'), f('pass')], 'low')).toBe('fail')
+    expect(deviceVerdict([f('fail', 'critical'), f('error')], 'medium')).toBe('fail')
+  })
+
+  it('is incomplete when a check errored, was not tested, or nothing was tested', () => {
+    expect(deviceVerdict([f('pass'), f('error')], 'medium')).toBe('incomplete')
+    expect(deviceVerdict([f('pass'), f('not_tested')], 'medium')).toBe('incomplete')
+    expect(deviceVerdict([], 'medium')).toBe('incomplete')
+    expect(deviceVerdict([f('not_applicable')], 'medium')).toBe('incomplete')
+  })
+
+  it('maps to exit codes 0, 1, 3 — never 0 when nothing was tested', () => {
+    const device = (verdict: Device['verdict'], findings: Finding[] = []): Device => ({id: 'd', services: [], observations: [], findings, verdict})
+    expect(summarize([device('pass', [f('pass')])], 'medium').exitCode).toBe(0)
+    expect(summarize([device('pass'), device('fail')], 'medium').exitCode).toBe(1)
+    expect(summarize([device('pass'), device('incomplete')], 'medium').exitCode).toBe(3)
+    expect(summarize([], 'medium').exitCode).toBe(3)
+    const s = summarize([device('fail', [f('fail', 'high'), f('pass')])], 'medium')
+    expect(s.failedBySeverity.high).toBe(1)
+    expect(s.outcomes).toMatchObject({fail: 1, pass: 1})
+  })
+})
