@@ -10,7 +10,7 @@ import {ConfigError} from '../profiles/errors.js'
 import {DEFAULT_PROFILE_ID} from '../profiles/loader.js'
 import {renderSummary} from '../writers/console.js'
 import {formatFromPath, writerFor} from '../writers/index.js'
-import {BaseCommand} from './base.js'
+import {BaseCommand} from '../cli/base-command.js'
 
 export default class Scan extends BaseCommand {
   static summary = 'Scan a device (its services) or the built-in virtual lab against a conformance profile'

@@ -12,8 +12,10 @@ export function renderSummary(report: Report, options: {showPassed?: boolean; co
     const rows = sortFindings(device).filter((f) => options.showPassed || (f.outcome !== 'pass' && f.outcome !== 'not_applicable'))
     const widths = [10, 9, Math.max(5, ...rows.map((f) => f.check.length))]
     if (rows.length > 0) lines.push(`  ${pad('OUTCOME', widths[0])} ${pad('SEVERITY', widths[1])} ${pad('CHECK', widths[2])} MESSAGE`)
-    for (const f of rows) {
-      lines.push(`  ${paint.outcome(pad(f.outcome.toUpperCase(), widths[0]), f.outcome)} ${pad(f.severity, widths[1])} ${pad(f.check, widths[2])} ${truncate(f.message, 110)}`)
+    for (const row of collapseRepeats(rows)) {
+      const f = row.finding
+      const check = row.count > 1 ? `${row.count} checks` : f.check
+      lines.push(`  ${paint.outcome(pad(f.outcome.toUpperCase(), widths[0]), f.outcome)} ${pad(row.count > 1 ? '-' : f.severity, widths[1])} ${pad(check, widths[2])} ${truncate(f.message, 110)}`)
     }
     const passed = device.findings.filter((f) => f.outcome === 'pass').length
     const na = device.findings.filter((f) => f.outcome === 'not_applicable').length
@@ -27,6 +29,17 @@ export function renderSummary(report: Report, options: {showPassed?: boolean; co
       `fail-on ${s.failOn} → exit ${s.exitCode}`,
   )
   return lines.join('\n')
+}
+
+/** Many checks failing for one reason (an unreachable service) read better as one line. */
+function collapseRepeats(rows: Finding[]): Array<{finding: Finding; count: number}> {
+  const out: Array<{finding: Finding; count: number}> = []
+  for (const f of rows) {
+    const same = out.find((r) => r.finding.outcome === f.outcome && r.finding.service === f.service && r.finding.message === f.message)
+    if (same && f.outcome !== 'fail') same.count++
+    else out.push({finding: f, count: 1})
+  }
+  return out
 }
 
 function sortFindings(device: Device): Finding[] {

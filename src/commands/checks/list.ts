@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {ALL_CHECKS} from '../../../checks/index.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ChecksList extends BaseCommand {
   static summary = 'List the check modules this version implements'

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {checkById} from '../../../checks/index.js'
 import {ConfigError} from '../../profiles/errors.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ChecksShow extends BaseCommand {
   static summary = 'Describe one check: condition, severity, observations it reads, references'

@@ -6,7 +6,7 @@ import {startLab} from '../../lab/index.js'
 import {DEFAULT_STATE_FILE, isRunning, readLabState, removeLabState, writeLabState} from '../../lab/state.js'
 import {ConfigError} from '../../profiles/errors.js'
 import {projectPath} from '../../util/paths.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class LabStart extends BaseCommand {
   static summary = 'Start the virtual lab of reference devices on 127.0.0.1 and print their service URIs'

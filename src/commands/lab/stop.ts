@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {DEFAULT_STATE_FILE, isRunning, readLabState, removeLabState} from '../../lab/state.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class LabStop extends BaseCommand {
   static summary = 'Stop a lab started with `lab start`'

@@ -1,5 +1,5 @@
 import {listBuiltInProfiles} from '../../profiles/loader.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ProfilesList extends BaseCommand {
   static summary = 'List the built-in profiles'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {resolveProfile} from '../../profiles/loader.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ProfilesShow extends BaseCommand {
   static summary = 'Show a profile: its thresholds and the checks it selects with severities and references'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {loadProfileFile} from '../../profiles/loader.js'
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ProfilesValidate extends BaseCommand {
   static summary = 'Validate a profile file; errors name the file, line and field (exit 2)'

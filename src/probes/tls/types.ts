@@ -54,7 +54,7 @@ export interface TlsCertificatesData {
   /** Why it is not trusted, e.g. "self-signed", "unknown issuer", "bad signature". */
   trustError?: string
   /** Which protocol's handshake delivered the chain. */
-  source: 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1.0' | 'SSLv3'
+  source: TlsProtocol
 }
 
 /** probe "tls.key-exchange". */

@@ -1,0 +1,21 @@
+// Explicit command registry (oclif "explicit" strategy): one import per command, no directory scanning,
+// so development mode maps this single file to src/ reliably with checks/ living outside src/.
+import ChecksList from './checks/list.js'
+import ChecksShow from './checks/show.js'
+import LabStart from './lab/start.js'
+import LabStop from './lab/stop.js'
+import ProfilesList from './profiles/list.js'
+import ProfilesShow from './profiles/show.js'
+import ProfilesValidate from './profiles/validate.js'
+import Scan from './scan.js'
+
+export const COMMANDS = {
+  scan: Scan,
+  'checks:list': ChecksList,
+  'checks:show': ChecksShow,
+  'profiles:list': ProfilesList,
+  'profiles:show': ProfilesShow,
+  'profiles:validate': ProfilesValidate,
+  'lab:start': LabStart,
+  'lab:stop': LabStop,
+}

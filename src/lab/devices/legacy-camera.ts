@@ -1,0 +1,75 @@
+/**
+ * legacy-camera: an old IP camera's TLS stack. TLS 1.0 and 1.1 only, CBC-SHA and NULL suites, a self-signed
+ * RSA-1024 SHA-1 certificate valid for 10 years, and 1024-bit DHE (RFC 2409 Oakley Group 2, a fixed group).
+ */
+import {getDiffieHellman} from 'node:crypto'
+import {createServer} from 'node:tls'
+
+import {issueLeaf, type LabCertificate} from '../ca.js'
+import {listenTracked} from '../server.js'
+import type {LabDeviceDefinition} from './types.js'
+
+export const LEGACY_CAMERA_CIPHERS =
+  'AES128-SHA:AES256-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:NULL-SHA:NULL-MD5:@SECLEVEL=0'
+
+function derLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length])
+  const bytes: number[] = []
+  for (let n = length; n > 0; n >>= 8) bytes.unshift(n & 0xff)
+  return Buffer.from([0x80 | bytes.length, ...bytes])
+}
+
+function derInteger(value: Buffer): Buffer {
+  const body = (value[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value
+  return Buffer.concat([Buffer.from([0x02]), derLength(body.length), body])
+}
+
+/** PKCS#3 DHParameter PEM of the 1024-bit RFC 2409 group 2 prime (generator 2). The prime is the fixed
+ *  well-known group that node:crypto ships as "modp2"; nothing is generated at runtime. */
+export function oakleyGroup2Pem(): string {
+  const prime = getDiffieHellman('modp2').getPrime()
+  const body = Buffer.concat([derInteger(prime), derInteger(Buffer.from([2]))])
+  const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body])
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? []
+  return `-----BEGIN DH PARAMETERS-----\n${lines.join('\n')}\n-----END DH PARAMETERS-----\n`
+}
+
+let cachedCert: LabCertificate | undefined
+
+/** One certificate per process (like a camera that never rotates it). */
+function certificate(): LabCertificate {
+  cachedCert ??= issueLeaf({
+    purpose: 'legacy-camera',
+    commonName: 'legacy-camera.lab',
+    keyBits: 1024,
+    days: 3650,
+    md: 'sha1',
+    selfSigned: true,
+  })
+  return cachedCert
+}
+
+export const legacyCamera: LabDeviceDefinition = {
+  name: 'legacy-camera',
+  description:
+    'TLS 1.0/1.1 only, CBC-SHA and NULL suites, 1024-bit DHE, self-signed RSA-1024 SHA-1 certificate (10 years)',
+  portOffset: 1,
+  async start({host, port}) {
+    const cert = certificate()
+    // Node prints "SecurityWarning: DH parameter is less than 2048 bits" here: the weak group is the point.
+    const server = createServer({
+      key: cert.keyPem,
+      cert: cert.certPem,
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: LEGACY_CAMERA_CIPHERS,
+      dhparam: oakleyGroup2Pem(),
+    })
+    server.on('tlsClientError', () => {})
+    server.on('secureConnection', (socket) => {
+      socket.on('error', () => {})
+      socket.once('data', () => socket.end())
+    })
+    return listenTracked(server, host, port, 'tls')
+  },
+}

@@ -1,0 +1,21 @@
+/** What every lab device module provides. Adding a device (SSH, SNMP, HTTP …) = one module + one registry line. */
+export interface DeviceContext {
+  host: string
+  /** Port to listen on; 0 = ephemeral. */
+  port: number
+}
+
+export interface StartedDevice {
+  /** Service URIs the device answers on, e.g. tls://127.0.0.1:40443. */
+  targets: string[]
+  /** Closes the listeners and destroys every open socket. */
+  stop(): Promise<void>
+}
+
+export interface LabDeviceDefinition {
+  name: string
+  description: string
+  /** Offset from the lab's basePort when a fixed basePort is given (stable ports). */
+  portOffset: number
+  start(context: DeviceContext): Promise<StartedDevice>
+}

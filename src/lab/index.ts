@@ -1,0 +1,71 @@
+/**
+ * The built-in virtual lab: reference devices listening on 127.0.0.1 (by default) inside this process,
+ * for demos, tests and benchmarks. Each device lives in src/lab/devices/<name>.ts.
+ */
+import {labCa} from './ca.js'
+import {goodGateway} from './devices/good-gateway.js'
+import {legacyCamera} from './devices/legacy-camera.js'
+import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
+
+export interface LabDevice {
+  name: string
+  description: string
+  /** service URIs, e.g. tls://127.0.0.1:40443 */
+  targets: string[]
+}
+
+export interface RunningLab {
+  devices: LabDevice[]
+  /** PEM of the lab CA: pass as --ca to trust lab chains */
+  caPem: string
+  stop(): Promise<void>
+}
+
+/** Every lab device, in registry order. */
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera]
+
+export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
+  const host = options?.host ?? '127.0.0.1'
+  const basePort = options?.basePort ?? 0
+  if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65535) {
+    throw new Error(`invalid lab basePort ${String(options?.basePort)}`)
+  }
+  let selected: LabDeviceDefinition[] = [...LAB_DEVICES]
+  if (options?.devices !== undefined) {
+    const unknown = options.devices.filter((name) => !LAB_DEVICES.some((device) => device.name === name))
+    if (unknown.length > 0) {
+      throw new Error(
+        `unknown lab device(s): ${unknown.join(', ')} (known: ${LAB_DEVICES.map((device) => device.name).join(', ')})`,
+      )
+    }
+    selected = LAB_DEVICES.filter((device) => options.devices?.includes(device.name))
+  }
+  const caPem = labCa().certPem
+  const started: Array<{definition: LabDeviceDefinition; device: StartedDevice}> = []
+  const stopAll = async () => {
+    await Promise.all(started.map(({device}) => device.stop()))
+  }
+  try {
+    for (const definition of selected) {
+      const port = basePort === 0 ? 0 : basePort + definition.portOffset
+      if (port > 65535) throw new Error(`lab port ${port} for ${definition.name} is out of range`)
+      started.push({definition, device: await definition.start({host, port})})
+    }
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    devices: started.map(({definition, device}) => ({
+      name: definition.name,
+      description: definition.description,
+      targets: [...device.targets],
+    })),
+    caPem,
+    stop() {
+      stopping ??= stopAll()
+      return stopping
+    },
+  }
+}
