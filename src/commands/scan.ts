@@ -6,6 +6,7 @@ import {scanDevices, type DeviceSpec} from '../engine/scan.js'
 import {SEVERITIES, type Report, type Severity} from '../evidence/types.js'
 import {redactCommandLine} from '../evidence/redact.js'
 import {startLab} from '../lab/index.js'
+import {silenceLabWeaknessWarnings} from '../lab/quiet-warnings.js'
 import {ConfigError} from '../profiles/errors.js'
 import {DEFAULT_PROFILE_ID} from '../profiles/loader.js'
 import {renderSummary} from '../writers/console.js'
@@ -62,6 +63,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     const caCertificates: string[] = []
     let lab: Awaited<ReturnType<typeof startLab>> | undefined
     if (flags.lab) {
+      silenceLabWeaknessWarnings()
       lab = await startLab()
       specs = lab.devices.map((d) => ({name: d.name, targets: d.targets}))
       caCertificates.push(lab.caPem)
@@ -77,7 +79,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
         caCertificates,
         intrusive: flags.intrusive,
         failOn: flags['fail-on'] as Severity,
-        commandLine: redactCommandLine(['sg17scan', ...this.argv]),
+        commandLine: redactCommandLine(['sg17scan', ...(this.id ?? 'scan').split(':'), ...this.argv]),
       })
     } finally {
       await lab?.stop()

@@ -56,14 +56,17 @@ export const legacyCamera: LabDeviceDefinition = {
   portOffset: 1,
   async start({host, port}) {
     const cert = certificate()
-    // Node prints "SecurityWarning: DH parameter is less than 2048 bits" here: the weak group is the point.
+    // DHE group: dhparam 'auto' makes OpenSSL pick the group matching the certificate key's strength; for an
+    // RSA-1024 key (80 security bits) that is the fixed RFC 2409 1024-bit group 2 prime, i.e. the same group
+    // as oakleyGroup2Pem(). Passing that PEM instead works too, but then Node prints "SecurityWarning: DH
+    // parameter is less than 2048 bits" on stderr every time the lab starts.
     const server = createServer({
       key: cert.keyPem,
       cert: cert.certPem,
       minVersion: 'TLSv1',
       maxVersion: 'TLSv1.1',
       ciphers: LEGACY_CAMERA_CIPHERS,
-      dhparam: oakleyGroup2Pem(),
+      dhparam: 'auto',
     })
     server.on('tlsClientError', () => {})
     server.on('secureConnection', (socket) => {
