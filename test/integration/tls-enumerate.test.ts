@@ -123,6 +123,13 @@ describe('enumerate against the fake TLS server', () => {
     expect(e.serverHellos['TLSv1.3']).toBeDefined()
   })
 
+  it('detects the hybrid post-quantum group X25519MLKEM768 through HelloRetryRequest', async () => {
+    const srv = await fake({versions: ['TLSv1.3'], tls13Suites: [0x1301], tls13Groups: [0x11ec, 29]})
+    const e = await enumerateTls(makeProbeContext(srv.port, {timeoutMs: 1000}))
+    expect(e.keyExchange.groups).toContain('X25519MLKEM768')
+    expect(e.keyExchange.groups).toContain('x25519')
+  })
+
   it('falls back to chunks when the server limits the ClientHello size', async () => {
     const srv = await fake({versions: ['TLSv1.2'], suites: [0xc02f, 0x000a, 0xccaa], maxHelloBytes: 700, serverOrder: true})
     const e = await enumerateTls(makeProbeContext(srv.port, {timeoutMs: 1000}))
