@@ -5,8 +5,7 @@ import {dirname, resolve} from 'node:path'
 import {scanDevices, type DeviceSpec} from '../engine/scan.js'
 import {SEVERITIES, type Report, type Severity} from '../evidence/types.js'
 import {redactCommandLine} from '../evidence/redact.js'
-import {startLab} from '../lab/index.js'
-import {silenceLabWeaknessWarnings} from '../lab/quiet-warnings.js'
+import type {RunningLab} from '../lab/index.js'
 import {ConfigError} from '../profiles/errors.js'
 import {DEFAULT_PROFILE_ID} from '../profiles/loader.js'
 import {renderSummary} from '../writers/console.js'
@@ -61,9 +60,10 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
 
     let specs: DeviceSpec[] = [{targets, name: flags['device-name']}]
     const caCertificates: string[] = []
-    let lab: Awaited<ReturnType<typeof startLab>> | undefined
+    let lab: RunningLab | undefined
     if (flags.lab) {
-      silenceLabWeaknessWarnings()
+      // Loaded only for --lab: certificate generation pulls in all of node-forge.
+      const {startLab} = await import('../lab/index.js')
       lab = await startLab()
       specs = lab.devices.map((d) => ({name: d.name, targets: d.targets}))
       caCertificates.push(lab.caPem)

@@ -182,3 +182,14 @@ describe('x509 helpers', () => {
     expect(() => parseCertificate(truncated)).toThrow(CertificateParseError)
   })
 })
+
+describe('rsaModulusBits (fallback when OpenSSL cannot load a key)', () => {
+  it('reads the modulus size from the SPKI DER', async () => {
+    const {generateKeyPairSync} = await import('node:crypto')
+    const {rsaModulusBits} = await import('../../src/probes/tls/x509.js')
+    for (const bits of [1024, 2048, 1023]) {
+      const {publicKey} = generateKeyPairSync('rsa', {modulusLength: bits})
+      expect(rsaModulusBits(publicKey.export({type: 'spki', format: 'der'}))).toBe(bits)
+    }
+  })
+})

@@ -3,7 +3,6 @@ import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 
 import {startLab} from '../../lab/index.js'
-import {silenceLabWeaknessWarnings} from '../../lab/quiet-warnings.js'
 import {DEFAULT_STATE_FILE, isRunning, readLabState, removeLabState, writeLabState} from '../../lab/state.js'
 import {ConfigError} from '../../profiles/errors.js'
 import {projectPath} from '../../util/paths.js'
@@ -26,7 +25,6 @@ export default class LabStart extends BaseCommand {
     if (existing && isRunning(existing.pid)) throw new ConfigError(`a lab is already running (pid ${existing.pid}); run 'sg17scan lab stop' first`)
     if (flags.detach) return this.detach(flags['base-port'], flags['state-file'])
 
-    silenceLabWeaknessWarnings()
     const lab = await startLab({basePort: flags['base-port']})
     const caFile = flags['state-file'].replace(/\.json$/, '') + '-ca.pem'
     writeFileSync(caFile, lab.caPem)

@@ -112,7 +112,10 @@ export function systemTrustAnchors(): ChainCert[] {
       }
     }
   }
-  systemAnchors = dedupe(pems.flatMap(pemToDers).map(toNode))
+  // Node's bundle and the distribution's overlap almost entirely: drop byte-identical DERs before parsing.
+  const unique = new Map<string, Buffer>()
+  for (const der of pems.flatMap(pemToDers)) unique.set(createHash('sha256').update(der).digest('hex'), der)
+  systemAnchors = dedupe([...unique.values()].map(toNode))
   return systemAnchors
 }
 

@@ -9,7 +9,8 @@
  */
 import {createHash, X509Certificate, type KeyObject} from 'node:crypto'
 
-import forge from 'node-forge'
+import type forge from 'node-forge'
+import asn1 from 'node-forge/lib/asn1.js'
 
 import type {CertificateInfo} from './types.js'
 
@@ -156,7 +157,7 @@ export interface DerDetails {
 
 function fromDer(bytes: string): Asn1 {
   // decodeBitStrings:false keeps BIT STRINGs (signature, public key) as raw bytes instead of guessing.
-  const parse = forge.asn1.fromDer as unknown as (b: string, o: object) => Asn1
+  const parse = asn1.fromDer as unknown as (b: string, o: object) => Asn1
   return parse(bytes, {strict: true, parseAllBytes: true, decodeBitStrings: false})
 }
 
@@ -176,7 +177,7 @@ function isUniversal(node: Asn1 | undefined, type: number): boolean {
 
 function oidOf(node: Asn1 | undefined, what: string): string {
   if (!isUniversal(node, T_OID)) throw new CertificateParseError(`${what}: expected an OID`)
-  return forge.asn1.derToOid(bytesOf(node, what))
+  return asn1.derToOid(bytesOf(node, what))
 }
 
 function hex(binary: string): string {
@@ -244,7 +245,7 @@ export function nameToString(name: Asn1): string {
         if (!valueNode) throw new CertificateParseError('attribute value missing')
         const text = decodeString(valueNode)
         // Values of unknown syntax: "#" + hex of their BER encoding (RFC 4514 §2.4).
-        const value = text === undefined ? `#${hex(forge.asn1.toDer(valueNode).getBytes())}` : escapeValue(text)
+        const value = text === undefined ? `#${hex(asn1.toDer(valueNode).getBytes())}` : escapeValue(text)
         return `${key}=${value}`
       })
       .join('+'),
@@ -257,9 +258,9 @@ function parseTime(node: Asn1 | undefined): Date | null {
   try {
     const date =
       node.type === T_UTCTIME
-        ? forge.asn1.utcTimeToDate(node.value)
+        ? asn1.utcTimeToDate(node.value)
         : node.type === T_GENERALIZEDTIME
-          ? forge.asn1.generalizedTimeToDate(node.value)
+          ? asn1.generalizedTimeToDate(node.value)
           : null
     return date && !Number.isNaN(date.getTime()) ? date : null
   } catch {
@@ -329,7 +330,7 @@ function parseSan(extnValue: string): string[] {
         if (raw) out.push(`IP:${formatIpBytes(raw)}`)
         break
       case 8:
-        if (raw) out.push(`RID:${forge.asn1.derToOid(gn.value as string)}`)
+        if (raw) out.push(`RID:${asn1.derToOid(gn.value as string)}`)
         break
       default:
         break
@@ -345,7 +346,7 @@ function parseBasicConstraints(extnValue: string): {ca: boolean; pathLen?: numbe
   for (const field of fields) {
     if (isUniversal(field, T_BOOLEAN)) ca = bytesOf(field, 'cA').charCodeAt(0) !== 0
     else if (isUniversal(field, T_INTEGER)) {
-      const value = forge.asn1.derToInteger(bytesOf(field, 'pathLenConstraint'))
+      const value = asn1.derToInteger(bytesOf(field, 'pathLenConstraint'))
       pathLen = value < 0 ? 0 : value
     }
   }
@@ -376,7 +377,7 @@ function readStructure(der: Buffer): DerDetails {
   const first = tbsFields[0]
   if (first && first.tagClass === CONTEXT && first.type === 0) {
     const v = children(first, 'version')[0]
-    version = forge.asn1.derToInteger(bytesOf(v, 'version')) + 1
+    version = asn1.derToInteger(bytesOf(v, 'version')) + 1
     i++
   }
   const serialNode = tbsFields[i++]
@@ -401,11 +402,11 @@ function readStructure(der: Buffer): DerDetails {
     tbsSignatureOid,
     subject: nameToString(subjectNode),
     issuer: nameToString(issuerNode),
-    subjectDer: forge.asn1.toDer(subjectNode).getBytes(),
-    issuerDer: forge.asn1.toDer(issuerNode).getBytes(),
+    subjectDer: asn1.toDer(subjectNode).getBytes(),
+    issuerDer: asn1.toDer(issuerNode).getBytes(),
     notBefore: parseTime(validity[0]),
     notAfter: parseTime(validity[1]),
-    spkiDer: Buffer.from(forge.asn1.toDer(spkiNode).getBytes(), 'binary'),
+    spkiDer: Buffer.from(asn1.toDer(spkiNode).getBytes(), 'binary'),
     spkiAlgorithmOid,
     san: [],
   }
@@ -471,14 +472,24 @@ function keyFactsFromKeyObject(key: KeyObject): KeyFacts {
   }
 }
 
+/** Bits of the modulus in an RSA SubjectPublicKeyInfo: SEQUENCE { alg, BIT STRING { SEQUENCE { n, e } } }. */
+export function rsaModulusBits(spkiDer: Buffer): number {
+  const spki = fromDer(spkiDer.toString('binary'))
+  const bitString = (spki.value as Asn1[])[1].value as string
+  const rsaKey = fromDer(bitString.slice(1)) // skip the unused-bits byte
+  const modulus = Buffer.from((rsaKey.value as Asn1[])[0].value as string, 'binary')
+  let i = 0
+  while (i < modulus.length - 1 && modulus[i] === 0) i++
+  return (modulus.length - i - 1) * 8 + (32 - Math.clz32(modulus[i]))
+}
+
 /** Fallback when OpenSSL cannot load the key (unknown curve, explicit parameters, …): read the SPKI. */
 function keyFactsFromSpki(details: DerDetails): KeyFacts {
   const keyType = KEY_ALGORITHMS[details.spkiAlgorithmOid] ?? 'unknown'
   const facts: KeyFacts = {keyType, keyBits: 0}
   if (keyType === 'RSA') {
     try {
-      const key = forge.pki.publicKeyFromAsn1(fromDer(details.spkiDer.toString('binary'))) as forge.pki.rsa.PublicKey
-      facts.keyBits = key.n.bitLength()
+      facts.keyBits = rsaModulusBits(details.spkiDer)
     } catch {
       /* keep 0 */
     }
