@@ -80,7 +80,9 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
 export function toObservation(service: Service, e: ProbeEmission, collectedAt: string): Observation {
   const artifacts: Artifact[] = (e.artifacts ?? []).map((a) => ({...a, sha256: sha256Hex(a.content)}))
   const observation: Observation = {
-    id: contentId('obs', {service: service.id, probe: e.probe, data: e.data, error: e.error ?? null, artifacts: artifacts.map((a) => a.sha256)}),
+    // From what was seen, not from artifact bytes: a ServerHello carries a fresh random every time, and the
+    // id must stay the same across runs that observe the same configuration.
+    id: contentId('obs', {service: service.id, probe: e.probe, data: e.data, error: e.error ?? null}),
     service: service.id,
     probe: e.probe,
     collectedAt,

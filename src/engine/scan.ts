@@ -67,6 +67,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   })
   const stats = {connections: 0}
   let probeUnits = 0
+  let peakConnectionsPerDevice = 0
   const devices: Device[] = new Array(parsed.length)
   const limit = Math.max(1, options.concurrency ?? 8)
   let next = 0
@@ -139,6 +140,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
         verdict: deviceVerdict(findings, failOn),
       }
       devices[index] = device
+      peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)
       options.onDevice?.(device)
     }
   }
@@ -152,7 +154,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       finishedAt: now().toISOString(),
       commandLine: options.commandLine ?? '',
       profile: {id: profile.id, version: profile.version, sha256: profile.sha256},
-      statistics: {connections: stats.connections, probeUnits, durationMs: Math.round(performance.now() - started)},
+      statistics: {connections: stats.connections, peakConnectionsPerDevice, probeUnits, durationMs: Math.round(performance.now() - started)},
     },
     devices,
     summary: summarize(devices, failOn),

@@ -1,6 +1,8 @@
 /** Counting semaphore: bounds concurrent connections to one device. */
 export class Semaphore {
   private active = 0
+  /** Most slots ever held at once (reported as the per-device connection peak). */
+  peak = 0
   private readonly waiting: Array<() => void> = []
 
   constructor(private readonly limit: number) {}
@@ -22,6 +24,7 @@ export class Semaphore {
       })
     }
     this.active++
+    this.peak = Math.max(this.peak, this.active)
     let released = false
     return () => {
       if (released) return

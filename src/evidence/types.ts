@@ -102,8 +102,8 @@ export interface Report {
     finishedAt: string
     commandLine: string
     profile: {id: string; version: string; sha256: string}
-    /** Work done: TCP connections opened, probe units run, wall time. */
-    statistics?: {connections: number; probeUnits: number; durationMs: number}
+    /** Work done: TCP connections opened, most open to one device at once, probe units run, wall time. */
+    statistics?: {connections: number; peakConnectionsPerDevice: number; probeUnits: number; durationMs: number}
   }
   devices: Device[]
   summary: ReportSummary

@@ -110,6 +110,9 @@ function chunk<T>(list: readonly T[], size: number): T[][] {
   return out
 }
 
+/** Protocols run concurrently; where one observation must be picked, the highest protocol's wins. */
+const PROTOCOL_RANK: Record<TlsProtocol, number> = {SSLv2: 0, SSLv3: 1, 'TLSv1.0': 2, 'TLSv1.1': 3, 'TLSv1.2': 4, 'TLSv1.3': 5}
+
 function emptyProtocols(): TlsProtocolsData {
   return {SSLv2: false, SSLv3: false, 'TLSv1.0': false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false}
 }
@@ -284,7 +287,7 @@ class Scanner {
       const name = `method-${sh.compression}`
       if (!this.result.keyExchange.compression.includes(name)) this.result.keyExchange.compression.push(name)
     }
-    if (!this.renegotiationFrom) {
+    if (!this.renegotiationFrom || PROTOCOL_RANK[p] > PROTOCOL_RANK[this.renegotiationFrom]) {
       this.renegotiationFrom = p
       this.result.keyExchange.secureRenegotiation = sh.secureRenegotiation
       this.result.keyExchange.extendedMasterSecret = sh.extendedMasterSecret
@@ -296,7 +299,7 @@ class Scanner {
     }
     for (const m of o.messages) {
       try {
-        if (m.type === HS_CERTIFICATE && !this.result.chain) {
+        if (m.type === HS_CERTIFICATE && (!this.result.chain || PROTOCOL_RANK[p] > PROTOCOL_RANK[this.result.chain.protocol])) {
           const der = parseCertificateMessage(m.body)
           if (der.length) this.result.chain = {der, protocol: p}
         } else if (m.type === HS_SERVER_KEY_EXCHANGE && info) {
@@ -575,6 +578,13 @@ class Scanner {
   }
 }
 
+/** Waits for every task (none left running behind our back), then rethrows the first failure. */
+async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(tasks)
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
 /** Runs the full TLS enumeration. Never throws for target misbehaviour: sets `error` instead. */
 export async function enumerateTls(ctx: ProbeContext, opts: EnumerateOptions = {}): Promise<TlsEnumeration> {
   const started = Date.now()
@@ -582,26 +592,43 @@ export async function enumerateTls(ctx: ProbeContext, opts: EnumerateOptions = {
   const want = new Set<TlsProtocol>(opts.protocols ?? ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'])
   const order: TlsProtocol[] = ['TLSv1.2', 'TLSv1.3', 'TLSv1.1', 'TLSv1.0', 'SSLv3', 'SSLv2']
   try {
-    let first = true
-    for (const p of order) {
-      if (!want.has(p)) continue
-      if (p === 'TLSv1.3') await s.protocol13(first)
-      else if (p === 'SSLv2') await s.sslv2()
-      else await s.protocol12(p, first)
-      first = false
-      if (s.deferredChunks && s.spokeTls) {
-        // The server answered a later (smaller) hello: the TLS 1.2 one may have been too large for it.
-        s.deferredChunks = false
-        await s.protocol12('TLSv1.2', false, true)
+    if (want.has('TLSv1.2')) await s.protocol12('TLSv1.2', true)
+    if (s.result.protocols['TLSv1.2'] && !s.deferredChunks) {
+      // TLS 1.2 worked with settled chunking: the rest is independent and shares the per-device connection
+      // cap (the engine's semaphore), so overlap it. Results stay deterministic (see observe12).
+      await settleAll([
+        (async () => {
+          if (want.has('TLSv1.3')) await s.protocol13(false)
+          if (s.result.protocols['TLSv1.3']) await s.groups13()
+          await s.groups12()
+        })(),
+        ...order
+          .filter((p) => want.has(p) && p !== 'TLSv1.2' && p !== 'TLSv1.3')
+          .map((p) => (p === 'SSLv2' ? s.sslv2() : s.protocol12(p, false))),
+      ])
+    } else {
+      let first = !want.has('TLSv1.2')
+      for (const p of order) {
+        if (!want.has(p) || p === 'TLSv1.2') continue
+        if (p === 'TLSv1.3') await s.protocol13(first)
+        else if (p === 'SSLv2') await s.sslv2()
+        else await s.protocol12(p, first)
+        first = false
+        if (s.deferredChunks && s.spokeTls) {
+          // The server answered a later (smaller) hello: the TLS 1.2 one may have been too large for it.
+          s.deferredChunks = false
+          await s.protocol12('TLSv1.2', false, true)
+        }
       }
+      const anyAccepted = Object.values(s.result.protocols).some(Boolean)
+      if (!anyAccepted && !s.spokeTls) {
+        const f = s.firstFailure ?? {code: 'no-reply', message: 'no TLS reply to any hello'}
+        throw new Fatal(f.code, `target did not complete a TLS hello on any protocol version (${f.message})`)
+      }
+      if (s.result.protocols['TLSv1.3']) await s.groups13()
+      await s.groups12()
     }
-    const anyAccepted = Object.values(s.result.protocols).some(Boolean)
-    if (!anyAccepted && !s.spokeTls) {
-      const f = s.firstFailure ?? {code: 'no-reply', message: 'no TLS reply to any hello'}
-      throw new Fatal(f.code, `target did not complete a TLS hello on any protocol version (${f.message})`)
-    }
-    if (s.result.protocols['TLSv1.3']) await s.groups13()
-    await s.groups12()
+    s.result.keyExchange.compression.sort()
   } catch (e) {
     if (!(e instanceof Fatal)) throw e
     const r = s.result
