@@ -7,6 +7,7 @@ import LabStop from './lab/stop.js'
 import ProfilesList from './profiles/list.js'
 import ProfilesShow from './profiles/show.js'
 import ProfilesValidate from './profiles/validate.js'
+import ReportConvert from './report/convert.js'
 import Scan from './scan.js'
 
 export const COMMANDS = {
@@ -18,4 +19,5 @@ export const COMMANDS = {
   'profiles:validate': ProfilesValidate,
   'lab:start': LabStart,
   'lab:stop': LabStop,
+  'report:convert': ReportConvert,
 }

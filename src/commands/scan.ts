@@ -9,7 +9,8 @@ import type {RunningLab} from '../lab/index.js'
 import {ConfigError} from '../profiles/errors.js'
 import {DEFAULT_PROFILE_ID} from '../profiles/loader.js'
 import {renderSummary} from '../writers/console.js'
-import {formatFromPath, writerFor} from '../writers/index.js'
+import {formatFromPath, WRITERS, writerFor} from '../writers/index.js'
+import type {Writer} from '../writers/types.js'
 import {BaseCommand} from '../cli/base-command.js'
 
 export default class Scan extends BaseCommand {
@@ -38,8 +39,15 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
   static flags = {
     lab: Flags.boolean({description: 'start the built-in virtual lab in-process and scan its devices'}),
     profile: Flags.string({char: 'p', description: 'built-in profile id or path to a profile YAML', default: DEFAULT_PROFILE_ID}),
-    output: Flags.string({char: 'o', description: 'write the report to FILE (format from the extension unless --format is given)'}),
-    format: Flags.string({char: 'f', description: 'report format for --output', default: 'json'}),
+    output: Flags.string({
+      char: 'o',
+      multiple: true,
+      description: 'write the report to FILE; repeatable; the format comes from the extension (.json .jsonl .csv .sarif .junit.xml .md) or from --format',
+    }),
+    format: Flags.string({
+      char: 'f',
+      description: `report format: for an --output without a known extension, or (without --output) printed on stdout instead of the summary; one of ${WRITERS.map((w) => w.format).join(', ')}`,
+    }),
     'fail-on': Flags.string({description: 'lowest failed severity that makes the exit code 1', options: [...SEVERITIES], default: 'medium'}),
     timeout: Flags.integer({description: 'per-step network timeout in milliseconds', default: 5000, min: 100}),
     'max-connections-per-device': Flags.integer({description: 'simultaneous connections to one device', default: 2, min: 1, max: 64}),
@@ -55,8 +63,8 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     const targets = argv as string[]
     if (flags.lab && targets.length > 0) throw new ConfigError('give either --lab or targets, not both')
     if (!flags.lab && targets.length === 0) throw new ConfigError('no targets: give service URIs (e.g. tls://192.0.2.10:443), a host, or --lab')
-    const format = flags.output ? (flags.format !== 'json' ? flags.format : formatFromPath(flags.output) ?? flags.format) : flags.format
-    const writer = writerFor(format)
+    const outputs = planOutputs(flags.output ?? (flags.lab ? ['sg17scan-lab-report.json'] : []), flags.format)
+    const stdoutWriter = !flags.output && flags.format ? writerFor(flags.format) : undefined
 
     let specs: DeviceSpec[] = [{targets, name: flags['device-name']}]
     const caCertificates: string[] = []
@@ -85,15 +93,26 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       await lab?.stop()
     }
 
-    const output = flags.output ?? (flags.lab ? 'sg17scan-lab-report.json' : undefined)
-    if (output) {
-      const path = resolve(output)
+    for (const {path, writer} of outputs) {
       mkdirSync(dirname(path), {recursive: true})
       writeFileSync(path, writer.write(report))
     }
-    this.log(renderSummary(report, {showPassed: flags['show-passed'], color: flags.color}))
-    if (output) this.log(`Report (${writer.format}): ${resolve(output)}`)
+    if (stdoutWriter && !this.jsonEnabled()) process.stdout.write(stdoutWriter.write(report))
+    else {
+      this.log(renderSummary(report, {showPassed: flags['show-passed'], color: flags.color}))
+      for (const {path, writer} of outputs) this.log(`Report (${writer.format}): ${path}`)
+    }
     process.exitCode = report.summary.exitCode
     return report
   }
+}
+
+/** Each output file with its writer: the extension decides, else --format, else it is an error. */
+function planOutputs(paths: string[], format: string | undefined): Array<{path: string; writer: Writer}> {
+  if (format) writerFor(format) // an unknown --format is an error even when every extension is known
+  return paths.map((p) => {
+    const chosen = formatFromPath(p) ?? format
+    if (!chosen) throw new ConfigError(`cannot tell the format of '${p}' from its extension: add --format (${WRITERS.map((w) => w.format).join(', ')})`)
+    return {path: resolve(p), writer: writerFor(chosen)}
+  })
 }

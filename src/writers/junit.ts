@@ -1,0 +1,96 @@
+import type {Device, Finding} from '../evidence/types.js'
+import {deviceLabel, formatReference} from './shared.js'
+import type {Writer} from './types.js'
+
+/**
+ * Characters XML 1.0 forbids anywhere (§2.2 Char): C0 controls other than tab/LF/CR, lone surrogates,
+ * U+FFFE and U+FFFF. They cannot be escaped either (&#1; is just as illegal), so they are dropped.
+ */
+const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+const ENTITIES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'}
+
+export function xmlText(value: string): string {
+  return value.replace(ILLEGAL_XML, '').replace(/[&<>"']/g, (c) => ENTITIES[c])
+}
+
+/** Attribute values: parsers normalise literal tab/CR/LF to spaces, so they are written as character references. */
+export function xmlAttr(value: string): string {
+  return xmlText(value).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+const attrs = (pairs: Array<[string, string | number]>) => pairs.map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join('')
+
+interface Counts {
+  tests: number
+  failures: number
+  errors: number
+  skipped: number
+}
+
+function count(findings: readonly Finding[]): Counts {
+  const n = (...outcomes: Finding['outcome'][]) => findings.filter((f) => outcomes.includes(f.outcome)).length
+  return {tests: findings.length, failures: n('fail'), errors: n('error', 'inconclusive'), skipped: n('not_tested', 'not_applicable')}
+}
+
+const countAttrs = (c: Counts) => attrs([['tests', c.tests], ['failures', c.failures], ['errors', c.errors], ['skipped', c.skipped]])
+
+/** Body of a failure/error element: the message, then the references and evidence ids (never artifact contents). */
+function details(f: Finding): string {
+  const lines = [f.message, `severity: ${f.severity}`, `outcome: ${f.outcome}`]
+  if (f.references.length > 0) lines.push(`references: ${f.references.map(formatReference).join('; ')}`)
+  if (f.evidence.length > 0) lines.push(`evidence: ${f.evidence.join(' ')}`)
+  return xmlText(lines.join('\n'))
+}
+
+function testcase(device: Device, f: Finding): string {
+  const open = `    <testcase${attrs([['classname', `${deviceLabel(device)}.${f.service}`], ['name', f.check]])}`
+  switch (f.outcome) {
+    case 'pass':
+      return `${open}/>`
+    case 'fail':
+      return `${open}>\n      <failure${attrs([['message', f.message], ['type', f.severity]])}>${details(f)}</failure>\n    </testcase>`
+    case 'error':
+    case 'inconclusive':
+      return `${open}>\n      <error${attrs([['message', f.message], ['type', f.outcome]])}>${details(f)}</error>\n    </testcase>`
+    case 'not_tested':
+    case 'not_applicable':
+      return `${open}>\n      <skipped${attrs([['message', `${f.outcome}: ${f.message}`]])}/>\n    </testcase>`
+  }
+}
+
+/**
+ * JUnit XML for CI test reporters: a test suite per device, a test case per finding. No `time`/`timestamp`
+ * attributes: the report has no per-check durations, and the Ant schema's timestamp has no time zone, so the
+ * run start goes in a property instead.
+ */
+export const junitWriter: Writer = {
+  format: 'junit',
+  extensions: ['.junit.xml', '.xml'],
+  description: 'JUnit XML: one test suite per device, one test case per finding (CI test reports)',
+  write(report) {
+    const lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(count(allOf(report.devices)))}>`)
+    for (const device of report.devices) {
+      lines.push(`  <testsuite${attrs([['name', deviceLabel(device)]])}${countAttrs(count(device.findings))}>`)
+      lines.push('    <properties>')
+      for (const [name, value] of [
+        ['device.id', device.id],
+        ['device.verdict', device.verdict],
+        ['profile.id', report.run.profile.id],
+        ['profile.version', report.run.profile.version],
+        ['report.runId', report.run.id],
+        ['report.startedAt', report.run.startedAt],
+      ]) {
+        lines.push(`      <property${attrs([['name', name], ['value', value]])}/>`)
+      }
+      lines.push('    </properties>')
+      for (const f of device.findings) lines.push(testcase(device, f))
+      lines.push('  </testsuite>')
+    }
+    lines.push('</testsuites>')
+    return `${lines.join('\n')}\n`
+  },
+}
+
+const allOf = (devices: readonly Device[]) => devices.flatMap((d) => d.findings)
