@@ -1,5 +1,12 @@
 import type {Check} from '../src/checks/types.js'
 
+import {check as sshAuthPasswordOnly} from './ssh/auth-password-only.js'
+import {check as sshBannerVersionDisclosure} from './ssh/banner-version-disclosure.js'
+import {check as sshCipherWeak} from './ssh/cipher-weak.js'
+import {check as sshHostkeyWeak} from './ssh/hostkey-weak.js'
+import {check as sshKexWeak} from './ssh/kex-weak.js'
+import {check as sshMacWeak} from './ssh/mac-weak.js'
+import {check as sshProtocolV1} from './ssh/protocol-v1.js'
 import {check as certExpired} from './tls/cert-expired.js'
 import {check as certHostnameMismatch} from './tls/cert-hostname-mismatch.js'
 import {check as certLifetimeExcessive} from './tls/cert-lifetime-excessive.js'
@@ -54,6 +61,16 @@ const TLS_CHECKS: readonly Check[] = [
   tls12Missing,
 ]
 
+const SSH_CHECKS: readonly Check[] = [
+  sshAuthPasswordOnly,
+  sshBannerVersionDisclosure,
+  sshCipherWeak,
+  sshHostkeyWeak,
+  sshKexWeak,
+  sshMacWeak,
+  sshProtocolV1,
+]
+
 /** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
 function indexChecks(checks: readonly Check[]): Map<string, Check> {
   const byId = new Map<string, Check>()
@@ -64,7 +81,7 @@ function indexChecks(checks: readonly Check[]): Map<string, Check> {
   return byId
 }
 
-const BY_ID = indexChecks([...TLS_CHECKS])
+const BY_ID = indexChecks([...SSH_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly Check[] = Object.freeze(

@@ -48,3 +48,23 @@ export async function listenTracked(
     },
   }
 }
+
+/** Each device's second service listens this far above its first when the lab has fixed ports. */
+export const SECOND_SERVICE_PORT_OFFSET = 100
+
+/** Starts a device's services in order; one device, several targets. A failure stops what already started. */
+export async function startServices(starts: Array<() => Promise<StartedDevice>>): Promise<StartedDevice> {
+  const started: StartedDevice[] = []
+  try {
+    for (const start of starts) started.push(await start())
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()))
+    throw error
+  }
+  return {
+    targets: started.flatMap((s) => s.targets),
+    stop: async () => {
+      await Promise.all(started.map((s) => s.stop()))
+    },
+  }
+}

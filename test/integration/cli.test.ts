@@ -40,6 +40,12 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
       'tls.cert.weak-key',
       'tls.cert.weak-signature',
       'tls.cert.untrusted-chain',
+      'ssh.kex.weak',
+      'ssh.cipher.weak',
+      'ssh.mac.weak',
+      'ssh.hostkey.weak',
+      'ssh.auth.password-only',
+      'svc.banner.version-disclosure',
     ]) {
       expect(failed[id], id).toBeDefined()
     }
@@ -71,12 +77,12 @@ describe('exit codes and bad input', () => {
   })
 
   it('3 (not 0) when a service type is not implemented yet: reported not_tested with the reason', async () => {
-    const r = await runCli(['scan', 'ssh://127.0.0.1:22', '--json'])
+    const r = await runCli(['scan', 'telnet://127.0.0.1:23', '--json'])
     expect(r.code).toBe(3)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
     expect(report.devices[0].findings).toMatchObject([{check: 'scan.coverage', outcome: 'not_tested'}])
-    expect(report.devices[0].findings[0].message).toMatch(/SSH module not implemented/)
+    expect(report.devices[0].findings[0].message).toMatch(/TELNET module not implemented/)
   })
 
   it.each([

@@ -67,7 +67,9 @@ describe('virtual lab', () => {
     expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera'])
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
-      expect(d.targets).toHaveLength(1)
+      // One TLS and one SSH service per device.
+      expect(d.targets.map((t) => new URL(t).protocol)).toEqual(['tls:', 'ssh:'])
+      for (const t of d.targets) expect(new URL(t).hostname).toBe('127.0.0.1')
       expect(endpoint(d).host).toBe('127.0.0.1')
       expect(endpoint(d).port).toBeGreaterThan(0)
     }

@@ -6,7 +6,8 @@ import {getDiffieHellman} from 'node:crypto'
 import {createServer} from 'node:tls'
 
 import {issueLeaf, type LabCertificate} from '../ca.js'
-import {listenTracked} from '../server.js'
+import {listenTracked, SECOND_SERVICE_PORT_OFFSET, startServices} from '../server.js'
+import {type LabSshConfig, startLabSsh} from '../ssh-service.js'
 import type {LabDeviceDefinition} from './types.js'
 
 export const LEGACY_CAMERA_CIPHERS =
@@ -49,10 +50,24 @@ function certificate(): LabCertificate {
   return cachedCert
 }
 
+/** An old embedded SSH daemon: SHA-1 / 1024-bit DH, CBC and 3DES, MD5 MACs, RSA-1024, password only,
+ *  and a banner that names its version. */
+export const LEGACY_CAMERA_SSH: LabSshConfig = {
+  ident: 'dropbear_2014.63',
+  hostKeys: [{type: 'rsa', bits: 1024}],
+  algorithms: {
+    kex: ['diffie-hellman-group1-sha1', 'diffie-hellman-group14-sha1'],
+    cipher: ['aes128-cbc', '3des-cbc', 'aes128-ctr'],
+    hmac: ['hmac-md5', 'hmac-sha1', 'hmac-sha1-96'],
+    serverHostKey: ['ssh-rsa'],
+  },
+  authMethods: ['password'],
+}
+
 export const legacyCamera: LabDeviceDefinition = {
   name: 'legacy-camera',
   description:
-    'TLS 1.0/1.1 only, CBC-SHA and NULL suites, 1024-bit DHE, self-signed RSA-1024 SHA-1 certificate (10 years)',
+    'TLS 1.0/1.1 only, CBC-SHA and NULL suites, 1024-bit DHE, self-signed RSA-1024 SHA-1 certificate (10 years); SSH with SHA-1/1024-bit DH kex, CBC/3DES, MD5 MACs, RSA-1024, password-only login, versioned banner',
   portOffset: 1,
   async start({host, port}) {
     const cert = certificate()
@@ -73,6 +88,9 @@ export const legacyCamera: LabDeviceDefinition = {
       socket.on('error', () => {})
       socket.once('data', () => socket.end())
     })
-    return listenTracked(server, host, port, 'tls')
+    return startServices([
+      () => listenTracked(server, host, port, 'tls'),
+      () => startLabSsh('legacy-camera', LEGACY_CAMERA_SSH, host, port === 0 ? 0 : port + SECOND_SERVICE_PORT_OFFSET),
+    ])
   },
 }

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+/**
+ * SSH audit benchmark: sg17scan vs ssh-audit, both against the same local OpenSSH sshd (weak configuration:
+ * SHA-1 kex, CBC ciphers, MD5/SHA-1 MACs, RSA + DSA + ECDSA host keys).
+ *
+ *   node bench/ssh.mjs [--runs N] [--tools sg17scan,sg17scan-unit,ssh-audit] [--no-build]
+ *
+ * Prints one line per tool:  tool median_wall_s ratio   (ratio = median / sg17scan's median, or the first tool's)
+ * Progress and command lines go to stderr.
+ *
+ * sg17scan      = `node bin/run.js scan ssh://127.0.0.1:PORT --json` (needs sshProbeUnit registered in
+ *                 src/engine/probe-registry.ts and the SSH checks in the profile).
+ * sg17scan-unit = a small node script that imports dist/src/probes/ssh/unit.js and runs the unit with a plain
+ *                 ProbeContext: the probe work without the CLI/engine (works before registration).
+ * ssh-audit     = `ssh-audit -j 127.0.0.1:PORT` (Debian ssh-audit 2.5.0).
+ */
+import {execFile, spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync} from 'node:fs'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {connect, createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const HOST = '127.0.0.1'
+const SSHD = process.env.SG17_SSHD ?? '/usr/sbin/sshd'
+const SSH_KEYGEN = process.env.SG17_SSH_KEYGEN ?? '/usr/bin/ssh-keygen'
+const SSH_AUDIT = process.env.SG17_SSH_AUDIT ?? '/usr/bin/ssh-audit'
+
+function parseArgs(argv) {
+  const options = {runs: 7, tools: ['sg17scan', 'ssh-audit'], build: true}
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]
+    const value = () => {
+      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
+      if (v === undefined) throw new Error(`${arg} needs a value`)
+      return v
+    }
+    if (arg.startsWith('--runs')) options.runs = Number.parseInt(value(), 10)
+    else if (arg.startsWith('--tools')) options.tools = value().split(',').filter(Boolean)
+    else if (arg === '--no-build') options.build = false
+    else if (arg === '-h' || arg === '--help') {
+      console.log('usage: node bench/ssh.mjs [--runs N] [--tools sg17scan,sg17scan-unit,ssh-audit] [--no-build]')
+      process.exit(0)
+    } else throw new Error(`unknown argument ${arg}`)
+  }
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer')
+  return options
+}
+
+const log = (m) => process.stderr.write(`${m}\n`)
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+}
+
+function run(file, args, {cwd, timeoutMs = 120_000} = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    execFile(file, args, {cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      if (error && (error.killed || typeof error.code !== 'number')) {
+        reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}`))
+        return
+      }
+      resolve({seconds, stdout, stderr, exitCode: error ? error.code : 0})
+    })
+  })
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen({host: HOST, port: 0}, () => {
+      const {port} = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function startSshd(dir) {
+  if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', {recursive: true})
+  for (const [type, bits, file] of [['rsa', '2048', 'rsa'], ['dsa', '1024', 'dsa'], ['ecdsa', '256', 'ecdsa']]) {
+    await run(SSH_KEYGEN, ['-q', '-t', type, '-b', bits, '-N', '', '-f', join(dir, file)])
+  }
+  const port = await freePort()
+  const config = join(dir, 'sshd_config')
+  await writeFile(config, [
+    'ListenAddress 127.0.0.1', `Port ${port}`, `PidFile ${join(dir, 'sshd.pid')}`, 'UsePAM no', 'StrictModes no', 'LogLevel ERROR',
+    'MaxStartups 100:30:200',
+    `HostKey ${join(dir, 'rsa')}`, `HostKey ${join(dir, 'dsa')}`, `HostKey ${join(dir, 'ecdsa')}`,
+    'KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,curve25519-sha256',
+    'HostKeyAlgorithms rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-dss,ecdsa-sha2-nistp256',
+    'Ciphers 3des-cbc,aes128-cbc,aes256-cbc,aes128-ctr',
+    'MACs hmac-md5,hmac-sha1,hmac-sha1-96,hmac-sha2-256',
+    'PasswordAuthentication yes', '',
+  ].join('\n'))
+  const child = spawn(SSHD, ['-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']})
+  let stderr = ''
+  child.stderr.on('data', (c) => (stderr += c))
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null) throw new Error(`sshd exited: ${stderr}`)
+    const ok = await new Promise((resolve) => {
+      const s = connect({host: HOST, port})
+      s.once('connect', () => (s.destroy(), resolve(true)))
+      s.once('error', () => resolve(false))
+    })
+    if (ok) break
+    if (i > 200) throw new Error(`sshd not listening: ${stderr}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  log(`# target: ${SSHD} -D -e -f ${config} (port ${port})`)
+  return {
+    port,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    }),
+  }
+}
+
+/** The unit-only runner: node -e script against dist/. */
+function unitScript(port) {
+  const unit = pathToFileURL(join(ROOT, 'dist/src/probes/ssh/unit.js')).href
+  return `
+import net from 'node:net'
+const {sshProbeUnit} = await import(${JSON.stringify(unit)})
+const host = ${JSON.stringify(HOST)}, port = ${port}, timeoutMs = 5000
+const ctx = {
+  service: {id: 'ssh://' + host + ':' + port, protocol: 'ssh', host, port, transport: 'tcp'},
+  timeoutMs, signal: new AbortController().signal, caCertificates: [], targetName: host,
+  now: () => new Date(), log: () => {},
+  connect: () => new Promise((resolve, reject) => {
+    const s = net.connect({host, port})
+    s.once('connect', () => resolve(s))
+    s.once('error', reject)
+  }),
+}
+const out = await sshProbeUnit.run(ctx)
+process.stdout.write(JSON.stringify(out))
+`
+}
+
+function tools() {
+  return {
+    sg17scan: {
+      available: true,
+      async once(port) {
+        const args = [join(ROOT, 'bin/run.js'), 'scan', `ssh://${HOST}:${port}`, '--json']
+        const r = await run(process.execPath, args, {cwd: ROOT})
+        let report
+        try {
+          report = JSON.parse(r.stdout)
+        } catch {
+          throw new Error(`sg17scan --json printed no JSON (exit ${r.exitCode}):\n${r.stdout.slice(0, 1000)}\n${r.stderr.slice(0, 1000)}`)
+        }
+        const o = report.devices?.[0]?.observations?.find((x) => x.probe === 'ssh.kexinit')
+        if (!o || o.error) {
+          throw new Error(`sg17scan: no ssh.kexinit observation (${JSON.stringify(o?.error ?? 'absent')}); is sshProbeUnit registered in src/engine/probe-registry.ts? Use --tools sg17scan-unit,ssh-audit until then.`)
+        }
+        return {seconds: r.seconds, argv: ['node', ...args]}
+      },
+    },
+    'sg17scan-unit': {
+      available: true,
+      async once(port) {
+        const args = ['--input-type=module', '-e', unitScript(port)]
+        const r = await run(process.execPath, args, {cwd: ROOT})
+        const out = JSON.parse(r.stdout)
+        const k = out.find((e) => e.probe === 'ssh.kexinit')
+        if (!k || k.error) throw new Error(`unit run failed: ${JSON.stringify(k?.error)}`)
+        return {seconds: r.seconds, argv: ['node', '-e', '<unit script>']}
+      },
+    },
+    'ssh-audit': {
+      available: existsSync(SSH_AUDIT),
+      async once(port) {
+        const args = ['-j', `${HOST}:${port}`]
+        const r = await run(SSH_AUDIT, args)
+        JSON.parse(r.stdout)
+        return {seconds: r.seconds, argv: ['ssh-audit', ...args]}
+      },
+    },
+  }
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2))
+  if (!existsSync(SSHD)) throw new Error(`${SSHD} not found: apt-get install -y openssh-server`)
+  if (options.tools.some((t) => t.startsWith('sg17scan')) && options.build) {
+    log('# npm run build')
+    const b = spawnSync('npm', ['run', 'build'], {cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit']})
+    if (b.status !== 0) throw new Error('npm run build failed')
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'sg17-bench-ssh-'))
+  const server = await startSshd(dir)
+  const available = tools()
+  const results = []
+  try {
+    for (const name of options.tools) {
+      const tool = available[name]
+      if (!tool) throw new Error(`unknown tool ${name} (known: ${Object.keys(available).join(', ')})`)
+      if (!tool.available) {
+        log(`# ${name}: not installed, skipped`)
+        continue
+      }
+      const samples = []
+      for (let i = 0; i < options.runs; i += 1) {
+        const s = await tool.once(server.port)
+        if (i === 0) log(`# ${name}: ${s.argv.join(' ')}`)
+        log(`#   ${name} run ${i + 1}/${options.runs}: ${s.seconds.toFixed(3)} s`)
+        samples.push(s.seconds)
+      }
+      results.push({name, seconds: median(samples)})
+    }
+  } finally {
+    await server.stop()
+    await rm(dir, {recursive: true, force: true})
+  }
+  const base = (results.find((r) => r.name === 'sg17scan') ?? results[0])?.seconds
+  console.log('# tool median_wall_s ratio')
+  for (const r of results) console.log(`${r.name} ${r.seconds.toFixed(3)} ${base ? (r.seconds / base).toFixed(2) : 'n/a'}`)
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exitCode = 1
+})

@@ -1,0 +1,77 @@
+/**
+ * An SSH service for lab devices (ssh2 Server). It never lets anyone in: every authentication attempt is
+ * rejected with the device's configured method list, which is all a non-intrusive audit looks at
+ * (identification string, KEXINIT, host keys, methods offered to `none`).
+ */
+import type {AddressInfo} from 'node:net'
+
+import ssh2 from 'ssh2'
+
+import type {StartedDevice} from './devices/types.js'
+import {formatHostForUri} from './server.js'
+
+const {Server, utils} = ssh2
+
+export interface LabSshConfig {
+  /** Text after "SSH-2.0-" in the identification string. */
+  ident: string
+  hostKeys: Array<{type: 'rsa'; bits: number} | {type: 'ed25519'} | {type: 'ecdsa'; bits: 256 | 384 | 521}>
+  algorithms: {kex: string[]; cipher: string[]; hmac: string[]; serverHostKey: string[]}
+  /** Methods announced when authentication fails (e.g. ['password'] or ['publickey']). */
+  authMethods: string[]
+}
+
+const keyCache = new Map<string, string>()
+
+/** Host keys are generated once per process and purpose (RSA generation is the slow part of a lab start). */
+function hostKey(purpose: string, spec: LabSshConfig['hostKeys'][number]): string {
+  const id = `${purpose}:${spec.type}:${'bits' in spec ? spec.bits : ''}`
+  let pem = keyCache.get(id)
+  if (!pem) {
+    const pair =
+      spec.type === 'ed25519'
+        ? utils.generateKeyPairSync('ed25519')
+        : utils.generateKeyPairSync(spec.type, {bits: spec.bits})
+    pem = pair.private
+    keyCache.set(id, pem)
+  }
+  return pem
+}
+
+export async function startLabSsh(purpose: string, config: LabSshConfig, host: string, port: number): Promise<StartedDevice> {
+  const clients = new Set<{end(): void}>()
+  const server = new Server(
+    {
+      hostKeys: config.hostKeys.map((k) => hostKey(purpose, k)),
+      ident: config.ident,
+      algorithms: config.algorithms as ConstructorParameters<typeof Server>[0]['algorithms'],
+    },
+    (client) => {
+      clients.add(client)
+      client.on('error', () => {})
+      client.on('close', () => clients.delete(client))
+      client.on('authentication', (ctx) => ctx.reject(config.authMethods as never))
+      client.on('ready', () => client.end())
+    },
+  )
+  server.on('error', () => {})
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  let stopped: Promise<void> | undefined
+  return {
+    targets: [`ssh://${formatHostForUri(host)}:${address.port}`],
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        for (const c of clients) c.end()
+        server.close(() => resolve())
+      })
+      return stopped
+    },
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Bounded reader for the start of an SSH server's output: the identification exchange (RFC 4253 §4.2) and
+ * the first binary packets (§6). Every wait is bounded by `timeoutMs` and `signal`; every buffer by the
+ * RFC limits in parse.ts. Misbehaviour ends in a ProbeError with a machine-readable code.
+ */
+import type {Socket} from 'node:net'
+
+import {ProbeError} from '../types.js'
+import {
+  MAX_LINE_BYTES,
+  MAX_PRE_BANNER_LINES,
+  SSH_MSG_DEBUG,
+  SSH_MSG_DISCONNECT,
+  SSH_MSG_IGNORE,
+  SSH_MSG_KEXINIT,
+  checkPacketLength,
+  hasBinaryBytes,
+  parseBinaryPacket,
+  parseIdentificationLine,
+  type BinaryPacket,
+} from './parse.js'
+import type {SshIdentification} from './types.js'
+
+/** Packets skipped (IGNORE / DEBUG) before KEXINIT at most. */
+const MAX_SKIPPED_PACKETS = 8
+
+export class SshSocketReader {
+  private buf: Buffer = Buffer.alloc(0)
+  private waiter: (() => void) | undefined
+  private ended: 'closed' | 'reset' | undefined
+  total = 0
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    socket.on('data', this.onData)
+    socket.on('end', this.onEnd)
+    socket.on('close', this.onEnd)
+    socket.on('error', this.onError)
+  }
+
+  private onData = (chunk: Buffer): void => {
+    this.total += chunk.length
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
+    // Never buffer more than one maximal packet plus a little: a flood is cut here.
+    if (this.buf.length > 64 * 1024) this.socket.pause()
+    this.wake()
+  }
+
+  private onEnd = (): void => {
+    this.ended ??= 'closed'
+    this.wake()
+  }
+
+  private onError = (err: NodeJS.ErrnoException): void => {
+    this.ended = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : (this.ended ?? 'closed')
+    this.wake()
+  }
+
+  private wake(): void {
+    const w = this.waiter
+    this.waiter = undefined
+    w?.()
+  }
+
+  detach(): void {
+    this.socket.off('data', this.onData)
+    this.socket.off('end', this.onEnd)
+    this.socket.off('close', this.onEnd)
+    this.socket.off('error', this.onError)
+  }
+
+  private endError(stage: string): ProbeError {
+    if (this.ended === 'reset') return new ProbeError('reset', `connection reset by peer ${stage} (${this.total} bytes received)`)
+    return new ProbeError('closed', `connection closed by peer ${stage} (${this.total} bytes received)`)
+  }
+
+  /** Waits for more data; throws on timeout, abort or peer close. */
+  private async more(stage: string): Promise<void> {
+    if (this.ended) throw this.endError(stage)
+    if (this.signal?.aborted) throw new ProbeError('aborted', 'probe aborted')
+    this.socket.resume()
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined
+        this.signal?.removeEventListener('abort', onAbort)
+        reject(new ProbeError('timeout', `no data ${stage} within ${this.timeoutMs} ms`))
+      }, this.timeoutMs)
+      const onAbort = (): void => {
+        clearTimeout(timer)
+        this.waiter = undefined
+        reject(new ProbeError('aborted', 'probe aborted'))
+      }
+      this.signal?.addEventListener('abort', onAbort, {once: true})
+      this.waiter = () => {
+        clearTimeout(timer)
+        this.signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+    })
+  }
+
+  /**
+   * Reads lines until the identification line. Lines may end in CR LF or a bare LF. Bounds: 255 bytes per
+   * line, MAX_PRE_BANNER_LINES lines before the identification.
+   */
+  async readIdentification(): Promise<SshIdentification> {
+    const preBannerLines: string[] = []
+    for (;;) {
+      const nl = this.buf.indexOf(0x0a)
+      if (nl === -1) {
+        if (hasBinaryBytes(this.buf)) {
+          throw new ProbeError('not-ssh', `server sent binary data instead of an SSH identification: ${hex(this.buf)}`)
+        }
+        if (this.buf.length > MAX_LINE_BYTES) {
+          throw new ProbeError(
+            'oversized',
+            `banner line exceeds ${MAX_LINE_BYTES} bytes without a line end (RFC 4253 §4.2): ${hex(this.buf)}`,
+          )
+        }
+        try {
+          await this.more('before the SSH identification')
+        } catch (e) {
+          if (e instanceof ProbeError && (e.code === 'closed' || e.code === 'reset') && (preBannerLines.length || this.buf.length)) {
+            const first = preBannerLines[0] ?? this.buf.toString('latin1')
+            throw new ProbeError('not-ssh', `${e.message}; no SSH identification line, first line: ${JSON.stringify(first.slice(0, 80))}`)
+          }
+          throw e
+        }
+        continue
+      }
+      const lineBytes = this.buf.subarray(0, nl + 1)
+      if (lineBytes.length > MAX_LINE_BYTES) {
+        throw new ProbeError('oversized', `banner line of ${lineBytes.length} bytes exceeds ${MAX_LINE_BYTES} (RFC 4253 §4.2)`)
+      }
+      if (hasBinaryBytes(lineBytes)) {
+        throw new ProbeError('not-ssh', `server sent binary data instead of an SSH identification: ${hex(lineBytes)}`)
+      }
+      this.buf = this.buf.subarray(nl + 1)
+      const line = lineBytes.toString('utf8').replace(/\r?\n$/, '')
+      const id = parseIdentificationLine(line)
+      if (id) return {...id, preBannerLines}
+      preBannerLines.push(line)
+      if (preBannerLines.length > MAX_PRE_BANNER_LINES) {
+        throw new ProbeError(
+          'not-ssh',
+          `more than ${MAX_PRE_BANNER_LINES} lines without an SSH identification, first: ${JSON.stringify(preBannerLines[0].slice(0, 80))}`,
+        )
+      }
+    }
+  }
+
+  /** Reads one unencrypted binary packet. */
+  async readPacket(stage: string): Promise<BinaryPacket> {
+    for (;;) {
+      if (this.buf.length >= 4) checkPacketLength(this.buf.readUInt32BE(0))
+      const packet = parseBinaryPacket(this.buf)
+      if (packet) {
+        this.buf = this.buf.subarray(packet.raw.length)
+        return packet
+      }
+      await this.more(stage)
+    }
+  }
+
+  /** Reads packets until SSH_MSG_KEXINIT, skipping IGNORE and DEBUG; DISCONNECT and others are errors. */
+  async readKexinit(): Promise<BinaryPacket> {
+    for (let i = 0; i <= MAX_SKIPPED_PACKETS; i++) {
+      const packet = await this.readPacket('while waiting for SSH_MSG_KEXINIT')
+      const type = packet.payload[0]
+      if (type === SSH_MSG_KEXINIT) return packet
+      if (type === SSH_MSG_IGNORE || type === SSH_MSG_DEBUG) continue
+      if (type === SSH_MSG_DISCONNECT) {
+        throw new ProbeError('disconnect', `server sent SSH_MSG_DISCONNECT before KEXINIT: ${describeDisconnect(packet.payload)}`)
+      }
+      throw new ProbeError('protocol', `expected SSH_MSG_KEXINIT (20), got message type ${type}`)
+    }
+    throw new ProbeError('protocol', `more than ${MAX_SKIPPED_PACKETS} IGNORE/DEBUG packets before SSH_MSG_KEXINIT`)
+  }
+}
+
+function hex(buf: Buffer, n = 16): string {
+  const head = buf.subarray(0, n).toString('hex').replace(/(..)/g, '$1 ').trim()
+  return buf.length > n ? `${head} …` : head
+}
+
+function describeDisconnect(payload: Buffer): string {
+  if (payload.length < 9) return 'truncated'
+  const reason = payload.readUInt32BE(1)
+  const len = payload.readUInt32BE(5)
+  const text = payload.subarray(9, 9 + Math.min(len, 200)).toString('utf8')
+  return `reason ${reason}${text ? ` "${text}"` : ''}`
+}

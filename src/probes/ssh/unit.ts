@@ -1,0 +1,95 @@
+/**
+ * The SSH probe unit: a non-intrusive configuration audit.
+ *  1. raw connection: identification + SSH_MSG_KEXINIT           → ssh.kexinit
+ *  2. one ssh2 session per distinct offered host key (stopped after the key exchange) → ssh.hostkeys
+ *  3. one ssh2 session with a single `none` authentication request → ssh.auth-methods
+ * Target misbehaviour never throws: each emission then carries `error`.
+ */
+import type {ObservationError} from '../../evidence/types.js'
+import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
+import {fetchHostKeys, probeAuthMethods} from './client.js'
+import {grabKexinit, type KexinitGrab} from './kexinit.js'
+import {
+  P_SSH_AUTH_METHODS,
+  P_SSH_HOSTKEYS,
+  P_SSH_KEXINIT,
+  type SshAuthMethodsData,
+  type SshHostKeysData,
+  type SshKexinitData,
+} from './types.js'
+
+export const SSH_EMITS = [P_SSH_KEXINIT, P_SSH_HOSTKEYS, P_SSH_AUTH_METHODS] as const
+
+function toError(err: unknown): ObservationError {
+  if (err instanceof ProbeError) return {code: err.code, message: err.message}
+  return {code: 'internal', message: (err as Error)?.message ?? String(err)}
+}
+
+/** Observation data for a grab (exported for tests). */
+export function kexinitData(g: KexinitGrab): SshKexinitData {
+  const id = g.identification
+  const l = g.lists
+  return {
+    banner: id.banner,
+    protocolVersion: id.protocolVersion,
+    software: id.software,
+    comments: id.comments,
+    preBannerLines: id.preBannerLines,
+    kex: l?.kex ?? [],
+    hostKey: l?.hostKey ?? [],
+    ciphers: l?.ciphersServerToClient ?? [],
+    macs: l?.macsServerToClient ?? [],
+    compression: l?.compressionServerToClient ?? [],
+    ciphersClientToServer: l?.ciphersClientToServer ?? [],
+    macsClientToServer: l?.macsClientToServer ?? [],
+    compressionClientToServer: l?.compressionClientToServer ?? [],
+    languages: l?.languagesServerToClient ?? [],
+    languagesClientToServer: l?.languagesClientToServer ?? [],
+    firstKexPacketFollows: l?.firstKexPacketFollows ?? false,
+    sshV1Only: l === undefined,
+  }
+}
+
+export function kexinitArtifacts(g: KexinitGrab): ArtifactInput[] {
+  const out: ArtifactInput[] = [{kind: 'ssh-banner', encoding: 'utf8', content: g.identification.banner}]
+  if (g.packet) out.push({kind: 'ssh-kexinit', encoding: 'hex', content: g.packet.payload.toString('hex')})
+  return out
+}
+
+export const sshProbeUnit: ProbeUnit = {
+  id: 'ssh',
+  protocols: ['ssh'],
+  emits: SSH_EMITS,
+  async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
+    const started = Date.now()
+    let grab: KexinitGrab
+    try {
+      grab = await grabKexinit(ctx)
+    } catch (err) {
+      const error = toError(err)
+      ctx.log(`ssh: ${error.code}: ${error.message}`)
+      return SSH_EMITS.map((probe) => ({probe, data: {}, error}))
+    }
+    const kexinit: ProbeEmission = {probe: P_SSH_KEXINIT, data: {...kexinitData(grab)}, artifacts: kexinitArtifacts(grab)}
+    if (!grab.lists) {
+      const error = {code: 'ssh1-only', message: `server speaks SSH protocol ${grab.identification.protocolVersion} only`}
+      return [kexinit, {probe: P_SSH_HOSTKEYS, data: {}, error}, {probe: P_SSH_AUTH_METHODS, data: {}, error}]
+    }
+
+    const [hostKeys, auth] = await Promise.allSettled([fetchHostKeys(ctx, grab.lists.hostKey), probeAuthMethods(ctx)])
+    const hostKeysEmission: ProbeEmission =
+      hostKeys.status === 'fulfilled'
+        ? {probe: P_SSH_HOSTKEYS, data: {...({keys: hostKeys.value} satisfies SshHostKeysData)}}
+        : {probe: P_SSH_HOSTKEYS, data: {}, error: toError(hostKeys.reason)}
+    if (hostKeys.status === 'fulfilled' && hostKeys.value.length > 0 && hostKeys.value.every((k) => k.error)) {
+      // No key at all: still an observation (each entry says why), and a log line for the operator.
+      ctx.log(`ssh: no host key could be fetched (${hostKeys.value.map((k) => `${k.algorithm}: ${k.error}`).join('; ')})`)
+    }
+    const authEmission: ProbeEmission =
+      auth.status === 'fulfilled'
+        ? {probe: P_SSH_AUTH_METHODS, data: {...(auth.value satisfies SshAuthMethodsData)}}
+        : {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(auth.reason)}
+    ctx.log(`ssh: ${grab.identification.banner}; ${Date.now() - started} ms`)
+    return [kexinit, hostKeysEmission, authEmission]
+  },
+}
