@@ -24,8 +24,9 @@ export interface CheckMeta {
 
 export interface CheckInput {
   service: Service
-  /** Successful observations of this service, by probe name. Every name in `reads` is present: the engine
-   *  turns a missing or failed observation into an `error` finding without calling the check. */
+  /** Successful observations of this service, by probe name. Every name in `reads` that some probe collects
+   *  for this service's protocol is present: the engine turns a missing or failed one into a `not_tested` /
+   *  `error` finding without calling the check. A check spanning protocols must expect only its own. */
   observations: Readonly<Record<string, Observation>>
   thresholds: Thresholds
   /** Injected clock: checks never read the system time. */

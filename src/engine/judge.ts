@@ -1,6 +1,7 @@
 import type {Finding, Observation, Service} from '../evidence/types.js'
 import type {SelectedCheck} from '../profiles/loader.js'
 import type {Thresholds} from '../profiles/thresholds.js'
+import {unitFor} from './probe-registry.js'
 
 /** Evaluates one selected check against a service's observations. Pure: no I/O. */
 export function judge(sel: SelectedCheck, service: Service, observations: Observation[], thresholds: Thresholds, now: Date): Finding {
@@ -8,8 +9,12 @@ export function judge(sel: SelectedCheck, service: Service, observations: Observ
   const base = {check: check.id, title: check.title, severity: sel.severity, service: service.id, references: sel.references}
   const byProbe: Record<string, Observation> = {}
   for (const o of observations) if (o.service === service.id) byProbe[o.probe] = o
-  const read = check.reads.map((probe) => byProbe[probe])
-  const missing = check.reads.filter((_, i) => !read[i])
+  // A check that spans protocols (e.g. banner version disclosure over SSH, Telnet and FTP) reads, for each
+  // service, only the probes that exist for that service's protocol.
+  const applicable = check.reads.filter((probe) => unitFor(probe, service.protocol))
+  const required = applicable.length > 0 ? applicable : [...check.reads]
+  const read = required.map((probe) => byProbe[probe])
+  const missing = required.filter((_, i) => !read[i])
   if (missing.length > 0) {
     return {...base, outcome: 'not_tested', message: `no probe in this version collects ${missing.join(', ')}`, evidence: []}
   }
