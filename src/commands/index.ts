@@ -7,7 +7,10 @@ import LabStop from './lab/stop.js'
 import ProfilesList from './profiles/list.js'
 import ProfilesShow from './profiles/show.js'
 import ProfilesValidate from './profiles/validate.js'
+import ReportBundle from './report/bundle.js'
 import ReportConvert from './report/convert.js'
+import ReportMerge from './report/merge.js'
+import ReportVerify from './report/verify.js'
 import Scan from './scan.js'
 
 export const COMMANDS = {
@@ -20,4 +23,7 @@ export const COMMANDS = {
   'lab:start': LabStart,
   'lab:stop': LabStop,
   'report:convert': ReportConvert,
+  'report:bundle': ReportBundle,
+  'report:verify': ReportVerify,
+  'report:merge': ReportMerge,
 }

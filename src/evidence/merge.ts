@@ -1,0 +1,171 @@
+/**
+ * Merging reports of one profile (e.g. the same lab's scans of several devices, or one device's services
+ * scanned in separate runs) into one report.
+ *
+ * - Devices are unioned by id, in order of first appearance (input order, then device order).
+ * - A device id present in several inputs with identical content is kept once. With different content it is a
+ *   conflict: by default the merge fails (the caller exits 1 listing the conflicts); `prefer: 'first'` keeps the
+ *   device from the earliest input given, `prefer: 'newest'` the one from the input whose run finished last (ties:
+ *   the earlier input). Devices are never combined field by field: a device's findings are judged from its own
+ *   observations, and mixing two runs' would make evidence the findings do not cite.
+ * - Every input must use the identical profile (id, version, sha256): otherwise MergeProfileError.
+ * - failOn: from the first input unless given; device verdicts and the summary are recomputed with it.
+ * - run: id content-derived from the inputs' run ids (sorted, so argument order does not change it), startedAt the
+ *   earliest, finishedAt the latest, statistics summed (peak per device: the maximum) when every input has them.
+ */
+import {deviceVerdict, summarize} from '../engine/verdict.js'
+import {ConfigError} from '../profiles/errors.js'
+import {canonicalJson, contentId} from './ids.js'
+import type {Device, Report, Severity} from './types.js'
+import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from './version.js'
+
+export type MergePreference = 'first' | 'newest'
+
+export interface MergeInput {
+  /** How messages name this input (its file name). */
+  name: string
+  report: Report
+}
+
+export interface MergeOptions {
+  prefer?: MergePreference
+  failOn?: Severity
+  /** run.commandLine of the merged report (redacted by the caller). */
+  commandLine?: string
+}
+
+export interface MergeConflict {
+  deviceId: string
+  /** Inputs (names) holding different content for the device, in input order. */
+  inputs: string[]
+  /** Which top-level device fields differ between the first two differing versions. */
+  fields: string[]
+  /** The input whose device was kept, when a preference resolved the conflict. */
+  kept?: string
+}
+
+export interface MergeResult {
+  /** Undefined when conflicts are unresolved (no preference given). */
+  report?: Report
+  conflicts: MergeConflict[]
+}
+
+/** The inputs use different profiles: a usage error (exit 2). */
+export class MergeProfileError extends ConfigError {}
+
+export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): MergeResult {
+  if (inputs.length === 0) throw new ConfigError('nothing to merge: give at least one report')
+  const first = inputs[0]!
+  const profileKey = (r: Report) => canonicalJson(r.run.profile)
+  for (const input of inputs.slice(1)) {
+    if (profileKey(input.report) !== profileKey(first.report)) {
+      throw new MergeProfileError('the reports use different profiles; only reports of one profile can be merged', [
+        `${first.name}: ${describeProfile(first.report)}`,
+        `${input.name}: ${describeProfile(input.report)}`,
+      ])
+    }
+  }
+
+  // Per device id: each distinct version with the inputs that hold it.
+  const order: string[] = []
+  const versions = new Map<string, Array<{device: Device; key: string; holders: number[]}>>()
+  inputs.forEach((input, index) => {
+    for (const device of input.report.devices) {
+      const key = canonicalJson(device)
+      let list = versions.get(device.id)
+      if (!list) {
+        list = []
+        versions.set(device.id, list)
+        order.push(device.id)
+      }
+      const same = list.find((v) => v.key === key)
+      if (same) {
+        if (!same.holders.includes(index)) same.holders.push(index)
+      } else list.push({device, key, holders: [index]})
+    }
+  })
+
+  const conflicts: MergeConflict[] = []
+  const chosen = new Map<string, Device>()
+  for (const id of order) {
+    const list = versions.get(id)!
+    if (list.length === 1) {
+      chosen.set(id, list[0]!.device)
+      continue
+    }
+    const holders = [...new Set(list.flatMap((v) => v.holders))].sort((a, b) => a - b)
+    const conflict: MergeConflict = {
+      deviceId: id,
+      inputs: holders.map((i) => inputs[i]!.name),
+      fields: differingFields(list[0]!.device, list[1]!.device),
+    }
+    if (options.prefer) {
+      const pick = pickInput(holders, inputs, options.prefer)
+      const version = list.find((v) => v.holders.includes(pick))!
+      chosen.set(id, version.device)
+      conflict.kept = inputs[pick]!.name
+    }
+    conflicts.push(conflict)
+  }
+  if (conflicts.length > 0 && !options.prefer) return {conflicts}
+
+  const failOn = options.failOn ?? first.report.summary.failOn
+  const devices: Device[] = order.map((id) => {
+    const device = structuredClone(chosen.get(id)!)
+    device.verdict = deviceVerdict(device.findings, failOn)
+    return device
+  })
+
+  const reports = inputs.map((i) => i.report)
+  const runIds = [...new Set(reports.map((r) => r.run.id))].sort()
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: {name: TOOL_NAME, version: toolVersion()},
+    run: {
+      id: contentId('merge', runIds),
+      startedAt: earliest(reports.map((r) => r.run.startedAt)),
+      finishedAt: latest(reports.map((r) => r.run.finishedAt)),
+      commandLine: options.commandLine ?? `sg17scan report merge (${runIds.join(', ')})`,
+      profile: {...first.report.run.profile},
+    },
+    devices,
+    summary: summarize(devices, failOn),
+  }
+  const stats = reports.map((r) => r.run.statistics)
+  if (stats.every((s) => s !== undefined)) {
+    report.run.statistics = {
+      connections: stats.reduce((n, s) => n + s.connections, 0),
+      peakConnectionsPerDevice: Math.max(...stats.map((s) => s.peakConnectionsPerDevice)),
+      probeUnits: stats.reduce((n, s) => n + s.probeUnits, 0),
+      durationMs: stats.reduce((n, s) => n + s.durationMs, 0),
+    }
+  }
+  return {report, conflicts}
+}
+
+function describeProfile(report: Report): string {
+  const p = report.run.profile
+  return `profile ${p.id} version ${p.version} (sha256 ${p.sha256})`
+}
+
+function differingFields(a: Device, b: Device): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
+  return keys.filter((k) => canonicalJson((a as unknown as Record<string, unknown>)[k]) !== canonicalJson((b as unknown as Record<string, unknown>)[k]))
+}
+
+function pickInput(holders: number[], inputs: MergeInput[], prefer: MergePreference): number {
+  if (prefer === 'first') return holders[0]!
+  let best = holders[0]!
+  for (const i of holders.slice(1)) if (time(inputs[i]!.report.run.finishedAt) > time(inputs[best]!.report.run.finishedAt)) best = i
+  return best
+}
+
+const time = (iso: string) => Date.parse(iso)
+
+function earliest(values: string[]): string {
+  return values.reduce((a, b) => (time(b) < time(a) ? b : a))
+}
+
+function latest(values: string[]): string {
+  return values.reduce((a, b) => (time(b) > time(a) ? b : a))
+}

@@ -1,0 +1,113 @@
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {deviceVerdict, summarize} from '../../src/engine/verdict.js'
+import {contentId} from '../../src/evidence/ids.js'
+import {mergeReports, MergeProfileError} from '../../src/evidence/merge.js'
+import type {Report} from '../../src/evidence/types.js'
+import {expectValidReport} from '../helpers/report.js'
+import {splitReport} from '../helpers/signing.js'
+import {labReport, trickyReport} from '../helpers/writer-reports.js'
+
+describe('mergeReports', () => {
+  let lab: Report
+  let a: Report
+  let b: Report
+  beforeAll(async () => {
+    lab = await labReport()
+    expect(lab.devices.length).toBeGreaterThanOrEqual(2)
+    a = splitReport(lab, [0], {id: 'run-a', startedAt: '2026-03-01T10:00:00.000Z', finishedAt: '2026-03-01T10:05:00.000Z'})
+    b = splitReport(lab, lab.devices.slice(1).map((_, i) => i + 1), {id: 'run-b', startedAt: '2026-03-02T09:00:00.000Z', finishedAt: '2026-03-02T09:30:00.000Z'})
+  })
+
+  it('unions devices of two scans, recomputes the summary and derives the run', () => {
+    const {report, conflicts} = mergeReports([{name: 'a.json', report: a}, {name: 'b.json', report: b}], {commandLine: 'sg17scan report merge a.json b.json'})
+    expect(conflicts).toEqual([])
+    expectValidReport(report)
+    expect(report.devices).toEqual(lab.devices)
+    expect(report.summary).toEqual(summarize(lab.devices, lab.summary.failOn))
+    expect(report.summary).toEqual(lab.summary)
+    expect(report.run).toMatchObject({
+      id: contentId('merge', ['run-a', 'run-b']),
+      startedAt: '2026-03-01T10:00:00.000Z',
+      finishedAt: '2026-03-02T09:30:00.000Z',
+      commandLine: 'sg17scan report merge a.json b.json',
+      profile: lab.run.profile,
+    })
+    expect(report.run.statistics?.connections).toBe(2 * lab.run.statistics!.connections)
+  })
+
+  it('gives the same run id whatever the argument order, and keeps first-appearance device order', () => {
+    const ab = mergeReports([{name: 'a', report: a}, {name: 'b', report: b}]).report!
+    const ba = mergeReports([{name: 'b', report: b}, {name: 'a', report: a}]).report!
+    expect(ba.run.id).toBe(ab.run.id)
+    expect(ba.devices.map((d) => d.id)).toEqual([...b.devices.map((d) => d.id), a.devices[0]!.id])
+  })
+
+  it('keeps a device present with identical content in several inputs once', () => {
+    const {report, conflicts} = mergeReports([{name: 'lab', report: lab}, {name: 'a', report: a}, {name: 'b', report: b}])
+    expect(conflicts).toEqual([])
+    expect(report!.devices).toEqual(lab.devices)
+  })
+
+  describe('a device id with different content', () => {
+    let older: Report
+    let newer: Report
+    beforeAll(() => {
+      older = a
+      newer = structuredClone(a)
+      newer.run = {...newer.run, id: 'run-a2', startedAt: '2026-04-01T00:00:00.000Z', finishedAt: '2026-04-01T00:10:00.000Z'}
+      newer.devices[0]!.name = 'renamed'
+      newer.devices[0]!.findings[0]!.message = 'seen again'
+    })
+
+    it('is a conflict: no report, the conflict lists the device, inputs and fields', () => {
+      const {report, conflicts} = mergeReports([{name: 'old.json', report: older}, {name: 'b.json', report: b}, {name: 'new.json', report: newer}])
+      expect(report).toBeUndefined()
+      expect(conflicts).toEqual([{deviceId: a.devices[0]!.id, inputs: ['old.json', 'new.json'], fields: ['findings', 'name']}])
+    })
+
+    it('--prefer first keeps the earliest input, --prefer newest the latest run (whatever the order)', () => {
+      const inputs = [{name: 'new.json', report: newer}, {name: 'old.json', report: older}]
+      const first = mergeReports(inputs, {prefer: 'first'})
+      expect(first.report!.devices[0]!.name).toBe('renamed')
+      expect(first.conflicts[0]!.kept).toBe('new.json')
+      const newest = mergeReports([...inputs].reverse(), {prefer: 'newest'})
+      expect(newest.report!.devices[0]!.name).toBe('renamed')
+      expect(newest.conflicts[0]!.kept).toBe('new.json')
+      expectValidReport(newest.report)
+      const oldest = mergeReports([...inputs].reverse(), {prefer: 'first'})
+      expect(oldest.report!.devices[0]).toEqual(older.devices[0])
+    })
+  })
+
+  it('refuses reports of different profiles, naming both', () => {
+    const other = structuredClone(b)
+    other.run.profile = {...other.run.profile, version: '9.9.9'}
+    const merge = () => mergeReports([{name: 'a.json', report: a}, {name: 'other.json', report: other}])
+    expect(merge).toThrow(MergeProfileError)
+    expect(merge).toThrow(new RegExp(`a\\.json: profile ${lab.run.profile.id} version ${lab.run.profile.version}[\\s\\S]*other\\.json: profile ${lab.run.profile.id} version 9\\.9\\.9`))
+  })
+
+  it('takes failOn from the first report unless given, and re-judges device verdicts with it', () => {
+    const t = trickyReport()
+    const relaxed = structuredClone(t)
+    relaxed.run.id = 'run-relaxed'
+    relaxed.devices = [{...structuredClone(t.devices[0]!), id: 'cam-2'}]
+    relaxed.summary = summarize(relaxed.devices, 'medium')
+    const byDefault = mergeReports([{name: 't', report: t}, {name: 'r', report: relaxed}]).report!
+    expect(byDefault.summary.failOn).toBe(t.summary.failOn)
+    const critical = mergeReports([{name: 't', report: t}, {name: 'r', report: relaxed}], {failOn: 'critical'}).report!
+    expectValidReport(critical)
+    expect(critical.summary.failOn).toBe('critical')
+    for (const d of critical.devices) expect(d.verdict).toBe(deviceVerdict(d.findings, 'critical'))
+    expect(critical.summary).toEqual(summarize(critical.devices, 'critical'))
+    // The inputs are not modified.
+    expect(t.devices[0]!.verdict).toBe(deviceVerdict(t.devices[0]!.findings, 'medium'))
+  })
+
+  it('omits statistics unless every input has them', () => {
+    const t = trickyReport()
+    expect(t.run.statistics).toBeUndefined()
+    expect(mergeReports([{name: 'a', report: a}, {name: 't', report: {...t, run: {...t.run, profile: a.run.profile}}}]).report!.run.statistics).toBeUndefined()
+  })
+})
