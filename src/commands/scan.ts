@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
 import {scanDevices, type DeviceSpec} from '../engine/scan.js'
@@ -12,6 +12,8 @@ import {renderSummary} from '../writers/console.js'
 import {formatFromPath, WRITERS, writerFor} from '../writers/index.js'
 import type {Writer} from '../writers/types.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../cli/bundle-flags.js'
+import {writeBundle} from '../evidence/bundle.js'
 
 export default class Scan extends BaseCommand {
   static summary = 'Scan a device (its services) or the built-in virtual lab against a conformance profile'
@@ -55,6 +57,8 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     intrusive: Flags.boolean({description: 'allow intrusive checks (login attempts, writes)', default: false}),
     'device-name': Flags.string({description: 'name of the device the targets belong to'}),
     'show-passed': Flags.boolean({description: 'list passed and not-applicable findings too', default: false}),
+    bundle: Flags.string({description: 'also write a verifiable evidence bundle (report, artifacts, SHA-256 manifest) to DIR (new or empty)'}),
+    ...BUNDLE_SIGNING_FLAGS,
     color: Flags.boolean({description: 'colour the summary table', allowNo: true, default: process.stdout.isTTY ?? false}),
   }
 
@@ -65,6 +69,11 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     if (!flags.lab && targets.length === 0) throw new ConfigError('no targets: give service URIs (e.g. tls://192.0.2.10:443), a host, or --lab')
     const outputs = planOutputs(flags.output ?? (flags.lab ? ['sg17scan-lab-report.json'] : []), flags.format)
     const stdoutWriter = !flags.output && flags.format ? writerFor(flags.format) : undefined
+    if (flags['sign-key'] && !flags.bundle) throw new ConfigError('--sign-key signs an evidence bundle: add --bundle DIR')
+    const signer = signerFromFlags(flags)
+    if (flags.bundle && existsSync(flags.bundle) && readdirSync(flags.bundle).length > 0) {
+      throw new ConfigError(`--bundle ${flags.bundle}: the directory is not empty`)
+    }
 
     let specs: DeviceSpec[] = [{targets, name: flags['device-name']}]
     const caCertificates: string[] = []
@@ -97,10 +106,12 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       mkdirSync(dirname(path), {recursive: true})
       writeFileSync(path, writer.write(report))
     }
+    const bundle = flags.bundle ? writeBundle(report, flags.bundle, {lab: labFromFlags(flags), signer}) : undefined
     if (stdoutWriter && !this.jsonEnabled()) process.stdout.write(stdoutWriter.write(report))
     else {
       this.log(renderSummary(report, {showPassed: flags['show-passed'], color: flags.color}))
       for (const {path, writer} of outputs) this.log(`Report (${writer.format}): ${path}`)
+      if (bundle) this.log(`Evidence bundle: ${bundle.dir} (${bundle.signed ? 'signed' : 'not signed'}; check with 'sg17scan report verify ${bundle.dir}')`)
     }
     process.exitCode = report.summary.exitCode
     return report

@@ -1,3 +1,4 @@
+import {generateKeyPairSync} from 'node:crypto'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -66,6 +67,25 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
   })
 })
 
+describe('scan --bundle with a signing key', () => {
+  it('writes a signed evidence bundle that report verify accepts, and rejects once a byte changes', async () => {
+    const {privateKey} = generateKeyPairSync('ed25519')
+    const key = join(tmp, 'lab-ed25519.pem')
+    writeFileSync(key, privateKey.export({type: 'pkcs8', format: 'pem'}))
+    const dir = join(tmp, 'bundle')
+    const r = await runCli(['scan', '--lab', '-o', join(tmp, 'b.json'), '--bundle', dir, '--sign-key', key, '--lab-name', 'Test Lab'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('Evidence bundle:')
+    const ok = await runCli(['report', 'verify', dir])
+    expect(ok.code).toBe(0)
+    const reportFile = join(dir, 'report.json')
+    writeFileSync(reportFile, readFileSync(reportFile, 'utf8').replace('good-gateway', 'good-gatewaX'))
+    const bad = await runCli(['report', 'verify', dir])
+    expect(bad.code).toBe(1)
+    expect(bad.stdout + bad.stderr).toMatch(/report\.json/)
+  }, 60_000)
+})
+
 describe('exit codes and bad input', () => {
   it('3 when the service is unreachable, with the reason in every finding', async () => {
     const r = await runCli(['scan', 'tls://127.0.0.1:1', '--json'])
@@ -77,12 +97,12 @@ describe('exit codes and bad input', () => {
   })
 
   it('3 (not 0) when a service type is not implemented yet: reported not_tested with the reason', async () => {
-    const r = await runCli(['scan', 'telnet://127.0.0.1:23', '--json'])
+    const r = await runCli(['scan', 'http://127.0.0.1:80', '--json'])
     expect(r.code).toBe(3)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
     expect(report.devices[0].findings).toMatchObject([{check: 'scan.coverage', outcome: 'not_tested'}])
-    expect(report.devices[0].findings[0].message).toMatch(/TELNET module not implemented/)
+    expect(report.devices[0].findings[0].message).toMatch(/HTTP module not implemented/)
   })
 
   it.each([

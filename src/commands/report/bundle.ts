@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {readFlagFile, readReportFile} from '../../cli/report-file.js'
+import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../../cli/bundle-flags.js'
+import {readReportFile} from '../../cli/report-file.js'
 import {BUNDLE_WRITERS, writeBundle} from '../../evidence/bundle.js'
-import {loadSigner, type Signer} from '../../evidence/sign.js'
 
 export default class ReportBundle extends BaseCommand {
   static summary = 'Write a verifiable (optionally signed) evidence bundle directory from a native JSON report'
@@ -31,29 +31,15 @@ The same report and options give byte-identical bundles (an ECDSA signature exce
 
   static flags = {
     out: Flags.string({description: 'bundle directory to create (must be new or empty)', required: true}),
-    'sign-key': Flags.string({description: 'private key PEM (PKCS#8, unencrypted): Ed25519 or ECDSA P-256'}),
-    'sign-cert': Flags.string({description: 'X.509 certificate chain PEM for --sign-key, leaf first', dependsOn: ['sign-key']}),
-    'lab-name': Flags.string({description: 'testing laboratory name, recorded in manifest.json'}),
-    operator: Flags.string({description: 'person who ran the tests, recorded in manifest.json'}),
-    'accreditation-id': Flags.string({description: 'laboratory accreditation id (e.g. ISO/IEC 17025), recorded in manifest.json'}),
+    ...BUNDLE_SIGNING_FLAGS,
   }
 
   async run() {
     const {args, flags} = await this.parse(ReportBundle)
     // Key and certificate first: a bad key fails before anything is written.
-    let signer: Signer | undefined
-    if (flags['sign-key']) {
-      signer = loadSigner({
-        keyPem: readFlagFile('--sign-key', flags['sign-key']),
-        keySource: `--sign-key ${flags['sign-key']}`,
-        ...(flags['sign-cert'] ? {certPem: readFlagFile('--sign-cert', flags['sign-cert']), certSource: `--sign-cert ${flags['sign-cert']}`} : {}),
-      })
-    }
+    const signer = signerFromFlags(flags)
     const report = readReportFile(args.report)
-    const result = writeBundle(report, flags.out, {
-      lab: {name: flags['lab-name'], operator: flags.operator, accreditationId: flags['accreditation-id']},
-      signer,
-    })
+    const result = writeBundle(report, flags.out, {lab: labFromFlags(flags), signer})
     this.log(`Bundle: ${result.dir} (${result.manifest.files.length} files${signer ? `, signed ${signer.algorithm}` : ', not signed'})`)
     return {
       dir: result.dir,
