@@ -1,12 +1,22 @@
 import type {Check} from '../src/checks/types.js'
 
+import {check as piiSnmpContactLocation} from './snmp/pii-contact-location.js'
+import {check as snmpCommunityDefaultRo} from './snmp/community-default-ro.js'
+import {check as snmpCommunityWrite} from './snmp/community-write.js'
+import {check as snmpSysmibDisclosure} from './snmp/sysmib-disclosure.js'
+import {check as snmpV1v2cEnabled} from './snmp/v1v2c-enabled.js'
+import {check as snmpV3Noauthnopriv} from './snmp/v3-noauthnopriv.js'
+import {check as snmpV3WeakCrypto} from './snmp/v3-weak-crypto.js'
 import {check as sshAuthPasswordOnly} from './ssh/auth-password-only.js'
-import {check as sshBannerVersionDisclosure} from './ssh/banner-version-disclosure.js'
+import {check as sshBannerVersionDisclosure} from './svc/banner-version-disclosure.js'
 import {check as sshCipherWeak} from './ssh/cipher-weak.js'
 import {check as sshHostkeyWeak} from './ssh/hostkey-weak.js'
 import {check as sshKexWeak} from './ssh/kex-weak.js'
 import {check as sshMacWeak} from './ssh/mac-weak.js'
 import {check as sshProtocolV1} from './ssh/protocol-v1.js'
+import {check as svcFtpAnonymous} from './svc/ftp-anonymous.js'
+import {check as svcFtpCleartextAuth} from './svc/ftp-cleartext-auth.js'
+import {check as svcTelnetExposed} from './svc/telnet-exposed.js'
 import {check as certExpired} from './tls/cert-expired.js'
 import {check as certHostnameMismatch} from './tls/cert-hostname-mismatch.js'
 import {check as certLifetimeExcessive} from './tls/cert-lifetime-excessive.js'
@@ -61,6 +71,16 @@ const TLS_CHECKS: readonly Check[] = [
   tls12Missing,
 ]
 
+const SNMP_CHECKS: readonly Check[] = [
+  piiSnmpContactLocation,
+  snmpCommunityDefaultRo,
+  snmpCommunityWrite,
+  snmpSysmibDisclosure,
+  snmpV1v2cEnabled,
+  snmpV3Noauthnopriv,
+  snmpV3WeakCrypto,
+]
+
 const SSH_CHECKS: readonly Check[] = [
   sshAuthPasswordOnly,
   sshBannerVersionDisclosure,
@@ -70,6 +90,8 @@ const SSH_CHECKS: readonly Check[] = [
   sshMacWeak,
   sshProtocolV1,
 ]
+
+const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
 /** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
 function indexChecks(checks: readonly Check[]): Map<string, Check> {
@@ -81,7 +103,7 @@ function indexChecks(checks: readonly Check[]): Map<string, Check> {
   return byId
 }
 
-const BY_ID = indexChecks([...SSH_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly Check[] = Object.freeze(

@@ -1,9 +1,22 @@
+import {ftpProbeUnit} from '../probes/ftp/unit.js'
+import {createSnmpProbeUnit, snmpProbeUnit} from '../probes/snmp/unit.js'
 import {sshProbeUnit} from '../probes/ssh/unit.js'
+import {telnetProbeUnit} from '../probes/telnet/unit.js'
 import {tlsProbeUnit} from '../probes/tls/unit.js'
 import type {ProbeUnit} from '../probes/types.js'
 
-/** Every probe unit this version implements. Later modules (SNMP, HTTP, …) register here. */
-export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit]
+/** Every default community × version in flight at once: an agent drops unknown communities silently, so the
+ *  sweep costs one timeout window instead of one per batch. */
+const SNMP_IN_FLIGHT = 256
+
+/** SNMP writes (the SET of sysLocation.0 to its own value) run only when the scan allows intrusive actions. */
+const snmpUnit: ProbeUnit = {
+  ...snmpProbeUnit,
+  run: (ctx) => createSnmpProbeUnit({intrusive: ctx.intrusive === true, maxInFlight: SNMP_IN_FLIGHT}).run(ctx),
+}
+
+/** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */
+export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit]
 
 /** The unit that emits `probe` for a service of `protocol`, if any. */
 export function unitFor(probe: string, protocol: string): ProbeUnit | undefined {

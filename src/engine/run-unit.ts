@@ -15,6 +15,7 @@ export interface UnitRunOptions {
   semaphore: Semaphore
   stats: ConnectionStats
   caCertificates: string[]
+  intrusive: boolean
   now: () => Date
   signal?: AbortSignal
   log: (message: string) => void
@@ -51,6 +52,7 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
         open,
       }),
       caCertificates: o.caCertificates,
+      intrusive: o.intrusive,
       targetName: o.targetName,
       now: o.now,
       log: o.log,

@@ -79,6 +79,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       const services: Service[] = []
       const observations: Observation[] = []
       const findings: Finding[] = []
+      // Intrusive checks left out by policy are listed (not_tested) but do not make the device incomplete.
+      const skippedByPolicy = new Set<Finding>()
       for (const t of targets) {
         if (t.kind === 'service') {
           if (!services.some((s) => s.id === t.service.id)) services.push(t.service)
@@ -106,6 +108,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
                   semaphore,
                   stats,
                   caCertificates: ca,
+                  intrusive: (options.intrusive ?? false) || profile.intrusive,
                   now,
                   signal: options.signal,
                   log: options.log ?? (() => {}),
@@ -117,10 +120,12 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           const judgedAt = now()
           for (const sel of plan.checks) findings.push(judge(sel, service, serviceObservations, profile.thresholds, judgedAt))
           for (const sel of plan.skippedIntrusive) {
-            findings.push({
+            const finding: Finding = {
               check: sel.check.id, title: sel.check.title, outcome: 'not_tested', severity: sel.severity, service: service.id,
               message: 'intrusive check: enable with --intrusive or in the profile', evidence: [], references: sel.references,
-            })
+            }
+            skippedByPolicy.add(finding)
+            findings.push(finding)
           }
           if (plan.checks.length === 0 && plan.skippedIntrusive.length === 0) {
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
@@ -137,7 +142,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
         services,
         observations,
         findings,
-        verdict: deviceVerdict(findings, failOn),
+        verdict: deviceVerdict(findings.filter((f) => !skippedByPolicy.has(f)), failOn),
       }
       devices[index] = device
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)

@@ -13,6 +13,8 @@ export interface ProbeContext {
   /** Opens a TCP connection to the service (or another port of the same host). Holds one slot of the
    *  per-device connection cap until the socket closes. Rejects with a ProbeError on refusal/timeout. */
   connect(options?: {port?: number}): Promise<Socket>
+  /** Intrusive actions (logins, writes) are allowed: --intrusive or the profile says so. */
+  intrusive?: boolean
   /** Extra trust anchors (PEM) given with --ca. */
   caCertificates: string[]
   /** Name the user used to reach the service (IP or DNS name) — used for SNI and hostname matching. */

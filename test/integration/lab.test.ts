@@ -64,14 +64,20 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr'])
+    const schemes: Record<string, string[]> = {
+      'good-gateway': ['tls:', 'ssh:'],
+      'legacy-camera': ['tls:', 'ssh:'],
+      'open-router': ['snmp:'],
+      'old-nvr': ['telnet:', 'ftp:'],
+    }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
-      // One TLS and one SSH service per device.
-      expect(d.targets.map((t) => new URL(t).protocol)).toEqual(['tls:', 'ssh:'])
-      for (const t of d.targets) expect(new URL(t).hostname).toBe('127.0.0.1')
-      expect(endpoint(d).host).toBe('127.0.0.1')
-      expect(endpoint(d).port).toBeGreaterThan(0)
+      expect(d.targets.map((t) => new URL(t).protocol)).toEqual(schemes[d.name])
+      for (const t of d.targets) {
+        expect(new URL(t).hostname).toBe('127.0.0.1')
+        expect(Number(new URL(t).port)).toBeGreaterThan(0)
+      }
     }
     const ca = new X509Certificate(lab.caPem)
     expect(ca.ca).toBe(true)
@@ -193,9 +199,11 @@ describe('startLab options', () => {
     const base = 20000 + Math.floor(Math.random() * 20000)
     const lab = await startLab({basePort: base})
     try {
-      expect(lab.devices.map((d) => d.targets[0])).toEqual([
-        `tls://127.0.0.1:${base}`,
-        `tls://127.0.0.1:${base + 1}`,
+      expect(lab.devices.map((d) => d.targets)).toEqual([
+        [`tls://127.0.0.1:${base}`, `ssh://127.0.0.1:${base + 100}`],
+        [`tls://127.0.0.1:${base + 1}`, `ssh://127.0.0.1:${base + 101}`],
+        [`snmp://127.0.0.1:${base + 2}`],
+        [`telnet://127.0.0.1:${base + 3}`, `ftp://127.0.0.1:${base + 103}`],
       ])
     } finally {
       await lab.stop()

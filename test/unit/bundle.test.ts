@@ -55,7 +55,7 @@ describe('evidence bundles', () => {
     expect(planned).toHaveLength(artifactCount)
     expect(artifactCount).toBeGreaterThan(0)
     for (const p of planned) {
-      expect(p.path).toMatch(/^artifacts\/obs-[0-9a-f]+\/\d+-[a-z-]+\.(pem|hex|b64|txt)$/)
+      expect(p.path).toMatch(/^artifacts\/obs-[0-9a-f]+\/\d+-[a-z0-9-]+\.(pem|hex|b64|txt)$/)
       // Stored content byte for byte: the sha256 recorded in the report re-verifies on the file.
       expect(tree.get(p.path)?.toString('utf8')).toBe(p.artifact.content)
       expect(sha(tree.get(p.path)!)).toBe(p.artifact.sha256)

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {ALL_CHECKS, checkById} from '../../checks/index.js'
 import {check as passwordOnly} from '../../checks/ssh/auth-password-only.js'
-import {check as banner} from '../../checks/ssh/banner-version-disclosure.js'
+import {check as banner} from '../../checks/svc/banner-version-disclosure.js'
 import {check as cipherWeak} from '../../checks/ssh/cipher-weak.js'
 import {check as hostkeyWeak} from '../../checks/ssh/hostkey-weak.js'
 import {check as kexWeak} from '../../checks/ssh/kex-weak.js'
@@ -123,11 +123,13 @@ describe('SSH check registration and metadata', () => {
       expect(check.id).toBe(id)
       expect(check.defaultSeverity).toBe(severity)
       expect(check.family).toBe(id.startsWith('svc.') ? 'svc' : 'ssh')
-      expect([...check.protocols]).toEqual(['ssh'])
+      // The banner check spans SSH, Telnet and FTP; the engine hands each service its own protocol's probes.
+      expect([...check.protocols]).toEqual(id.startsWith('svc.') ? ['ssh', 'telnet', 'ftp'] : ['ssh'])
       expect(check.intrusive).toBe(false)
       expect(check.description.length).toBeGreaterThan(40)
       expect(check.remediation.length).toBeGreaterThan(20)
-      for (const r of check.reads) expect(SSH_PROBES).toContain(r)
+      for (const r of check.reads.filter((p) => p.startsWith('ssh.'))) expect(SSH_PROBES).toContain(r)
+      expect(check.reads.some((p) => SSH_PROBES.includes(p as never))).toBe(true)
     })
     it('cites ITU-T first in framework order, a CWE, and no unverified clause', () => {
       expect(check.references[0]?.framework).toBe('ITU-T')

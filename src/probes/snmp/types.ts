@@ -1,0 +1,117 @@
+/**
+ * Observation payloads of the SNMP probe unit (probe names `snmp.communities`, `snmp.system`, `snmp.v3`).
+ * Community strings and SNMPv3 user names are secrets: payloads carry dataset ids (`credentialId`), never values.
+ * sysContact / sysLocation are stored with detected personal data masked (see pii.ts).
+ */
+
+export const P_SNMP_COMMUNITIES = 'snmp.communities'
+export const P_SNMP_SYSTEM = 'snmp.system'
+export const P_SNMP_V3 = 'snmp.v3'
+
+export type SnmpCommunityVersion = 'v1' | 'v2c'
+
+export interface SnmpAcceptedCommunity {
+  /** Row id in data/snmp/communities.json (or `user-supplied-<n>`). */
+  credentialId: string
+  version: SnmpCommunityVersion
+  /** 'write' only when the intrusive write test ran and a SET succeeded; otherwise 'read'. */
+  access: 'read' | 'write'
+}
+
+/** Datagrams that did not complete a request (hostile or broken agents). */
+export interface SnmpAnomalies {
+  /** Not decodable as SNMP (bad BER, unknown tags …). */
+  malformed: number
+  /** Larger than the accepted datagram size. */
+  oversized: number
+  /** Well-formed, but matching no outstanding request id. */
+  unmatched: number
+  /** From another address/port than the target. */
+  foreign: number
+}
+
+export interface SnmpWriteResult {
+  credentialId: string
+  version: SnmpCommunityVersion
+  /** The SET of sysLocation.0 (to its current value) was accepted. */
+  setAccepted: boolean
+  /** Read back after the SET equals the value before it (null when not read back). */
+  unchanged: boolean | null
+  /** A SET changed the value and the original was written back. */
+  restored?: boolean
+  /** Agent's error status or transport failure when the SET was refused (e.g. "NoAccess", "timeout"). */
+  error?: string
+}
+
+export interface SnmpCommunitiesData {
+  /** Dataset the candidates came from. */
+  dataset: string
+  /** Distinct candidate communities tried (each with every version in `versions`). */
+  tried: number
+  versions: SnmpCommunityVersion[]
+  /** Requests sent. */
+  requests: number
+  accepted: SnmpAcceptedCommunity[]
+  /** Any well-formed v1/v2c response arrived (even an error response). */
+  responded: boolean
+  anomalies: SnmpAnomalies
+  /** Whether the intrusive write test ran; results per accepted community when it did. */
+  writeTest: {ran: boolean; results: SnmpWriteResult[]}
+  /** Candidates left untried because the probe was cancelled or ran out of time. */
+  untried: number
+}
+
+export type PiiType = 'email' | 'phone' | 'person-name'
+
+export interface PiiMatch {
+  type: PiiType
+  /** Masked form, e.g. "j***@e***.net", "+** ** **** **58", "J*** D***". */
+  redacted: string
+}
+
+export interface PiiFieldSummary {
+  field: 'sysContact' | 'sysLocation'
+  counts: Record<PiiType, number>
+  matches: PiiMatch[]
+}
+
+export interface SnmpSystemData {
+  /** The system group could be read without authentication (community or noAuthNoPriv user). */
+  readable: boolean
+  /** How it was read: a community id + version, or a v3 noAuth user id. */
+  via: {credentialId: string; version: SnmpCommunityVersion | 'v3'} | null
+  sysDescr: string | null
+  sysObjectID: string | null
+  /** Hundredths of a second. */
+  sysUpTime: number | null
+  sysName: string | null
+  /** sysContact / sysLocation with detected personal data masked (the rest kept as is). */
+  sysContact: string | null
+  sysLocation: string | null
+  pii: {total: number; fields: PiiFieldSummary[]}
+}
+
+export interface SnmpV3UserResult {
+  /** Id in the built-in user list (`snmpv3-user-<n>`), never the name. */
+  credentialId: string
+  /** A noAuthNoPriv GET of sysDescr.0 succeeded. */
+  accepted: boolean
+  /** "read", "unknown-user", "wrong-level", "timeout", … */
+  outcome: string
+}
+
+export interface SnmpV3Data {
+  /** A Report PDU answered the unauthenticated discovery request. */
+  discovered: boolean
+  engineId: string | null
+  engineBoots: number | null
+  engineTime: number | null
+  /** IANA enterprise number from the engine id when it uses the RFC 3411 format. */
+  engineEnterprise: number | null
+  /** OID of the report varbind (usmStatsUnknownEngineIDs.0 expected). */
+  reportOid: string | null
+  noAuthUsers: SnmpV3UserResult[]
+  /** Credentialed (authNoPriv/authPriv) testing needs user-supplied credentials; not implemented yet. */
+  credentialsSupplied: boolean
+  anomalies: SnmpAnomalies
+}

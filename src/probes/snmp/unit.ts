@@ -1,0 +1,195 @@
+/**
+ * The SNMP probe unit (UDP).
+ *  1. community sweep, v1 + v2c GET sysDescr.0 per candidate (data/snmp/communities.json, capped) → snmp.communities
+ *     in parallel with SNMPv3 engine discovery                                                     → snmp.v3
+ *  2. noAuthNoPriv GETs with a few common SNMPv3 user names (when the engine answered discovery)  → snmp.v3
+ *  3. the system group with the first accepted community (else noAuth user), PII masked            → snmp.system
+ *  4. only with `intrusive: true`: SET sysLocation.0 to its own value per accepted community       → snmp.communities
+ * UDP is exempt from the engine's TCP connection cap (ctx.connect is TCP only): this unit opens its own dgram
+ * sockets, bounds outstanding requests itself (`maxInFlight`), honours ctx.timeoutMs per request and ctx.signal,
+ * and closes every socket before returning. A silent agent is no error by itself (UDP gives no refusal), but
+ * when nothing answers at all every observation carries error `no-response` (or the reason the replies were
+ * unusable: `malformed`, `oversized`, `wrong-request-id`). Community strings and user names never appear in
+ * the output: only dataset ids.
+ */
+import type {ObservationError} from '../../evidence/types.js'
+import type {ProbeContext, ProbeEmission, ProbeUnit} from '../types.js'
+import {sweepCommunities} from './communities.js'
+import {communityDataset, type CommunityCandidate} from './dataset.js'
+import {addAnomalies, closeOnAbort, closeSession, communitySession, emptyAnomalies, newTraffic, noAuthV3Session, toProbeError} from './session.js'
+import {readSystem, unreadableSystem} from './system.js'
+import {
+  P_SNMP_COMMUNITIES,
+  P_SNMP_SYSTEM,
+  P_SNMP_V3,
+  type SnmpAnomalies,
+  type SnmpCommunitiesData,
+  type SnmpCommunityVersion,
+  type SnmpSystemData,
+  type SnmpV3Data,
+} from './types.js'
+import {DEFAULT_V3_USERS, discoverEngine, engineEnterprise, tryNoAuthUsers, v3UserId} from './v3.js'
+import {writeTest} from './write.js'
+
+export const SNMP_EMITS = [P_SNMP_COMMUNITIES, P_SNMP_SYSTEM, P_SNMP_V3] as const
+
+export interface SnmpProbeOptions {
+  /** Run the write test (SET sysLocation.0 to its current value). Default false. */
+  intrusive?: boolean
+  /** Candidates taken from the head of the community list. Default 100. */
+  maxCommunities?: number
+  /** Requests outstanding at once during the sweep. Default 50. */
+  maxInFlight?: number
+  /** Retransmissions per request, 0 or 1. Default 0. */
+  retries?: number
+  /** Versions swept. Default ['v1', 'v2c']. */
+  versions?: SnmpCommunityVersion[]
+  /** Candidates instead of the bundled dataset (ids must be unique; the strings stay secret). */
+  communities?: CommunityCandidate[]
+  /** Dataset id reported with `communities` (default "custom"). */
+  datasetId?: string
+  /** SNMPv3 user names tried with noAuthNoPriv (default DEFAULT_V3_USERS). */
+  v3Users?: readonly string[]
+}
+
+export const DEFAULT_MAX_COMMUNITIES = 100
+export const DEFAULT_MAX_IN_FLIGHT = 50
+
+function noAnswerError(anomalies: SnmpAnomalies, timeoutMs: number, aborted: boolean, detail?: string): ObservationError {
+  if (aborted) return {code: 'aborted', message: 'the SNMP probe was cancelled before any reply arrived'}
+  if (anomalies.malformed > 0) {
+    return {code: 'malformed', message: `received ${anomalies.malformed} datagram(s) that are not valid SNMP${detail ? ` (${detail})` : ''}`}
+  }
+  if (anomalies.oversized > 0) return {code: 'oversized', message: `received ${anomalies.oversized} oversized datagram(s); no usable SNMP reply`}
+  if (anomalies.unmatched > 0) {
+    return {code: 'wrong-request-id', message: `received ${anomalies.unmatched} SNMP reply(ies) matching no request id; no usable reply`}
+  }
+  return {
+    code: 'no-response',
+    message: `no SNMP reply at all (no v1/v2c response to any candidate community, no SNMPv3 discovery report) within ${timeoutMs} ms per request: agent absent, filtered, or answering no tested credential`,
+  }
+}
+
+export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
+  const maxCommunities = Math.max(0, Math.floor(options.maxCommunities ?? DEFAULT_MAX_COMMUNITIES))
+  const maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT))
+  const retries = Math.max(0, Math.min(1, Math.floor(options.retries ?? 0)))
+  const versions = options.versions ?? ['v1', 'v2c']
+  const v3Users = options.v3Users ?? DEFAULT_V3_USERS
+  const intrusive = options.intrusive === true
+
+  return {
+    id: 'snmp',
+    protocols: ['snmp'],
+    emits: SNMP_EMITS,
+    async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
+      const started = Date.now()
+      try {
+        const dataset = options.communities ? {id: options.datasetId ?? 'custom', communities: options.communities} : communityDataset()
+        const candidates = dataset.communities.slice(0, maxCommunities)
+
+        const [sweep, disc] = await Promise.all([
+          sweepCommunities(ctx, candidates, {versions, maxInFlight, retries}),
+          discoverEngine(ctx, retries),
+        ])
+
+        const users = disc.discovery ? await tryNoAuthUsers(ctx, v3Users, retries) : {results: [], traffic: newTraffic()}
+
+        // System group: first accepted community (v2c preferred for the same id), else first noAuth user.
+        let system: SnmpSystemData = unreadableSystem()
+        const first = sweep.accepted.find((a) => a.version === 'v2c') ?? sweep.accepted[0]
+        const firstUser = users.results.findIndex((u) => u.accepted)
+        if (first && !ctx.signal.aborted) {
+          const session = communitySession(first.version, {host: ctx.service.host, port: ctx.service.port, timeoutMs: ctx.timeoutMs, retries, traffic: newTraffic(), signal: ctx.signal})
+          const detach = closeOnAbort(ctx.signal, [session])
+          try {
+            system = (await readSystem(session, first.candidate.community, {credentialId: first.candidate.id, version: first.version})) ?? system
+          } finally {
+            detach()
+            closeSession(session)
+          }
+        } else if (firstUser >= 0 && !ctx.signal.aborted) {
+          const session = noAuthV3Session(v3Users[firstUser] as string, {host: ctx.service.host, port: ctx.service.port, timeoutMs: ctx.timeoutMs, retries, traffic: newTraffic(), signal: ctx.signal})
+          const detach = closeOnAbort(ctx.signal, [session])
+          try {
+            system = (await readSystem(session, undefined, {credentialId: v3UserId(firstUser), version: 'v3'})) ?? system
+          } finally {
+            detach()
+            closeSession(session)
+          }
+        }
+
+        const write = intrusive && sweep.accepted.length > 0 ? await writeTest(ctx, sweep.accepted, retries) : {results: [], traffic: newTraffic()}
+        const writable = new Set(write.results.filter((r) => r.setAccepted).map((r) => `${r.credentialId}|${r.version}`))
+
+        const sweepAnomalies = emptyAnomalies()
+        addAnomalies(sweepAnomalies, sweep.traffic)
+        addAnomalies(sweepAnomalies, write.traffic)
+        const communities: SnmpCommunitiesData = {
+          dataset: dataset.id,
+          tried: sweep.tried,
+          versions: [...versions],
+          requests: sweep.requests,
+          accepted: sweep.accepted.map((a) => ({
+            credentialId: a.candidate.id,
+            version: a.version,
+            access: writable.has(`${a.candidate.id}|${a.version}`) ? 'write' : 'read',
+          })),
+          responded: sweep.responded,
+          anomalies: sweepAnomalies,
+          writeTest: {ran: intrusive && sweep.accepted.length > 0, results: write.results},
+          untried: sweep.untried,
+        }
+        const v3Anomalies = emptyAnomalies()
+        addAnomalies(v3Anomalies, disc.traffic)
+        addAnomalies(v3Anomalies, users.traffic)
+        const d = disc.discovery
+        const v3: SnmpV3Data = {
+          discovered: d !== null,
+          engineId: d ? d.engineId.toString('hex') : null,
+          engineBoots: d ? d.engineBoots : null,
+          engineTime: d ? d.engineTime : null,
+          engineEnterprise: d ? engineEnterprise(d.engineId) : null,
+          reportOid: d ? d.reportOid : null,
+          noAuthUsers: users.results,
+          credentialsSupplied: false,
+          anomalies: v3Anomalies,
+        }
+
+        ctx.log(
+          `snmp: ${communities.tried} communities tried (${communities.requests} requests), ${communities.accepted.length} accepted; ` +
+            `v3 ${v3.discovered ? 'discovered' : 'silent'}; ${Date.now() - started} ms`,
+        )
+
+        if (!sweep.responded && !d) {
+          const all = emptyAnomalies()
+          addAnomalies(all, sweepAnomalies)
+          addAnomalies(all, v3Anomalies)
+          const detail = disc.traffic.lastMalformed ?? sweep.traffic.lastMalformed
+          const error = noAnswerError(all, ctx.timeoutMs, ctx.signal.aborted, detail)
+          ctx.log(`snmp: ${error.code}: ${error.message}`)
+          return [
+            {probe: P_SNMP_COMMUNITIES, data: {...communities}, error},
+            {probe: P_SNMP_SYSTEM, data: {}, error},
+            {probe: P_SNMP_V3, data: {...v3}, error},
+          ]
+        }
+        const v3Emission: ProbeEmission = {probe: P_SNMP_V3, data: {...v3}}
+        if (d) v3Emission.artifacts = [{kind: 'snmpv3-discovery-report', encoding: 'hex', content: d.raw.toString('hex')}]
+        else if (disc.failure && disc.failure.code !== 'no-response') {
+          // v1/v2c works but the v3 port answered with junk: say why the v3 result is missing.
+          v3Emission.error = {code: disc.failure.code, message: disc.failure.message}
+        }
+        return [{probe: P_SNMP_COMMUNITIES, data: {...communities}}, {probe: P_SNMP_SYSTEM, data: {...system}}, v3Emission]
+      } catch (err) {
+        const e = toProbeError(err)
+        const error = {code: e.code, message: e.message}
+        ctx.log(`snmp: ${error.code}: ${error.message}`)
+        return SNMP_EMITS.map((probe) => ({probe, data: {}, error}))
+      }
+    },
+  }
+}
+
+/** The non-intrusive unit with default options. */
+export const snmpProbeUnit: ProbeUnit = createSnmpProbeUnit()

@@ -1,0 +1,214 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {ALL_CHECKS} from '../../checks/index.js'
+import type {CheckInput} from '../../src/checks/types.js'
+import type {Observation} from '../../src/evidence/types.js'
+import {OPEN_ROUTER_CONTACT, OPEN_ROUTER_SNMP, SNMPV3_ONLY_CONFIG, openRouter} from '../../src/lab/devices/snmp-agent.js'
+import {startLabSnmp, type StartedSnmpAgent} from '../../src/lab/snmp-service.js'
+import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
+import {createSnmpProbeUnit} from '../../src/probes/snmp/unit.js'
+import type {ProbeEmission} from '../../src/probes/types.js'
+import {startHostileAgent, type HostileAgent} from '../fixtures/snmp-hostile-agents.js'
+import {makeSnmpContext} from '../helpers/snmp-context.js'
+
+const SNMP_CHECKS = ALL_CHECKS.filter((c) => c.protocols.includes('snmp'))
+
+function byProbe(emissions: ProbeEmission[]): Record<string, ProbeEmission> {
+  return Object.fromEntries(emissions.map((e) => [e.probe, e]))
+}
+
+function evaluate(emissions: ProbeEmission[], port: number): Record<string, string> {
+  const observations: Record<string, Observation> = {}
+  for (const e of emissions) {
+    if (e.error) continue
+    observations[e.probe] = {id: `obs-${e.probe}`, service: `snmp://127.0.0.1:${port}`, probe: e.probe, collectedAt: '2026-01-01T00:00:00Z', data: e.data, artifacts: []}
+  }
+  const out: Record<string, string> = {}
+  for (const check of SNMP_CHECKS) {
+    if (!check.reads.every((r) => observations[r])) {
+      out[check.id] = 'error'
+      continue
+    }
+    const input: CheckInput = {
+      service: {id: `snmp://127.0.0.1:${port}`, protocol: 'snmp', host: '127.0.0.1', port, transport: 'udp'},
+      observations,
+      thresholds: DEFAULT_THRESHOLDS,
+      now: new Date('2026-01-01T00:00:00Z'),
+      severity: check.defaultSeverity,
+    }
+    const r = check.evaluate(input)
+    out[check.id] = r.outcome
+    // Messages never carry a community string or the seeded personal data.
+    for (const secret of ['public', 'private', 'Jane', 'jane.doe', '7946']) expect(r.message).not.toContain(secret)
+  }
+  return out
+}
+
+/** Strings that must never appear in serialized observations. */
+const SECRETS = ['"public"', 'public', 'private', 'Jane', 'Doe', 'jane.doe', 'example.net', '+44 20 7946 0958', '7946', '0958']
+
+describe('open-router lab device (net-snmp agent)', () => {
+  let dev: StartedSnmpAgent
+  beforeAll(async () => {
+    dev = (await openRouter.start({host: '127.0.0.1', port: 0})) as StartedSnmpAgent
+  })
+  afterAll(async () => {
+    await dev.stop()
+  })
+
+  it('starts on a free high UDP port and names an snmp:// target', () => {
+    expect(dev.port).toBeGreaterThan(1024)
+    expect(dev.targets).toEqual([`snmp://127.0.0.1:${dev.port}`])
+    expect(openRouter.name).toBe('open-router')
+  })
+
+  it('non-intrusive run: finds public/private read access, system group, masks PII, leaks no secret', async () => {
+    const ctx = makeSnmpContext(dev.port, {timeoutMs: 400})
+    const emissions = await createSnmpProbeUnit({maxCommunities: 20}).run(ctx)
+    const p = byProbe(emissions)
+    expect(emissions.map((e) => e.error)).toEqual([undefined, undefined, undefined])
+    const c = p['snmp.communities']!.data as {accepted: unknown[]; tried: number; writeTest: {ran: boolean}}
+    expect(c.tried).toBe(20)
+    expect(c.accepted).toEqual([
+      {credentialId: 'snmp-common-1', version: 'v1', access: 'read'},
+      {credentialId: 'snmp-common-1', version: 'v2c', access: 'read'},
+      {credentialId: 'snmp-common-2', version: 'v1', access: 'read'},
+      {credentialId: 'snmp-common-2', version: 'v2c', access: 'read'},
+    ])
+    expect(c.writeTest.ran).toBe(false)
+    const s = p['snmp.system']!.data as Record<string, unknown>
+    expect(s.readable).toBe(true)
+    expect(s.sysDescr).toBe(OPEN_ROUTER_SNMP.system.sysDescr)
+    expect(s.sysContact).toBe('J*** D*** <j***@e***.net> +** ** **** **58')
+    expect((s.pii as {total: number}).total).toBe(3)
+    const v3 = p['snmp.v3']!.data as Record<string, unknown>
+    expect(v3.discovered).toBe(true)
+    expect(v3.reportOid).toBe('1.3.6.1.6.3.15.1.1.4.0')
+    const json = JSON.stringify(emissions)
+    for (const secret of SECRETS) expect(json).not.toContain(secret)
+    expect(json).not.toContain(OPEN_ROUTER_CONTACT)
+    expect(ctx.logs.join('\n')).not.toContain('public')
+
+    const outcomes = evaluate(emissions, dev.port)
+    expect(outcomes).toMatchObject({
+      'snmp.v1v2c.enabled': 'fail',
+      'snmp.community.default-ro': 'fail',
+      'snmp.community.write': 'not_tested',
+      'snmp.v3.noauthnopriv': 'pass',
+      'snmp.v3.weak-crypto': 'not_applicable',
+      'snmp.sysmib.disclosure': 'fail',
+      'pii.snmp.contact-location': 'fail',
+    })
+  })
+
+  it('intrusive run: the write test finds "private" writable, leaves sysLocation unchanged', async () => {
+    const ctx = makeSnmpContext(dev.port, {timeoutMs: 400})
+    const before = dev.getScalar('sysLocation')
+    const emissions = await createSnmpProbeUnit({maxCommunities: 5, intrusive: true}).run(ctx)
+    const c = byProbe(emissions)['snmp.communities']!.data as {accepted: Array<{credentialId: string; access: string}>; writeTest: {ran: boolean; results: Array<{setAccepted: boolean; unchanged: boolean | null}>}}
+    expect(c.writeTest.ran).toBe(true)
+    expect(c.accepted.filter((a) => a.access === 'write').map((a) => a.credentialId)).toEqual(['snmp-common-2', 'snmp-common-2'])
+    expect(c.accepted.filter((a) => a.credentialId === 'snmp-common-1').every((a) => a.access === 'read')).toBe(true)
+    expect(c.writeTest.results.filter((r) => r.setAccepted).every((r) => r.unchanged === true)).toBe(true)
+    expect(String(dev.getScalar('sysLocation'))).toBe(String(before))
+    for (const secret of SECRETS) expect(JSON.stringify(emissions)).not.toContain(secret)
+    expect(evaluate(emissions, dev.port)['snmp.community.write']).toBe('fail')
+  })
+})
+
+describe('SNMPv3-only authPriv agent (SHA + AES)', () => {
+  let dev: StartedSnmpAgent
+  beforeAll(async () => {
+    dev = await startLabSnmp(SNMPV3_ONLY_CONFIG, '127.0.0.1', 0)
+  })
+  afterAll(async () => {
+    await dev.stop()
+  })
+
+  it('no community accepted is not an error; engine discovery gives the engine id', async () => {
+    const emissions = await createSnmpProbeUnit({maxCommunities: 10}).run(makeSnmpContext(dev.port, {timeoutMs: 300}))
+    const p = byProbe(emissions)
+    expect(emissions.every((e) => e.error === undefined)).toBe(true)
+    expect((p['snmp.communities']!.data as {accepted: unknown[]}).accepted).toEqual([])
+    const v3 = p['snmp.v3']!.data as Record<string, unknown>
+    expect(v3.engineId).toBe('8000b98380aabbccddeeff0011')
+    expect(v3.engineEnterprise).toBe(47491)
+    expect((v3.noAuthUsers as Array<{accepted: boolean}>).some((u) => u.accepted)).toBe(false)
+    expect((p['snmp.system']!.data as {readable: boolean}).readable).toBe(false)
+    expect(p['snmp.v3']!.artifacts?.[0]?.kind).toBe('snmpv3-discovery-report')
+    const outcomes = evaluate(emissions, dev.port)
+    expect(outcomes).toMatchObject({
+      'snmp.v1v2c.enabled': 'pass',
+      'snmp.community.default-ro': 'pass',
+      'snmp.community.write': 'pass',
+      'snmp.v3.noauthnopriv': 'pass',
+      'snmp.sysmib.disclosure': 'pass',
+      'pii.snmp.contact-location': 'pass',
+    })
+  })
+
+  it('a noAuthNoPriv user is found and read through', async () => {
+    const open = await startLabSnmp({...SNMPV3_ONLY_CONFIG, engineID: undefined, users: [{name: 'initial', level: 'noAuthNoPriv', access: 'read'}]}, '127.0.0.1', 0)
+    try {
+      const emissions = await createSnmpProbeUnit({maxCommunities: 3}).run(makeSnmpContext(open.port, {timeoutMs: 300}))
+      const p = byProbe(emissions)
+      const users = (p['snmp.v3']!.data as {noAuthUsers: Array<{credentialId: string; accepted: boolean}>}).noAuthUsers
+      expect(users.filter((u) => u.accepted).map((u) => u.credentialId)).toEqual(['snmpv3-user-2'])
+      expect(p['snmp.system']!.data).toMatchObject({readable: true, via: {credentialId: 'snmpv3-user-2', version: 'v3'}, sysDescr: 'Hardened switch'})
+      expect(JSON.stringify(emissions)).not.toContain('initial')
+      expect(evaluate(emissions, open.port)['snmp.v3.noauthnopriv']).toBe('fail')
+    } finally {
+      await open.stop()
+    }
+  })
+})
+
+describe('hostile and silent agents', () => {
+  const agents: HostileAgent[] = []
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()))
+  })
+
+  it.each([
+    ['silent', 'no-response'],
+    ['garbage', 'malformed'],
+    ['wrong-id', 'wrong-request-id'],
+    ['oversized', 'oversized'],
+  ] as const)('%s agent → every observation has error %s, no crash', async (kind, code) => {
+    const agent = await startHostileAgent(kind)
+    agents.push(agent)
+    const ctx = makeSnmpContext(agent.port, {timeoutMs: 250})
+    const emissions = await createSnmpProbeUnit({maxCommunities: 5}).run(ctx)
+    expect(agent.received).toBeGreaterThan(0)
+    expect(emissions.map((e) => e.probe)).toEqual(['snmp.communities', 'snmp.system', 'snmp.v3'])
+    for (const e of emissions) {
+      expect(e.error?.code).toBe(code)
+      expect(e.error?.message.length).toBeGreaterThan(10)
+    }
+    expect(Object.values(evaluate(emissions, agent.port)).every((o) => o === 'error')).toBe(true)
+  })
+
+  it('stops early when the signal aborts', async () => {
+    const agent = await startHostileAgent('silent')
+    agents.push(agent)
+    const ac = new AbortController()
+    const ctx = makeSnmpContext(agent.port, {timeoutMs: 2000, signal: ac.signal})
+    const t0 = Date.now()
+    setTimeout(() => ac.abort(), 150)
+    const emissions = await createSnmpProbeUnit({maxCommunities: 100, maxInFlight: 10}).run(ctx)
+    expect(Date.now() - t0).toBeLessThan(1500)
+    expect(emissions[0]!.error?.code).toBe('aborted')
+    expect((emissions[0]!.data as {untried: number}).untried).toBeGreaterThan(0)
+  })
+
+  it('bounds requests in flight', async () => {
+    const agent = await startHostileAgent('silent')
+    agents.push(agent)
+    const ctx = makeSnmpContext(agent.port, {timeoutMs: 300})
+    const t0 = Date.now()
+    await createSnmpProbeUnit({maxCommunities: 20, maxInFlight: 10, versions: ['v2c']}).run(ctx)
+    // 20 requests, 10 at a time, 300 ms each: at least two rounds.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(550)
+    expect(agent.received).toBe(20 + 1)
+  })
+})
