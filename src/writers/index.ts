@@ -2,15 +2,17 @@ import {basename} from 'node:path'
 
 import {ConfigError} from '../profiles/errors.js'
 import {csvWriter} from './csv.js'
+import {htmlWriter} from './html.js'
 import {jsonWriter} from './json.js'
 import {jsonlWriter} from './jsonl.js'
 import {junitWriter} from './junit.js'
 import {mdWriter} from './md.js'
+import {oscalWriter} from './oscal.js'
 import {sarifWriter} from './sarif.js'
 import type {Writer} from './types.js'
 
-/** Output formats; later issues add oscal and html here. */
-export const WRITERS: readonly Writer[] = [jsonWriter, jsonlWriter, csvWriter, sarifWriter, junitWriter, mdWriter]
+/** Output formats. */
+export const WRITERS: readonly Writer[] = [jsonWriter, jsonlWriter, csvWriter, sarifWriter, junitWriter, mdWriter, oscalWriter, htmlWriter]
 
 export function writerFor(format: string): Writer {
   const writer = WRITERS.find((w) => w.format === format)

@@ -7,7 +7,7 @@ import {ARTIFACT_MARKER, labReport, trickyReport} from '../helpers/writer-report
 
 describe('writer registry', () => {
   it('registers every format once, each with extensions and a description', () => {
-    expect(WRITERS.map((w) => w.format)).toEqual(['json', 'jsonl', 'csv', 'sarif', 'junit', 'md'])
+    expect(WRITERS.map((w) => w.format)).toEqual(['json', 'jsonl', 'csv', 'sarif', 'junit', 'md', 'oscal', 'html'])
     for (const w of WRITERS) {
       expect(writerFor(w.format)).toBe(w)
       expect(w.extensions.length).toBeGreaterThan(0)
@@ -19,7 +19,7 @@ describe('writer registry', () => {
 
   it('rejects an unknown format with a ConfigError naming the available ones', () => {
     expect(() => writerFor('pdf')).toThrow(ConfigError)
-    expect(() => writerFor('pdf')).toThrow(/available: json, jsonl, csv, sarif, junit, md/)
+    expect(() => writerFor('pdf')).toThrow(/available: json, jsonl, csv, sarif, junit, md, oscal, html/)
   })
 
   it.each([
@@ -33,6 +33,10 @@ describe('writer registry', () => {
     ['results.xml', 'junit'],
     ['results.junit.xml', 'junit'],
     ['summary.md', 'md'],
+    ['r.oscal.json', 'oscal'],
+    ['R.OSCAL.JSON', 'oscal'],
+    ['report.html', 'html'],
+    ['report.htm', 'html'],
     ['report.txt', undefined],
     ['report', undefined],
     ['.json', undefined],
@@ -66,7 +70,7 @@ describe('every writer', () => {
     expect(JSON.stringify(tricky)).toBe(before)
   })
 
-  it.each(['csv', 'sarif', 'junit', 'md'])('%s never prints observation artifact contents', (format) => {
+  it.each(['csv', 'sarif', 'junit', 'md', 'oscal', 'html'])('%s never prints observation artifact contents', (format) => {
     expect(writerFor(format).write(tricky)).not.toContain(ARTIFACT_MARKER)
   })
 })
