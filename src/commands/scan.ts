@@ -48,7 +48,10 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     }),
     format: Flags.string({
       char: 'f',
-      description: `report format: for an --output without a known extension, or (without --output) printed on stdout instead of the summary; one of ${WRITERS.map((w) => w.format).join(', ')}`,
+      multiple: true,
+      options: WRITERS.map((w) => w.format),
+      description:
+        'report format. Without --output: one format is printed on stdout instead of the summary; several are written to sg17scan-report.<ext> (sg17scan-lab-report.<ext> with --lab). With --output: the format of an output file whose extension names none',
     }),
     'fail-on': Flags.string({description: 'lowest failed severity that makes the exit code 1', options: [...SEVERITIES], default: 'medium'}),
     timeout: Flags.integer({description: 'per-step network timeout in milliseconds', default: 5000, min: 100}),
@@ -67,8 +70,16 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     const targets = argv as string[]
     if (flags.lab && targets.length > 0) throw new ConfigError('give either --lab or targets, not both')
     if (!flags.lab && targets.length === 0) throw new ConfigError('no targets: give service URIs (e.g. tls://192.0.2.10:443), a host, or --lab')
-    const outputs = planOutputs(flags.output ?? (flags.lab ? ['sg17scan-lab-report.json'] : []), flags.format)
-    const stdoutWriter = !flags.output && flags.format ? writerFor(flags.format) : undefined
+    const formats = flags.format ?? []
+    const baseName = flags.lab ? 'sg17scan-lab-report' : 'sg17scan-report'
+    const outputs = flags.output
+      ? planOutputs(flags.output, formats)
+      : formats.length > 1
+        ? formats.map((f) => ({path: resolve(`${baseName}${writerFor(f).extensions[0]}`), writer: writerFor(f)}))
+        : flags.lab
+          ? planOutputs([`${baseName}.json`], [])
+          : []
+    const stdoutWriter = !flags.output && formats.length === 1 ? writerFor(formats[0]) : undefined
     if (flags['sign-key'] && !flags.bundle) throw new ConfigError('--sign-key signs an evidence bundle: add --bundle DIR')
     const signer = signerFromFlags(flags)
     if (flags.bundle && existsSync(flags.bundle) && readdirSync(flags.bundle).length > 0) {
@@ -118,11 +129,11 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
   }
 }
 
-/** Each output file with its writer: the extension decides, else --format, else it is an error. */
-function planOutputs(paths: string[], format: string | undefined): Array<{path: string; writer: Writer}> {
-  if (format) writerFor(format) // an unknown --format is an error even when every extension is known
+/** Each output file with its writer: the extension decides, else the one --format, else it is an error. */
+function planOutputs(paths: string[], formats: string[]): Array<{path: string; writer: Writer}> {
+  if (formats.length > 1) throw new ConfigError('with --output, name each file\'s format by its extension (several --format values are for output without -o)')
   return paths.map((p) => {
-    const chosen = formatFromPath(p) ?? format
+    const chosen = formatFromPath(p) ?? formats[0]
     if (!chosen) throw new ConfigError(`cannot tell the format of '${p}' from its extension: add --format (${WRITERS.map((w) => w.format).join(', ')})`)
     return {path: resolve(p), writer: writerFor(chosen)}
   })
