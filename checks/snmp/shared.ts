@@ -9,11 +9,14 @@ import {
   P_SNMP_COMMUNITIES,
   P_SNMP_SYSTEM,
   P_SNMP_V3,
+  SNMP_V3_AUTH_PROTOCOLS,
+  SNMP_V3_PRIV_PROTOCOLS,
   type PiiFieldSummary,
   type PiiType,
   type SnmpAcceptedCommunity,
   type SnmpCommunitiesData,
   type SnmpSystemData,
+  type SnmpV3CredentialResult,
   type SnmpV3Data,
   type SnmpV3UserResult,
   type SnmpWriteResult,
@@ -129,6 +132,16 @@ export function readV3(input: CheckInput): SnmpV3Data {
     reportOid: strOrNull(d.reportOid),
     noAuthUsers: users,
     credentialsSupplied: d.credentialsSupplied === true,
+    credentials: records(d.credentials).flatMap((c): SnmpV3CredentialResult[] => {
+      const auth = SNMP_V3_AUTH_PROTOCOLS.find((p) => p === c.authProtocol)
+      const priv = SNMP_V3_PRIV_PROTOCOLS.find((p) => p === c.privProtocol) ?? null
+      const level = c.level === 'authPriv' || c.level === 'authNoPriv' ? c.level : null
+      const result = c.result === 'accepted' || c.result === 'refused' || c.result === 'untestable' ? c.result : null
+      if (typeof c.credentialId !== 'string' || !auth || !level || !result) return []
+      const r: SnmpV3CredentialResult = {credentialId: c.credentialId, user: strOrNull(c.user) ?? '', authProtocol: auth, privProtocol: priv, level, result}
+      if (typeof c.reason === 'string') r.reason = c.reason
+      return [r]
+    }),
     anomalies: {malformed: num(an.malformed), oversized: num(an.oversized), unmatched: num(an.unmatched), foreign: num(an.foreign)},
   }
 }

@@ -1,14 +1,17 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_SNMP_V3, REF, SNMP_SERVICE_PROTOCOLS, readV3} from './shared.js'
+import {P_SNMP_V3, REF, SNMP_SERVICE_PROTOCOLS, formatList, readV3} from './shared.js'
 
 export const check: Check = {
   id: 'snmp.v3.weak-crypto',
   title: 'SNMPv3 without privacy or with MD5/DES only',
   family: 'snmp',
   description:
-    'Fails when SNMPv3 access works at authNoPriv, or only with HMAC-MD5-96 authentication or CBC-DES privacy. ' +
-    'The USM security parameters cannot be observed without a valid user, so the check needs user-supplied ' +
-    'SNMPv3 credentials; without them it is not applicable.',
+    'With user-supplied SNMPv3 credentials, each is tried at authPriv (when a privacy protocol is given) and at ' +
+    'authNoPriv with a GET of sysDescr.0. Fails when an accepted attempt uses HMAC-MD5-96 authentication or ' +
+    'CBC-DES privacy, or when the agent grants access at authNoPriv (MIB data then travels unencrypted); passes ' +
+    'when only authPriv with SHA/SHA-2 and AES is accepted. DES attempts Node cannot make (OpenSSL 3 without ' +
+    'the legacy provider) are reported as untestable. The USM security parameters cannot be observed without a ' +
+    'valid user, so without credentials the check is not applicable.',
   remediation: 'Configure SNMPv3 users with authPriv, HMAC-SHA-2 authentication (RFC 7860) and AES privacy (RFC 3826).',
   defaultSeverity: 'medium',
   intrusive: false,
@@ -24,6 +27,28 @@ export const check: Check = {
       }
     }
     if (!d.discovered) return {outcome: 'not_applicable', message: 'The agent did not answer SNMPv3 engine discovery.'}
-    return {outcome: 'inconclusive', message: 'Credentialed SNMPv3 protocol testing is not implemented yet.'}
+    const label = (c: (typeof d.credentials)[number]) =>
+      `${c.credentialId} (${c.level}, ${c.authProtocol.toUpperCase()}${c.privProtocol ? `/${c.privProtocol.toUpperCase()}` : ''})`
+    const accepted = d.credentials.filter((c) => c.result === 'accepted')
+    const untestable = d.credentials.filter((c) => c.result === 'untestable')
+    const untestableNote = untestable.length > 0 ? ` Untestable: ${formatList(untestable.map((c) => `${label(c)}: ${c.reason ?? 'unknown reason'}`))}.` : ''
+    const weak = accepted.filter((c) => c.authProtocol === 'md5' || (c.level === 'authPriv' && c.privProtocol === 'des'))
+    const noPriv = accepted.filter((c) => c.level === 'authNoPriv')
+    if (weak.length > 0 || noPriv.length > 0) {
+      const parts: string[] = []
+      if (weak.length > 0) parts.push(`accepted with MD5 authentication or DES privacy: ${formatList(weak.map(label))}`)
+      if (noPriv.length > 0) parts.push(`accepted without privacy (authNoPriv): ${formatList(noPriv.map(label))}`)
+      return {outcome: 'fail', message: `SNMPv3 ${parts.join('; ')}.${untestableNote}`}
+    }
+    if (accepted.length === 0) {
+      return {
+        outcome: 'inconclusive',
+        message: `No supplied SNMPv3 credential was accepted, so the protocols the agent allows cannot be judged.${untestableNote}`,
+      }
+    }
+    return {
+      outcome: 'pass',
+      message: `SNMPv3 access was granted only at authPriv with SHA and AES: ${formatList(accepted.map(label))}; no authNoPriv access.${untestableNote}`,
+    }
   },
 }

@@ -12,7 +12,8 @@ const SNMP_IN_FLIGHT = 256
 /** SNMP writes (the SET of sysLocation.0 to its own value) run only when the scan allows intrusive actions. */
 const snmpUnit: ProbeUnit = {
   ...snmpProbeUnit,
-  run: (ctx) => createSnmpProbeUnit({intrusive: ctx.intrusive === true, maxInFlight: SNMP_IN_FLIGHT}).run(ctx),
+  run: (ctx) =>
+    createSnmpProbeUnit({intrusive: ctx.intrusive === true, maxInFlight: SNMP_IN_FLIGHT, v3Credentials: ctx.credentials?.snmpV3}).run(ctx),
 }
 
 /** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */

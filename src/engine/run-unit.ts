@@ -2,7 +2,7 @@ import type {Socket} from 'node:net'
 
 import {contentId, sha256Hex} from '../evidence/ids.js'
 import type {Artifact, Observation, ObservationError, Service} from '../evidence/types.js'
-import {type ProbeEmission, ProbeError, type ProbeUnit} from '../probes/types.js'
+import {type ProbeContext, type ProbeEmission, ProbeError, type ProbeUnit} from '../probes/types.js'
 import {type ConnectionStats, makeConnector} from './connector.js'
 import type {Semaphore} from './semaphore.js'
 
@@ -16,6 +16,7 @@ export interface UnitRunOptions {
   stats: ConnectionStats
   caCertificates: string[]
   intrusive: boolean
+  credentials?: ProbeContext['credentials']
   now: () => Date
   signal?: AbortSignal
   log: (message: string) => void
@@ -53,6 +54,7 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
       }),
       caCertificates: o.caCertificates,
       intrusive: o.intrusive,
+      credentials: o.credentials,
       targetName: o.targetName,
       now: o.now,
       log: o.log,

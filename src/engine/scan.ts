@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs'
 
 import type {Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
@@ -27,6 +28,8 @@ export interface ScanOptions {
   /** Extra trust anchors: PEM texts and/or files holding PEM certificates. */
   caCertificates?: string[]
   caFiles?: string[]
+  /** SNMPv3 users to test (keys read from environment variables by loadSnmpV3Credentials). */
+  snmpV3Credentials?: readonly SnmpV3Credential[]
   /** Allow intrusive checks (logins, writes). */
   intrusive?: boolean
   /** Lowest severity of a failed finding that fails the device. Default medium. */
@@ -109,6 +112,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
                   stats,
                   caCertificates: ca,
                   intrusive: (options.intrusive ?? false) || profile.intrusive,
+                  credentials: {snmpV3: options.snmpV3Credentials},
                   now,
                   signal: options.signal,
                   log: options.log ?? (() => {}),

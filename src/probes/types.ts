@@ -1,6 +1,7 @@
 import type {Socket} from 'node:net'
 
 import type {Artifact, ObservationError, Service} from '../evidence/types.js'
+import type {SnmpV3Credential} from './snmp/v3-credentials.js'
 
 /** What a probe may use. Probes never create sockets themselves: `connect` enforces the per-device cap,
  *  the global connection rate and counts connections for the benchmarks. */
@@ -13,6 +14,8 @@ export interface ProbeContext {
   /** Opens a TCP connection to the service (or another port of the same host). Holds one slot of the
    *  per-device connection cap until the socket closes. Rejects with a ProbeError on refusal/timeout. */
   connect(options?: {port?: number}): Promise<Socket>
+  /** Credentials the lab supplied (keys held outside any output), e.g. --snmp-v3-credentials. */
+  credentials?: {snmpV3?: readonly SnmpV3Credential[]}
   /** Intrusive actions (logins, writes) are allowed: --intrusive or the profile says so. */
   intrusive?: boolean
   /** Extra trust anchors (PEM) given with --ca. */

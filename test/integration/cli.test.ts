@@ -118,6 +118,14 @@ describe('exit codes and bad input', () => {
     expect(r.stderr).toMatch(message)
   })
 
+  it('exit 2 when an SNMPv3 credential names an unset environment variable', async () => {
+    const file = join(tmp, 'v3.yaml')
+    writeFileSync(file, '- id: lab-admin\n  user: admin\n  authProtocol: sha\n  authKeyEnv: SG17SCAN_TEST_UNSET_KEY\n')
+    const r = await runCli(['scan', 'snmp://127.0.0.1:1', '--snmp-v3-credentials', file])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('SG17SCAN_TEST_UNSET_KEY')
+  })
+
   it('exit 2 for a broken profile, naming file, line and field', async () => {
     const file = join(tmp, 'broken.yaml')
     writeFileSync(file, 'id: broken\nversion: "1"\ntitle: B\ndescription: B\nthresholds:\n  minDhBits: weak\nchecks:\n  - family: tls\n')

@@ -7,6 +7,7 @@ import {OPEN_ROUTER_CONTACT, OPEN_ROUTER_SNMP, SNMPV3_ONLY_CONFIG, openRouter} f
 import {startLabSnmp, type StartedSnmpAgent} from '../../src/lab/snmp-service.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {createSnmpProbeUnit} from '../../src/probes/snmp/unit.js'
+import {parseSnmpV3Credentials} from '../../src/probes/snmp/v3-credentials.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {startHostileAgent, type HostileAgent} from '../fixtures/snmp-hostile-agents.js'
 import {makeSnmpContext} from '../helpers/snmp-context.js'
@@ -123,6 +124,44 @@ describe('SNMPv3-only authPriv agent (SHA + AES)', () => {
   })
   afterAll(async () => {
     await dev.stop()
+  })
+
+  it('user-supplied SNMPv3 credentials: SHA+AES authPriv accepted, weak-crypto passes, keys never leak', async () => {
+    const lab = SNMPV3_ONLY_CONFIG.users![0]!
+    const env = {SG17_TEST_V3_AUTH: lab.authKey!, SG17_TEST_V3_PRIV: lab.privKey!, SG17_TEST_V3_WRONG: 'not-the-lab-passphrase'}
+    Object.assign(process.env, env)
+    try {
+      const creds = parseSnmpV3Credentials(
+        [
+          '- {id: lab-sha-aes, user: labadmin, authProtocol: sha, authKeyEnv: SG17_TEST_V3_AUTH, privProtocol: aes, privKeyEnv: SG17_TEST_V3_PRIV}',
+          '- {id: lab-wrong-key, user: labadmin, authProtocol: sha, authKeyEnv: SG17_TEST_V3_WRONG, privProtocol: aes, privKeyEnv: SG17_TEST_V3_PRIV}',
+          '- {id: lab-md5-des, user: labadmin, authProtocol: md5, authKeyEnv: SG17_TEST_V3_AUTH, privProtocol: des, privKeyEnv: SG17_TEST_V3_PRIV}',
+        ].join('\n'),
+        'creds.yaml',
+      )
+      const ctx = makeSnmpContext(dev.port, {timeoutMs: 400})
+      const emissions = await createSnmpProbeUnit({maxCommunities: 5, v3Credentials: creds}).run(ctx)
+      const p = byProbe(emissions)
+      expect(emissions.every((e) => e.error === undefined)).toBe(true)
+      const v3 = p['snmp.v3']!.data as {credentialsSupplied: boolean; credentials: Array<Record<string, unknown>>}
+      expect(v3.credentialsSupplied).toBe(true)
+      const byKey = Object.fromEntries(v3.credentials.map((c) => [`${c.credentialId}|${c.level}`, c]))
+      expect(byKey['lab-sha-aes|authPriv']).toEqual({credentialId: 'lab-sha-aes', user: 'labadmin', authProtocol: 'sha', privProtocol: 'aes', level: 'authPriv', result: 'accepted'})
+      expect(byKey['lab-sha-aes|authNoPriv']).toMatchObject({privProtocol: null, result: 'refused'})
+      expect(byKey['lab-wrong-key|authPriv']).toMatchObject({result: 'refused'})
+      // MD5 + DES: without --openssl-legacy-provider Node cannot encrypt with DES at all; with it the agent refuses (user is SHA/AES).
+      const legacy = process.execArgv.includes('--openssl-legacy-provider') || /openssl-legacy-provider/.test(process.env.NODE_OPTIONS ?? '')
+      expect(byKey['lab-md5-des|authPriv']).toMatchObject(
+        legacy ? {result: 'refused'} : {result: 'untestable', reason: "Node's OpenSSL 3 has no DES without --openssl-legacy-provider"},
+      )
+      expect(byKey['lab-md5-des|authNoPriv']).toMatchObject({result: 'refused'})
+      expect(evaluate(emissions, dev.port)['snmp.v3.weak-crypto']).toBe('pass')
+      // No key value anywhere in the observations, artifacts or log.
+      const serialized = JSON.stringify(emissions) + ctx.logs.join('\n')
+      for (const v of Object.values(env)) expect(serialized).not.toContain(v)
+    } finally {
+      for (const k of Object.keys(env)) delete process.env[k]
+    }
   })
 
   it('no community accepted is not an error; engine discovery gives the engine id', async () => {

@@ -26,7 +26,7 @@ function communities(over: Partial<SnmpCommunitiesData> = {}): SnmpCommunitiesDa
   return {dataset: 'seclists-snmp-communities', tried: 100, versions: ['v1', 'v2c'], requests: 200, accepted: [], responded: false, anomalies: noAnomalies, writeTest: {ran: false, results: []}, untried: 0, ...over}
 }
 function v3(over: Partial<SnmpV3Data> = {}): SnmpV3Data {
-  return {discovered: true, engineId: '8000b98380aa', engineBoots: 1, engineTime: 5, engineEnterprise: 47491, reportOid: '1.3.6.1.6.3.15.1.1.4.0', noAuthUsers: [{credentialId: 'snmpv3-user-1', accepted: false, outcome: 'unknown-user'}], credentialsSupplied: false, anomalies: noAnomalies, ...over}
+  return {discovered: true, engineId: '8000b98380aa', engineBoots: 1, engineTime: 5, engineEnterprise: 47491, reportOid: '1.3.6.1.6.3.15.1.1.4.0', noAuthUsers: [{credentialId: 'snmpv3-user-1', accepted: false, outcome: 'unknown-user'}], credentialsSupplied: false, credentials: [], anomalies: noAnomalies, ...over}
 }
 const openSystem = (): SnmpSystemData =>
   systemData({sysDescr: 'Box fw 1.2.3', sysObjectID: '1.3.6.1.4.1.9', sysUpTime: 1, sysContact: 'Jane Doe <jane.doe@example.net>', sysName: 'box', sysLocation: 'Lab'}, {credentialId: 'snmp-common-1', version: 'v2c'})
@@ -117,6 +117,29 @@ describe('SNMP check outcomes', () => {
     expect(r.outcome).toBe('not_applicable')
     expect(r.message).toMatch(/credentials/)
     expect(run('snmp.v3.weak-crypto', {v: v3({credentialsSupplied: true})}).outcome).toBe('inconclusive')
+  })
+  it('snmp.v3.weak-crypto judges the accepted credential attempts', () => {
+    type C = SnmpV3Data['credentials'][number]
+    const c = (over: Partial<C>): C => ({credentialId: 'sw1', user: 'netops', authProtocol: 'sha256', privProtocol: 'aes', level: 'authPriv', result: 'accepted', ...over})
+    const weak = (credentials: C[]) => run('snmp.v3.weak-crypto', {v: v3({credentialsSupplied: true, credentials})})
+    const strong = [c({}), c({level: 'authNoPriv', privProtocol: null, result: 'refused', reason: 'wrong digest'})]
+    const pass = weak(strong)
+    expect(pass.outcome).toBe('pass')
+    expect(pass.message).toContain('sw1 (authPriv, SHA256/AES)')
+    // authNoPriv works → fail (no privacy), even with authPriv accepted too.
+    expect(weak([c({}), c({level: 'authNoPriv', privProtocol: null})]).outcome).toBe('fail')
+    // MD5 or DES accepted → fail.
+    expect(weak([c({authProtocol: 'md5'})]).outcome).toBe('fail')
+    const des = weak([c({privProtocol: 'des', authProtocol: 'sha'})])
+    expect(des.outcome).toBe('fail')
+    expect(des.message).toMatch(/MD5 authentication or DES privacy: sw1 \(authPriv, SHA\/DES\)/)
+    // DES untestable + nothing accepted → inconclusive, saying why.
+    const un = weak([c({privProtocol: 'des', result: 'untestable', reason: "Node's OpenSSL 3 has no DES without --openssl-legacy-provider"}), c({level: 'authNoPriv', privProtocol: null, result: 'refused'})])
+    expect(un.outcome).toBe('inconclusive')
+    expect(un.message).toContain('--openssl-legacy-provider')
+    // Refused only → inconclusive; no engine → not applicable.
+    expect(weak([c({result: 'refused'})]).outcome).toBe('inconclusive')
+    expect(run('snmp.v3.weak-crypto', {v: v3({credentialsSupplied: true, discovered: false, credentials: [c({})]})}).outcome).toBe('not_applicable')
   })
   it('snmp.sysmib.disclosure', () => {
     const r = run('snmp.sysmib.disclosure', {s: openSystem()})

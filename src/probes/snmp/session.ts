@@ -143,6 +143,12 @@ export function noAuthV3Session(userName: string, o: SessionOptions): snmp.Sessi
   return harden(session, o)
 }
 
+/** An SNMPv3 session with authentication (and privacy when `user.level` is authPriv); keys stay inside net-snmp. */
+export function credentialV3Session(user: snmp.User, o: SessionOptions): snmp.Session {
+  const session = snmp.createV3Session(o.host, user, {port: o.port, retries: o.retries, timeout: o.timeoutMs, transport: transport(o.host)})
+  return harden(session, o)
+}
+
 export type GetOutcome =
   | {kind: 'response'; varbinds: snmp.Varbind[]}
   /** The agent answered with an error status (the community/user was accepted). */
@@ -150,14 +156,22 @@ export type GetOutcome =
   | {kind: 'timeout'}
   /** USM report (unknown user, wrong security level …) or other invalid reply. */
   | {kind: 'rejected'; reason: string}
-  | {kind: 'failed'; reason: string}
+  /** Local failure (e.g. `code` ERR_OSSL_EVP_UNSUPPORTED when OpenSSL lacks a cipher). */
+  | {kind: 'failed'; reason: string; code?: string}
 
 function classify(err: Error | null, varbinds: snmp.Varbind[] | undefined): GetOutcome {
   if (!err) return {kind: 'response', varbinds: varbinds ?? []}
   if (err.name === 'RequestTimedOutError') return {kind: 'timeout'}
   if (err.name === 'RequestFailedError') return {kind: 'error-status', status: err.message.split(':')[0] ?? err.message}
   if (err.name === 'ResponseInvalidError') return {kind: 'rejected', reason: err.message}
-  return {kind: 'failed', reason: err.message}
+  return failed(err)
+}
+
+function failed(err: unknown): GetOutcome {
+  const e = err as (Error & {code?: unknown}) | null | undefined
+  const out: GetOutcome = {kind: 'failed', reason: e?.message ?? String(err)}
+  if (typeof e?.code === 'string') out.code = e.code
+  return out
 }
 
 /** A GET on the session; `community` (v1/v2c) is set for this one request (net-snmp reads it when building it). */
@@ -167,7 +181,7 @@ export function sessionGet(session: snmp.Session, oids: string[], community?: st
       if (community !== undefined) (session as unknown as SessionInternals).community = community
       session.get(oids, (err, varbinds) => resolve(classify(err as Error | null, varbinds as snmp.Varbind[] | undefined)))
     } catch (err) {
-      resolve({kind: 'failed', reason: (err as Error)?.message ?? String(err)})
+      resolve(failed(err))
     }
   })
 }

@@ -1,6 +1,8 @@
 /**
  * Observation payloads of the SNMP probe unit (probe names `snmp.communities`, `snmp.system`, `snmp.v3`).
- * Community strings and SNMPv3 user names are secrets: payloads carry dataset ids (`credentialId`), never values.
+ * Community strings and the guessed SNMPv3 user names are secrets: payloads carry dataset ids (`credentialId`), never values.
+ * User-supplied SNMPv3 credentials (`SnmpV3CredentialResult`) keep the user name: the operator chose it and it
+ * identifies the account to fix; it is an identifier, not a secret. Their keys never appear anywhere.
  * sysContact / sysLocation are stored with detected personal data masked (see pii.ts).
  */
 
@@ -111,7 +113,28 @@ export interface SnmpV3Data {
   /** OID of the report varbind (usmStatsUnknownEngineIDs.0 expected). */
   reportOid: string | null
   noAuthUsers: SnmpV3UserResult[]
-  /** Credentialed (authNoPriv/authPriv) testing needs user-supplied credentials; not implemented yet. */
+  /** User-supplied SNMPv3 credentials were given (see `credentials`). */
   credentialsSupplied: boolean
+  /** One entry per credential and security level tried (authPriv when a privacy protocol is given, then authNoPriv). */
+  credentials: SnmpV3CredentialResult[]
   anomalies: SnmpAnomalies
+}
+
+export type SnmpV3AuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512'
+export type SnmpV3PrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r'
+export const SNMP_V3_AUTH_PROTOCOLS: readonly SnmpV3AuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']
+export const SNMP_V3_PRIV_PROTOCOLS: readonly SnmpV3PrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r']
+
+export interface SnmpV3CredentialResult {
+  /** `id` from the credentials file. */
+  credentialId: string
+  /** SNMPv3 user name as given in the credentials file (an identifier, not a secret). */
+  user: string
+  authProtocol: SnmpV3AuthProtocol
+  /** The privacy protocol used for this attempt; null at authNoPriv. */
+  privProtocol: SnmpV3PrivProtocol | null
+  level: 'authPriv' | 'authNoPriv'
+  /** accepted = GET sysDescr.0 answered; refused = USM report or no reply; untestable = could not be tried here. */
+  result: 'accepted' | 'refused' | 'untestable'
+  reason?: string
 }

@@ -4,13 +4,14 @@
  *     in parallel with SNMPv3 engine discovery                                                     → snmp.v3
  *  2. noAuthNoPriv GETs with a few common SNMPv3 user names (when the engine answered discovery)  → snmp.v3
  *  3. the system group with the first accepted community (else noAuth user), PII masked            → snmp.system
+ *  2b. with `v3Credentials`: authPriv (when a privacy protocol is given) and authNoPriv GETs per credential → snmp.v3
  *  4. only with `intrusive: true`: SET sysLocation.0 to its own value per accepted community       → snmp.communities
  * UDP is exempt from the engine's TCP connection cap (ctx.connect is TCP only): this unit opens its own dgram
  * sockets, bounds outstanding requests itself (`maxInFlight`), honours ctx.timeoutMs per request and ctx.signal,
  * and closes every socket before returning. A silent agent is no error by itself (UDP gives no refusal), but
  * when nothing answers at all every observation carries error `no-response` (or the reason the replies were
  * unusable: `malformed`, `oversized`, `wrong-request-id`). Community strings and user names never appear in
- * the output: only dataset ids.
+ * the output: only dataset ids (user-supplied SNMPv3 credentials keep their user name; their keys never appear).
  */
 import type {ObservationError} from '../../evidence/types.js'
 import type {ProbeContext, ProbeEmission, ProbeUnit} from '../types.js'
@@ -28,6 +29,7 @@ import {
   type SnmpSystemData,
   type SnmpV3Data,
 } from './types.js'
+import {testV3Credentials, type SnmpV3Credential} from './v3-credentials.js'
 import {DEFAULT_V3_USERS, discoverEngine, engineEnterprise, tryNoAuthUsers, v3UserId} from './v3.js'
 import {writeTest} from './write.js'
 
@@ -50,6 +52,8 @@ export interface SnmpProbeOptions {
   datasetId?: string
   /** SNMPv3 user names tried with noAuthNoPriv (default DEFAULT_V3_USERS). */
   v3Users?: readonly string[]
+  /** User-supplied SNMPv3 credentials (loadSnmpV3Credentials); each is tried at authPriv and authNoPriv. */
+  v3Credentials?: readonly SnmpV3Credential[]
 }
 
 export const DEFAULT_MAX_COMMUNITIES = 100
@@ -77,6 +81,7 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
   const versions = options.versions ?? ['v1', 'v2c']
   const v3Users = options.v3Users ?? DEFAULT_V3_USERS
   const intrusive = options.intrusive === true
+  const v3Credentials = options.v3Credentials ?? []
 
   return {
     id: 'snmp',
@@ -93,7 +98,10 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           discoverEngine(ctx, retries),
         ])
 
-        const users = disc.discovery ? await tryNoAuthUsers(ctx, v3Users, retries) : {results: [], traffic: newTraffic()}
+        const [users, creds] = await Promise.all([
+          disc.discovery ? tryNoAuthUsers(ctx, v3Users, retries) : Promise.resolve({results: [], traffic: newTraffic()}),
+          testV3Credentials(ctx, v3Credentials, {retries, discovered: disc.discovery !== null}),
+        ])
 
         // System group: first accepted community (v2c preferred for the same id), else first noAuth user.
         let system: SnmpSystemData = unreadableSystem()
@@ -143,6 +151,7 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
         const v3Anomalies = emptyAnomalies()
         addAnomalies(v3Anomalies, disc.traffic)
         addAnomalies(v3Anomalies, users.traffic)
+        addAnomalies(v3Anomalies, creds.traffic)
         const d = disc.discovery
         const v3: SnmpV3Data = {
           discovered: d !== null,
@@ -152,13 +161,16 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           engineEnterprise: d ? engineEnterprise(d.engineId) : null,
           reportOid: d ? d.reportOid : null,
           noAuthUsers: users.results,
-          credentialsSupplied: false,
+          credentialsSupplied: v3Credentials.length > 0,
+          credentials: creds.results,
           anomalies: v3Anomalies,
         }
 
         ctx.log(
           `snmp: ${communities.tried} communities tried (${communities.requests} requests), ${communities.accepted.length} accepted; ` +
-            `v3 ${v3.discovered ? 'discovered' : 'silent'}; ${Date.now() - started} ms`,
+            `v3 ${v3.discovered ? 'discovered' : 'silent'}` +
+            (v3Credentials.length > 0 ? `, ${creds.results.filter((r) => r.result === 'accepted').length}/${creds.results.length} credential attempts accepted` : '') +
+            `; ${Date.now() - started} ms`,
         )
 
         if (!sweep.responded && !d) {
