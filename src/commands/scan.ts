@@ -14,6 +14,7 @@ import type {Writer} from '../writers/types.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../cli/bundle-flags.js'
 import {writeBundle} from '../evidence/bundle.js'
+import {loadCommunityFile} from '../probes/snmp/community-file.js'
 import {loadSnmpV3Credentials} from '../probes/snmp/v3-credentials.js'
 
 export default class Scan extends BaseCommand {
@@ -58,6 +59,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     timeout: Flags.integer({description: 'per-step network timeout in milliseconds', default: 5000, min: 100}),
     'max-connections-per-device': Flags.integer({description: 'simultaneous connections to one device', default: 2, min: 1, max: 64}),
     ca: Flags.string({description: 'PEM file of extra trust anchors (e.g. a lab CA); repeatable', multiple: true}),
+    communities: Flags.string({description: "a lab's own SNMP community list, one per line, tried before the built-in list (secrets: reported by line id only)"}),
     'snmp-v3-credentials': Flags.string({
       description: 'YAML/JSON list of SNMPv3 users to test ({id, user, authProtocol, authKeyEnv, privProtocol?, privKeyEnv?}); keys come from the named environment variables',
     }),
@@ -111,6 +113,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
         caCertificates,
         intrusive: flags.intrusive,
         snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
+        snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
         failOn: flags['fail-on'] as Severity,
         commandLine: redactCommandLine(['sg17scan', ...(this.id ?? 'scan').split(':'), ...this.argv]),
       })

@@ -1,9 +1,10 @@
 import {ftpProbeUnit} from '../probes/ftp/unit.js'
-import {createSnmpProbeUnit, snmpProbeUnit} from '../probes/snmp/unit.js'
+import {communityDataset} from '../probes/snmp/dataset.js'
+import {createSnmpProbeUnit, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
 import {sshProbeUnit} from '../probes/ssh/unit.js'
 import {telnetProbeUnit} from '../probes/telnet/unit.js'
 import {tlsProbeUnit} from '../probes/tls/unit.js'
-import type {ProbeUnit} from '../probes/types.js'
+import type {ProbeContext, ProbeUnit} from '../probes/types.js'
 
 /** Every default community × version in flight at once: an agent drops unknown communities silently, so the
  *  sweep costs one timeout window instead of one per batch. */
@@ -12,9 +13,24 @@ const SNMP_IN_FLIGHT = 256
 /** SNMP writes (the SET of sysLocation.0 to its own value) run only when the scan allows intrusive actions. */
 const snmpUnit: ProbeUnit = {
   ...snmpProbeUnit,
-  run: (ctx) =>
-    createSnmpProbeUnit({intrusive: ctx.intrusive === true, maxInFlight: SNMP_IN_FLIGHT, v3Credentials: ctx.credentials?.snmpV3}).run(ctx),
+  run: (ctx) => createSnmpProbeUnit(snmpOptions(ctx)).run(ctx),
 }
+
+/** A lab's own communities (--communities) are tried first, then the default dataset's first 100. */
+function snmpOptions(ctx: ProbeContext): SnmpProbeOptions {
+  const base: SnmpProbeOptions = {intrusive: ctx.intrusive === true, maxInFlight: SNMP_IN_FLIGHT, v3Credentials: ctx.credentials?.snmpV3}
+  const own = ctx.credentials?.snmpCommunities
+  if (!own?.length) return base
+  const dataset = communityDataset()
+  return {
+    ...base,
+    communities: [...own, ...dataset.communities.slice(0, DEFAULT_COMMUNITY_CAP)],
+    datasetId: `lab-file+${dataset.id}`,
+    maxCommunities: own.length + DEFAULT_COMMUNITY_CAP,
+  }
+}
+
+const DEFAULT_COMMUNITY_CAP = 100
 
 /** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */
 export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit]

@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs'
 
 import type {Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
@@ -30,6 +31,8 @@ export interface ScanOptions {
   caFiles?: string[]
   /** SNMPv3 users to test (keys read from environment variables by loadSnmpV3Credentials). */
   snmpV3Credentials?: readonly SnmpV3Credential[]
+  /** A lab's own SNMP communities, tried before the default dataset. */
+  snmpCommunities?: readonly CommunityCandidate[]
   /** Allow intrusive checks (logins, writes). */
   intrusive?: boolean
   /** Lowest severity of a failed finding that fails the device. Default medium. */
@@ -82,8 +85,6 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       const services: Service[] = []
       const observations: Observation[] = []
       const findings: Finding[] = []
-      // Intrusive checks left out by policy are listed (not_tested) but do not make the device incomplete.
-      const skippedByPolicy = new Set<Finding>()
       for (const t of targets) {
         if (t.kind === 'service') {
           if (!services.some((s) => s.id === t.service.id)) services.push(t.service)
@@ -112,7 +113,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
                   stats,
                   caCertificates: ca,
                   intrusive: (options.intrusive ?? false) || profile.intrusive,
-                  credentials: {snmpV3: options.snmpV3Credentials},
+                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities: options.snmpCommunities},
                   now,
                   signal: options.signal,
                   log: options.log ?? (() => {}),
@@ -124,12 +125,11 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           const judgedAt = now()
           for (const sel of plan.checks) findings.push(judge(sel, service, serviceObservations, profile.thresholds, judgedAt))
           for (const sel of plan.skippedIntrusive) {
-            const finding: Finding = {
+            // Listed, but not a gap: deviceVerdict ignores intrusive checks left out by policy.
+            findings.push({
               check: sel.check.id, title: sel.check.title, outcome: 'not_tested', severity: sel.severity, service: service.id,
               message: 'intrusive check: enable with --intrusive or in the profile', evidence: [], references: sel.references,
-            }
-            skippedByPolicy.add(finding)
-            findings.push(finding)
+            })
           }
           if (plan.checks.length === 0 && plan.skippedIntrusive.length === 0) {
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
@@ -146,7 +146,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
         services,
         observations,
         findings,
-        verdict: deviceVerdict(findings.filter((f) => !skippedByPolicy.has(f)), failOn),
+        verdict: deviceVerdict(findings, failOn),
       }
       devices[index] = device
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)

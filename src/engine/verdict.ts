@@ -1,3 +1,4 @@
+import {checkById} from '../../checks/index.js'
 import {type Device, type Finding, OUTCOMES, type Outcome, type ReportSummary, SEVERITIES, type Severity, type Verdict} from '../evidence/types.js'
 
 export const EXIT = {compliant: 0, finding: 1, usage: 2, incomplete: 3} as const
@@ -11,12 +12,18 @@ export function isBlocking(f: Finding, failOn: Severity): boolean {
   return f.outcome === 'fail' && severityRank(f.severity) >= severityRank(failOn)
 }
 
+/** An intrusive check left out because intrusive testing was not enabled: a policy choice, listed in the report
+ *  but not a gap in what was asked for. Derived from the data, so `report merge` recomputes the same verdict. */
+function skippedByPolicy(f: Finding): boolean {
+  return f.outcome === 'not_tested' && checkById(f.check)?.intrusive === true
+}
+
 /** fail: a failed finding at/above failOn; incomplete: something could not be tested (or nothing was);
  *  pass: everything selected was tested and nothing at/above failOn failed. */
 export function deviceVerdict(findings: Finding[], failOn: Severity): Verdict {
   if (findings.some((f) => isBlocking(f, failOn))) return 'fail'
   const tested = findings.some((f) => f.outcome === 'pass' || f.outcome === 'fail')
-  if (!tested || findings.some((f) => f.outcome === 'error' || f.outcome === 'not_tested')) return 'incomplete'
+  if (!tested || findings.some((f) => f.outcome === 'error' || (f.outcome === 'not_tested' && !skippedByPolicy(f)))) return 'incomplete'
   return 'pass'
 }
 

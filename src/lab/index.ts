@@ -6,7 +6,7 @@ import {labCa} from './ca.js'
 import {goodGateway} from './devices/good-gateway.js'
 import {legacyCamera} from './devices/legacy-camera.js'
 import {oldNvr} from './devices/old-nvr.js'
-import {openRouter} from './devices/snmp-agent.js'
+import {openRouter, secureSensor} from './devices/snmp-agent.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 
 export interface LabDevice {
@@ -24,7 +24,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'

@@ -1,6 +1,7 @@
 import type {Socket} from 'node:net'
 
 import type {Artifact, ObservationError, Service} from '../evidence/types.js'
+import type {CommunityCandidate} from './snmp/dataset.js'
 import type {SnmpV3Credential} from './snmp/v3-credentials.js'
 
 /** What a probe may use. Probes never create sockets themselves: `connect` enforces the per-device cap,
@@ -15,7 +16,7 @@ export interface ProbeContext {
    *  per-device connection cap until the socket closes. Rejects with a ProbeError on refusal/timeout. */
   connect(options?: {port?: number}): Promise<Socket>
   /** Credentials the lab supplied (keys held outside any output), e.g. --snmp-v3-credentials. */
-  credentials?: {snmpV3?: readonly SnmpV3Credential[]}
+  credentials?: {snmpV3?: readonly SnmpV3Credential[]; snmpCommunities?: readonly CommunityCandidate[]}
   /** Intrusive actions (logins, writes) are allowed: --intrusive or the profile says so. */
   intrusive?: boolean
   /** Extra trust anchors (PEM) given with --ca. */

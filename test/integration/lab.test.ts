@@ -64,12 +64,13 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
       'open-router': ['snmp:'],
       'old-nvr': ['telnet:', 'ftp:'],
+      'secure-sensor': ['snmp:'],
     }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
@@ -204,6 +205,7 @@ describe('startLab options', () => {
         [`tls://127.0.0.1:${base + 1}`, `ssh://127.0.0.1:${base + 101}`],
         [`snmp://127.0.0.1:${base + 2}`],
         [`telnet://127.0.0.1:${base + 3}`, `ftp://127.0.0.1:${base + 103}`],
+        [`snmp://127.0.0.1:${base + 4}`],
       ])
     } finally {
       await lab.stop()

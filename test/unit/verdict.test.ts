@@ -21,6 +21,12 @@ describe('verdicts and exit codes', () => {
     expect(deviceVerdict([f('not_applicable')], 'medium')).toBe('incomplete')
   })
 
+  it('does not count an intrusive check skipped by policy as a gap, but any other not_tested check', () => {
+    const skipped = {...f('not_tested', 'critical'), check: 'snmp.community.write'}
+    expect(deviceVerdict([f('pass'), skipped], 'medium')).toBe('pass')
+    expect(deviceVerdict([f('pass'), {...skipped, check: 'tls.cipher.rc4'}], 'medium')).toBe('incomplete')
+  })
+
   it('maps to exit codes 0, 1, 3 — never 0 when nothing was tested', () => {
     const device = (verdict: Device['verdict'], findings: Finding[] = []): Device => ({id: 'd', services: [], observations: [], findings, verdict})
     expect(summarize([device('pass', [f('pass')])], 'medium').exitCode).toBe(0)

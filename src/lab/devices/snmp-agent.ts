@@ -58,3 +58,12 @@ export const openRouter: LabDeviceDefinition = {
     return startLabSnmp(OPEN_ROUTER_SNMP, host, port)
   },
 }
+
+export const secureSensor: LabDeviceDefinition = {
+  name: 'secure-sensor',
+  description: 'SNMPv3-only agent: no communities, one SHA + AES authPriv user, nothing readable without credentials',
+  portOffset: 4,
+  start({host, port}) {
+    return startLabSnmp(SNMPV3_ONLY_CONFIG, host, port)
+  },
+}
