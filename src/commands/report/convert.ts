@@ -1,12 +1,11 @@
 import {Args, Flags} from '@oclif/core'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
-import type {Report} from '../../evidence/types.js'
-import {validateReport} from '../../evidence/validate.js'
 import {ConfigError} from '../../profiles/errors.js'
 import {formatFromPath, writerFor, WRITERS} from '../../writers/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {readReportFile} from '../../cli/report-file.js'
 
 export default class ReportConvert extends BaseCommand {
   static summary = 'Convert a native JSON evidence report to another format (nothing is re-probed)'
@@ -41,7 +40,7 @@ ${WRITERS.map((w) => `  ${w.format.padEnd(6)} ${w.description}`).join('\n')}`
       )
     }
     const writer = writerFor(format)
-    const report = readReport(args.report)
+    const report = readReportFile(args.report)
     const text = writer.write(report)
     if (flags.output) {
       const path = resolve(flags.output)
@@ -52,22 +51,4 @@ ${WRITERS.map((w) => `  ${w.format.padEnd(6)} ${w.description}`).join('\n')}`
       process.stdout.write(text)
     }
   }
-}
-
-function readReport(file: string): Report {
-  let text: string
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8')
-  } catch (error) {
-    throw new ConfigError(`cannot read report ${file}: ${(error as Error).message}`)
-  }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    throw new ConfigError(`${file} is not JSON: ${(error as Error).message}`)
-  }
-  const problems = validateReport(data)
-  if (problems.length > 0) throw new ConfigError(`${file} is not a valid sg17scan report (schemas/report.schema.json)`, problems)
-  return data as Report
 }
