@@ -23,6 +23,8 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
+import {log, median} from './lib.mjs'
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SNMPD = process.env.SG17_SNMPD ?? '/usr/sbin/snmpd'
 const ONESIXTYONE = process.env.SG17_ONESIXTYONE ?? '/usr/bin/onesixtyone'
@@ -40,13 +42,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${a}`)
   }
   return o
-}
-
-const log = (m) => process.stderr.write(`${m}\n`)
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 function run(file, args, opts = {}) {

@@ -14,13 +14,15 @@
  *                 ProbeContext: the probe work without the CLI/engine (works before registration).
  * ssh-audit     = `ssh-audit -j 127.0.0.1:PORT` (Debian ssh-audit 2.5.0).
  */
-import {execFile, spawn, spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {connect, createServer} from 'node:net'
+import {connect} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import {freeTcpPort, log, median, runTimed} from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const HOST = '127.0.0.1'
@@ -49,44 +51,12 @@ function parseArgs(argv) {
   return options
 }
 
-const log = (m) => process.stderr.write(`${m}\n`)
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
-
-function run(file, args, {cwd, timeoutMs = 120_000} = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    execFile(file, args, {cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      if (error && (error.killed || typeof error.code !== 'number')) {
-        reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}`))
-        return
-      }
-      resolve({seconds, stdout, stderr, exitCode: error ? error.code : 0})
-    })
-  })
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen({host: HOST, port: 0}, () => {
-      const {port} = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
-
 async function startSshd(dir) {
   if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', {recursive: true})
   for (const [type, bits, file] of [['rsa', '2048', 'rsa'], ['dsa', '1024', 'dsa'], ['ecdsa', '256', 'ecdsa']]) {
-    await run(SSH_KEYGEN, ['-q', '-t', type, '-b', bits, '-N', '', '-f', join(dir, file)])
+    await runTimed(SSH_KEYGEN, ['-q', '-t', type, '-b', bits, '-N', '', '-f', join(dir, file)])
   }
-  const port = await freePort()
+  const port = await freeTcpPort()
   const config = join(dir, 'sshd_config')
   await writeFile(config, [
     'ListenAddress 127.0.0.1', `Port ${port}`, `PidFile ${join(dir, 'sshd.pid')}`, 'UsePAM no', 'StrictModes no', 'LogLevel ERROR',
@@ -151,7 +121,7 @@ function tools() {
       available: true,
       async once(port) {
         const args = [join(ROOT, 'bin/run.js'), 'scan', `ssh://${HOST}:${port}`, '--json']
-        const r = await run(process.execPath, args, {cwd: ROOT})
+        const r = await runTimed(process.execPath, args, {cwd: ROOT})
         let report
         try {
           report = JSON.parse(r.stdout)
@@ -169,7 +139,7 @@ function tools() {
       available: true,
       async once(port) {
         const args = ['--input-type=module', '-e', unitScript(port)]
-        const r = await run(process.execPath, args, {cwd: ROOT})
+        const r = await runTimed(process.execPath, args, {cwd: ROOT})
         const out = JSON.parse(r.stdout)
         const k = out.find((e) => e.probe === 'ssh.kexinit')
         if (!k || k.error) throw new Error(`unit run failed: ${JSON.stringify(k?.error)}`)
@@ -180,7 +150,7 @@ function tools() {
       available: existsSync(SSH_AUDIT),
       async once(port) {
         const args = ['-j', `${HOST}:${port}`]
-        const r = await run(SSH_AUDIT, args)
+        const r = await runTimed(SSH_AUDIT, args)
         JSON.parse(r.stdout)
         return {seconds: r.seconds, argv: ['ssh-audit', ...args]}
       },

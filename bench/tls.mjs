@@ -13,8 +13,7 @@
  * testssl mode: "native" (default) = `-E --ssl-native` with a permissive OPENSSL_CONF, the mode the interop
  * test uses (same result as the default socket mode on this target, ~3× faster); "sockets" = plain `-E`.
  */
-import {execFile, spawn, spawnSync} from 'node:child_process'
-import {getDiffieHellman} from 'node:crypto'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {createConnection, createServer} from 'node:net'
@@ -22,9 +21,13 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {freeTcpPort, log, median, runTimed, which} from './lib.mjs'
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const HOST = '127.0.0.1'
 const TOOL_TIMEOUT_MS = 15 * 60 * 1000
+/** A full testssl.sh run takes minutes: every tool gets the long timeout here. */
+const run = (file, args, options = {}) => runTimed(file, args, {timeoutMs: TOOL_TIMEOUT_MS, ...options})
 
 function parseArgs(argv) {
   const options = {runs: 5, tools: ['sg17scan', 'testssl', 'sslscan', 'nmap'], build: true, testsslMode: 'native'}
@@ -49,70 +52,16 @@ function parseArgs(argv) {
   return options
 }
 
-const log = (message) => process.stderr.write(`${message}\n`)
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
-
-function which(binary) {
-  const result = spawnSync('which', [binary], {encoding: 'utf8'})
-  return result.status === 0 ? result.stdout.trim() : null
-}
-
-/** PKCS#3 PEM of the fixed 1024-bit RFC 2409 group 2 (node:crypto "modp2"); no runtime DH generation. */
-function dh1024Pem() {
-  const derLength = (n) => {
-    if (n < 0x80) return Buffer.from([n])
-    const bytes = []
-    for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff)
-    return Buffer.from([0x80 | bytes.length, ...bytes])
-  }
-  const int = (b) => {
-    const body = b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b
-    return Buffer.concat([Buffer.from([2]), derLength(body.length), body])
-  }
-  const body = Buffer.concat([int(getDiffieHellman('modp2').getPrime()), int(Buffer.from([2]))])
-  const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body])
-  return `-----BEGIN DH PARAMETERS-----\n${der.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END DH PARAMETERS-----\n`
-}
-
-function run(file, args, {env, timeoutMs = TOOL_TIMEOUT_MS, cwd} = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    execFile(file, args, {env: {...process.env, ...env}, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, cwd}, (error, stdout, stderr) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      if (error && (error.killed || typeof error.code !== 'number')) {
-        reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}`))
-        return
-      }
-      resolve({seconds, stdout, stderr, exitCode: error ? error.code : 0})
-    })
-  })
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen({host: HOST, port: 0}, () => {
-      const {port} = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 async function startSServer(dir) {
   const env = {...process.env, OPENSSL_CONF: join(dir, 'empty.cnf')}
   await writeFile(join(dir, 'empty.cnf'), '')
-  await writeFile(join(dir, 'dh1024.pem'), dh1024Pem())
+  await writeFile(join(dir, 'dh1024.pem'), (await import('../dist/src/lab/devices/legacy-camera.js')).oakleyGroup2Pem())
   await run('openssl', [
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30',
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
     '-subj', `/CN=${HOST}/O=sg17scan bench`, '-addext', `subjectAltName=IP:${HOST},DNS:localhost`,
   ], {env})
-  const port = await freePort()
+  const port = await freeTcpPort()
   const args = [
     's_server', '-accept', `${HOST}:${port}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-www',
     '-min_protocol', 'TLSv1', '-max_protocol', 'TLSv1.2', '-cipher', 'ALL:eNULL:@SECLEVEL=0',
