@@ -73,6 +73,12 @@ export function readProtocols(input: CheckInput): TlsProtocolsData {
 }
 
 /** Accepted protocols, oldest first. */
+/** What every protocol check says when the service completed no handshake on any version. */
+export const NO_PROTOCOL_ACCEPTED: Readonly<CheckResult> = Object.freeze({
+  outcome: 'not_applicable',
+  message: 'The service accepted no SSL/TLS protocol version.',
+})
+
 export function acceptedProtocols(data: TlsProtocolsData): TlsProtocol[] {
   return PROTOCOL_ORDER.filter((p) => data[p])
 }
