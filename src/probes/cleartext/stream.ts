@@ -72,13 +72,19 @@ export class StreamReader {
     if (this.ended) return this.ended
     this.socket.resume()
     return new Promise<WaitResult>((resolve) => {
+      let settled = false
       const done = (r: WaitResult): void => {
+        if (settled) return
+        settled = true
         clearTimeout(timer)
         this.signal?.removeEventListener('abort', onAbort)
         this.waiter = undefined
         resolve(r)
       }
-      const timer = setTimeout(() => done('timeout'), Math.max(0, ms))
+      // A timer that fires after our own event loop stalled would win against bytes already waiting in the
+      // kernel (timers run before the poll phase), and a talking peer would be judged quiet. setImmediate runs
+      // after the next poll phase, so data that arrived during the stall is delivered first.
+      const timer = setTimeout(() => setImmediate(() => done('timeout')), Math.max(0, ms))
       const onAbort = (): void => done('aborted')
       this.signal?.addEventListener('abort', onAbort, {once: true})
       this.waiter = () => done(this.ended ?? 'data')
