@@ -17,6 +17,7 @@ export interface UnitRunOptions {
   caCertificates: string[]
   intrusive: boolean
   credentials?: ProbeContext['credentials']
+  declared?: ProbeContext['declared']
   now: () => Date
   signal?: AbortSignal
   log: (message: string) => void
@@ -55,6 +56,7 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
       caCertificates: o.caCertificates,
       intrusive: o.intrusive,
       credentials: o.credentials,
+      declared: o.declared,
       targetName: o.targetName,
       now: o.now,
       log: o.log,

@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 
-import type {Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
+import type {DeclaredIdentity, Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
@@ -50,6 +50,9 @@ export interface DeviceSpec {
   /** Service URIs (tls://host:port …) or bare hosts. */
   targets: string[]
   name?: string
+  /** Declared vendor/model/firmware/serial (inventory); recorded on the device and given to probes. */
+  declared?: DeclaredIdentity
+  tags?: string[]
 }
 
 /** Scans the services given as one device (the library form of `sg17scan scan URI…`). */
@@ -113,6 +116,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
                   stats,
                   caCertificates: ca,
                   intrusive: (options.intrusive ?? false) || profile.intrusive,
+                  declared: spec.declared,
                   credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities: options.snmpCommunities},
                   now,
                   signal: options.signal,
@@ -143,6 +147,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       const device: Device = {
         id: deviceId(spec, services, targets),
         ...(spec.name ? {name: spec.name} : {}),
+        ...(spec.declared && Object.keys(spec.declared).length ? {declared: spec.declared} : {}),
+        ...(spec.tags?.length ? {tags: spec.tags} : {}),
         services,
         observations,
         findings,

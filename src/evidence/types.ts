@@ -74,9 +74,19 @@ export interface Finding {
 
 export type Verdict = 'pass' | 'fail' | 'incomplete'
 
+/** What an inventory or operator declared about a device; identity checks compare it with what was observed. */
+export interface DeclaredIdentity {
+  vendor?: string
+  model?: string
+  firmware?: string
+  serial?: string
+}
+
 export interface Device {
   id: string
   name?: string
+  declared?: DeclaredIdentity
+  tags?: string[]
   services: Service[]
   observations: Observation[]
   findings: Finding[]

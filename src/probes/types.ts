@@ -1,6 +1,6 @@
 import type {Socket} from 'node:net'
 
-import type {Artifact, ObservationError, Service} from '../evidence/types.js'
+import type {Artifact, DeclaredIdentity, ObservationError, Service} from '../evidence/types.js'
 import type {CommunityCandidate} from './snmp/dataset.js'
 import type {SnmpV3Credential} from './snmp/v3-credentials.js'
 
@@ -17,6 +17,8 @@ export interface ProbeContext {
   connect(options?: {port?: number}): Promise<Socket>
   /** Credentials the lab supplied (keys held outside any output), e.g. --snmp-v3-credentials. */
   credentials?: {snmpV3?: readonly SnmpV3Credential[]; snmpCommunities?: readonly CommunityCandidate[]}
+  /** What the inventory declared about the device (e.g. vendor, to pick vendor default credentials). */
+  declared?: DeclaredIdentity
   /** Intrusive actions (logins, writes) are allowed: --intrusive or the profile says so. */
   intrusive?: boolean
   /** Extra trust anchors (PEM) given with --ca. */
