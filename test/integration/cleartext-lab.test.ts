@@ -22,6 +22,7 @@ import {telnetProbeUnit} from '../../src/probes/telnet/unit.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {makeProbeContext, type TestProbeContext} from '../helpers/probe-context.js'
+import {expectWithinBound} from '../helpers/bounds.js'
 
 function context(protocol: 'telnet' | 'ftp', port: number, timeoutMs = 1500): TestProbeContext {
   const ctx = makeProbeContext(port, {timeoutMs})
@@ -129,7 +130,7 @@ describe('old-nvr lab device', () => {
     expect(emission.artifacts?.[0]).toMatchObject({kind: 'telnet-raw', encoding: 'hex'})
     expect(emission.artifacts?.[0]?.content.startsWith('fffd18')).toBe(true)
     expect(ctx.connections).toBe(1)
-    expect(ms).toBeLessThan(1500)
+    expectWithinBound(ms, 1500)
 
     const service = ctx.service
     const exposed = telnetExposed.evaluate(checkInput(telnetExposed, service, emission))
@@ -196,7 +197,7 @@ describe('Telnet probe: what it sends', () => {
       const {emission, ms} = await timed(() => telnetProbeUnit.run(ctx))
       expect(emission.error).toBeUndefined()
       expect(emission.data).toMatchObject({banner: 'Linux 4.9.0 (router)', loginPrompt: false, endedBy: 'quiet', negotiatedOptions: []})
-      expect(ms).toBeLessThan(1500)
+      expectWithinBound(ms, 1500)
     } finally {
       await srv.close()
     }
@@ -373,7 +374,7 @@ describe('hostile servers → errors within the bounds', () => {
         expect(emission.error?.code, JSON.stringify(emission.error)).toBe(c.code)
         expect(emission.data).toEqual({})
         expect(emission.error?.message.length).toBeGreaterThan(5)
-        expect(ms).toBeLessThan(c.maxMs)
+        expectWithinBound(ms, c.maxMs)
       } finally {
         await srv.close()
       }
@@ -389,7 +390,7 @@ describe('hostile servers → errors within the bounds', () => {
       const {emission, ms} = await timed(() => telnetProbeUnit.run(context('telnet', srv.port, T)))
       expect(emission.error).toBeUndefined()
       expect(emission.data).toMatchObject({loginPrompt: false, endedBy: 'deadline'})
-      expect(ms).toBeLessThan(4 * T)
+      expectWithinBound(ms, 4 * T)
     } finally {
       await srv.close()
     }
@@ -401,7 +402,7 @@ describe('hostile servers → errors within the bounds', () => {
       const {emission, ms} = await timed(() => telnetProbeUnit.run(context('telnet', srv.port, T)))
       expect(emission.error).toBeUndefined()
       expect(emission.data).toMatchObject({banner: '', loginPrompt: false, endedBy: 'reset', bytes: 3})
-      expect(ms).toBeLessThan(T)
+      expectWithinBound(ms, T)
     } finally {
       await srv.close()
     }
