@@ -1,0 +1,87 @@
+/**
+ * Phone numbers: international E.164 form (`+` country code, 8–15 digits, optional separators) and national
+ * forms that carry separators: a bracketed area code `(555) 123-4567`, the North American 3-3-4 grouping
+ * `555-123-4567`, and trunk-prefix numbers `020 7946 0958` / `0171 1234567` / `01 23 45 67 89` (10–11 digits).
+ * Bare digit runs, versions, dates, addresses, serials and times are not phones. After a phone keyword
+ * ("Tel:", "Mobile") or in a phone-named JSON field, any 7–15 digit number counts.
+ */
+import {continuesAfter, isWordChar} from './boundaries.js'
+import type {PiiSpan} from './types.js'
+
+/** A candidate: digits with space/tab ( ) . - between; newlines split candidates (HTML cells become lines). */
+const CANDIDATE_RE = /[+(]?\d[\d \t().\-]{5,24}\d\)?/g
+
+const KEYWORD_BEFORE = /\b(?:tel|telephone|phone|ph|mobile|mob|cell|fax|call|msisdn|whatsapp)\.?[ \t]*(?:no\.?|number|nr\.?|#)?[ \t]*[:=]?[ \t]*$/i
+/** Numbers introduced by these words are identifiers, not phones. */
+const NOT_PHONE_BEFORE = /\b(?:s\/?n|serial|sn|p\/?n|part|model|build|version|ver|v|rev|revision|id|sku|ean|upc|imei|mac|uptime|bytes|packets|pid|port|vlan|order|invoice|ticket|lot|batch)\b\.?[ \t]*(?:no\.?|number|#)?[ \t]*[:=#]?[ \t]*$/i
+
+const INTERNATIONAL = /^\+[1-9]/
+const BRACKETED_AREA = /^\(\d{2,5}\)[ \t]?\d{2,5}(?:[ \t\-]\d{2,5}){0,3}$/
+const NORTH_AMERICAN = /^(?:1([ .\-]))?[2-9]\d{2}([ .\-])\d{3}\2\d{4}$/
+const TRUNK_PREFIX = /^0\d{1,4}(?:([ \t\-])\d{2,8})(?:\1\d{2,8}){0,3}$/
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
+const DATE = /(?:^|\D)(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})(?:\D|$)/
+
+export interface PhoneContext {
+  /** The value sits in a field named like a phone (JSON key "phone", "mobile" …): looser rules apply. */
+  keyed?: boolean
+}
+
+/** Strips a dangling bracket the candidate pattern picked up. */
+function trimCandidate(raw: string, start: number): {raw: string; start: number} {
+  let r = raw
+  let s = start
+  if (r.endsWith(')') && (r.match(/\(/g) ?? []).length < (r.match(/\)/g) ?? []).length) r = r.slice(0, -1)
+  if (r.startsWith('(') && !r.includes(')')) {
+    r = r.slice(1)
+    s++
+  }
+  return {raw: r, start: s}
+}
+
+function digitsOf(raw: string): string {
+  return raw.replace(/\D/g, '')
+}
+
+/** Judges one trimmed candidate with its surroundings. */
+export function isPhone(raw: string, keyword: boolean): boolean {
+  const digits = digitsOf(raw)
+  if (digits.length < 7 || digits.length > 15) return false
+  if (IPV4.test(raw)) return false
+  if (/\d\.\d+\.\d/.test(raw) && !NORTH_AMERICAN.test(raw) && !INTERNATIONAL.test(raw)) return false
+  if (INTERNATIONAL.test(raw)) return digits.length >= 8 && !DATE.test(raw.slice(1))
+  if (DATE.test(raw)) return false
+  if (keyword) return true
+  if (digits.length < 9) return false
+  if (BRACKETED_AREA.test(raw)) return digits.length <= 12
+  if (NORTH_AMERICAN.test(raw)) return true
+  if (TRUNK_PREFIX.test(raw)) return digits.length >= 10 && digits.length <= 11
+  return false
+}
+
+export function findPhones(text: string, context: PhoneContext = {}): PiiSpan[] {
+  const out: PiiSpan[] = []
+  for (const m of text.matchAll(CANDIDATE_RE)) {
+    const {raw, start} = trimCandidate(m[0], m.index)
+    const end = start + raw.length
+    const prev = text[start - 1]
+    // Part of a longer token: a word, a dotted/dashed/slashed number, an address, a time "12:30".
+    if (isWordChar(prev) || (prev !== undefined && '.-/@#_+'.includes(prev))) continue
+    if (prev === ':' && /\d/.test(text[start - 2] ?? '')) continue
+    if (continuesAfter(text, end)) continue
+    const before = text.slice(Math.max(0, start - 32), start)
+    if (NOT_PHONE_BEFORE.test(before)) continue
+    if (!isPhone(raw, context.keyed === true || KEYWORD_BEFORE.test(before))) continue
+    out.push({type: 'phone', start, end, value: raw})
+  }
+  return out
+}
+
+/** Digits only, with a leading + kept: "+44 20 7946 0958" and "+44-20-7946-0958" are one value. */
+export function normalisePhone(phone: string): string {
+  return (phone.trim().startsWith('+') ? '+' : '') + digitsOf(phone)
+}
+
+export function isPhoneKey(key: string): boolean {
+  return /phone|msisdn|^(?:tel|fax|mobile|cell)(?:[_\-]?(?:no|num|number))?$|[a-z_\-](?:tel|fax|mobile)$/i.test(key)
+}
