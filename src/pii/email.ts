@@ -20,7 +20,7 @@ const ROLE_MAILBOXES = new Set([
 
 const FILE_EXTENSIONS = new Set([
   'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'bmp', 'avif', 'css', 'js', 'mjs', 'map', 'json', 'html', 'htm',
-  'xml', 'txt', 'woff', 'woff2', 'ttf', 'eot', 'otf', 'pdf', 'zip', 'gz', 'tgz', 'bin', 'img', 'cgi', 'php', 'asp',
+  'xml', 'txt', 'log', 'bak', 'cfg', 'conf', 'ini', 'tmp', 'old', 'woff', 'woff2', 'ttf', 'eot', 'otf', 'pdf', 'zip', 'gz', 'tgz', 'bin', 'img', 'cgi', 'php', 'asp',
 ])
 
 /** The text before an @ that makes it URL user info, not an address. */
@@ -33,7 +33,8 @@ export function isReportableEmail(email: string): boolean {
   const labels = domain.split('.')
   const tld = labels[labels.length - 1] ?? ''
   if (local.endsWith('.') || local.includes('..')) return false
-  if (ROLE_MAILBOXES.has(local) || ROLE_MAILBOXES.has(local.replace(/[._+\-].*$/, ''))) return false
+  // Exact role names only ("support+tag" included): "office.printer.user42" is somebody's address.
+  if (ROLE_MAILBOXES.has(local) || ROLE_MAILBOXES.has(local.split('+')[0] ?? '')) return false
   if (FILE_EXTENSIONS.has(tld)) return false
   if (/^\d+(?:\.\d+)?x$/.test(labels[0] ?? '')) return false
   if (/^[0-9a-f]{16,}$/.test(local)) return false

@@ -1,17 +1,19 @@
 /**
  * GPS coordinates: a decimal "lat, lon" pair with at least 4 decimals each (≈11 m), a hemisphere pair
- * "51.5074° N, 0.1278° W", or lat=…/lon=… keyword pairs (URLs, scripts, key-value pages). Ranges must be
- * plausible (|lat| ≤ 90, |lon| ≤ 180) and the point not within a degree of 0,0 ("no fix" placeholders, small
- * measurements such as load averages). A pair inside a longer comma list of numbers is a data series, not a
+ * "51.5074° N, 0.1278° W", or lat=…/lon=… (also "lat 37.42 lon -122.08") keyword pairs (URLs, scripts, key-value pages). Ranges must be
+ * plausible (|lat| ≤ 90, |lon| ≤ 180) and the point outside the open-sea box around 0,0 (|lat| < 4.5°,
+ * |lon| < 5°, no land in it): that is where "no fix" placeholders and small measurements (load averages,
+ * matrices of ratios) land. A pair inside a longer comma list of numbers is a data series, not a
  * position. JSON objects with lat/lon fields are read by the JSON walker through `gpsFromFields`.
  */
 import {isWordChar} from './boundaries.js'
 import type {PiiSpan} from './types.js'
 
-const PAIR_RE = /(-?\d{1,2}\.\d{4,12})[ \t]*,[ \t]*(-?\d{1,3}\.\d{4,12})/g
+// ',' or ';' between (the geo.position meta tag uses ';').
+const PAIR_RE = /(-?\d{1,2}\.\d{4,12})[ \t]*[,;][ \t]*(-?\d{1,3}\.\d{4,12})/g
 const HEMISPHERE_RE = /(\d{1,2}\.\d{4,12})[ \t]*°?[ \t]*([NS])[ \t]*,?[ \t]*(\d{1,3}\.\d{4,12})[ \t]*°?[ \t]*([EW])(?![A-Za-z])/g
 const KEYWORD_RE =
-  /\blat(?:itude)?["']?[ \t]*[:=][ \t]*["']?(-?\d{1,2}\.\d{2,12})\b[^\n]{0,40}?\b(?:lon|lng|long|longitude)["']?[ \t]*[:=][ \t]*["']?(-?\d{1,3}\.\d{2,12})(?!\d)/gi
+  /\blat(?:itude)?["']?[ \t]*[:=]?[ \t]*["']?(-?\d{1,2}\.\d{2,12})\b[^\n]{0,40}?\b(?:lon|lng|long|longitude)["']?[ \t]*[:=]?[ \t]*["']?(-?\d{1,3}\.\d{2,12})(?!\d)/gi
 
 /** "51.50735,-0.12776" from two decimal strings, or undefined if not a plausible position. */
 export function gpsValue(lat: string, lon: string): string | undefined {
@@ -19,16 +21,16 @@ export function gpsValue(lat: string, lon: string): string | undefined {
   const b = Number(lon)
   if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined
   if (Math.abs(a) > 90 || Math.abs(b) > 180) return undefined
-  if (Math.abs(a) < 1 && Math.abs(b) < 1) return undefined
+  if (Math.abs(a) < 4.5 && Math.abs(b) < 5) return undefined
   return `${lat.trim()},${lon.trim()}`
 }
 
 function numberListBefore(text: string, start: number): boolean {
-  return /\d[ \t]*,[ \t]*$/.test(text.slice(Math.max(0, start - 8), start))
+  return /\d[ \t]*[,;][ \t]*$/.test(text.slice(Math.max(0, start - 8), start))
 }
 
 function numberListAfter(text: string, end: number): boolean {
-  return /^[ \t]*,[ \t]*-?\d/.test(text.slice(end, end + 8))
+  return /^[ \t]*[,;][ \t]*-?\d/.test(text.slice(end, end + 8))
 }
 
 export function findGps(text: string): PiiSpan[] {

@@ -1,7 +1,7 @@
 /**
  * HTML to the text a visitor (or a scraper) can read: script, style and comment content dropped, tags turned
  * into line breaks (so table cells do not run together into one long "number"), the values of value / href /
- * title / alt / content attributes kept (a pre-filled form field or a mailto: link is data on the page),
+ * title / alt / content / data-* attributes kept (a pre-filled form field or a mailto: link is data on the page),
  * basic entities decoded. A linear scan: no regular expression spans a whole tag, so a page of unclosed "<"
  * cannot make it quadratic.
  */
@@ -29,7 +29,8 @@ export function decodeEntities(text: string): string {
 function keptAttributeValues(tag: string): string {
   const kept: string[] = []
   for (const m of tag.matchAll(ATTRIBUTE_RE)) {
-    if (!KEPT_ATTRIBUTES.has(m[1].toLowerCase())) continue
+    const name = m[1].toLowerCase()
+    if (!KEPT_ATTRIBUTES.has(name) && !name.startsWith('data-')) continue
     const value = (m[2] ?? m[3] ?? m[4] ?? '').replace(/^(?:mailto|tel|callto|sms):/i, '')
     if (value) kept.push(value)
   }

@@ -7,8 +7,9 @@
 import {isWordChar} from './boundaries.js'
 import type {PiiSpan} from './types.js'
 
-const COLON_RE = /[0-9A-Fa-f]{2}([:\-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}/g
-const DOTTED_RE = /[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}/g
+// Never starting inside a word: "MAC:00:…" must not be read from its "AC".
+const COLON_RE = /(?<![0-9A-Za-z])[0-9A-Fa-f]{2}([:\-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}/g
+const DOTTED_RE = /(?<![0-9A-Za-z])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}/g
 const HEX = /[0-9A-Fa-f]/
 
 /** The 12 hex digits, lower case. */

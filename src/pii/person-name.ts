@@ -33,7 +33,7 @@ const NOT_NAME_WORDS = new Set(
     'home office kitchen living room bedroom garage garden hall lobby basement attic bathroom study den lounge ' +
     'lab floor building rack server storage nas media cloud group team family kids parents staff main primary ' +
     'secondary work school upstairs downstairs front back door window light lamp thermostat plug outlet ' +
-    'north south east west central left right red green blue black white profile schedule rule policy ' +
+    'north south east west central left right red blue profile schedule rule policy ' +
     'enabled disabled auto manual on off yes no true false ok error status ' +
     // vendor and product words that read like names ("Philips Hue", "Nest Mini")
     'philips hue sonos nest echo alexa google amazon apple samsung sony roku ring arlo netgear linksys asus ' +

@@ -59,20 +59,32 @@ export function isPhone(raw: string, keyword: boolean): boolean {
   return false
 }
 
+/** The candidate, then its shorter prefixes ending at a group boundary: "555-0101 (24/7)" keeps "555-0101". */
+function attempts(raw: string): string[] {
+  const out = [raw]
+  for (let i = raw.length - 1; i > 0; i--) if (/\d/.test(raw[i - 1]) && /[ \t(.\-]/.test(raw[i])) out.push(raw.slice(0, i))
+  return out
+}
+
 export function findPhones(text: string, context: PhoneContext = {}): PiiSpan[] {
   const out: PiiSpan[] = []
   for (const m of text.matchAll(CANDIDATE_RE)) {
-    const {raw, start} = trimCandidate(m[0], m.index)
-    const end = start + raw.length
+    const trimmed = trimCandidate(m[0], m.index)
+    const start = trimmed.start
     const prev = text[start - 1]
     // Part of a longer token: a word, a dotted/dashed/slashed number, an address, a time "12:30".
     if (isWordChar(prev) || (prev !== undefined && '.-/@#_+'.includes(prev))) continue
     if (prev === ':' && /\d/.test(text[start - 2] ?? '')) continue
-    if (continuesAfter(text, end)) continue
     const before = text.slice(Math.max(0, start - 32), start)
     if (NOT_PHONE_BEFORE.test(before)) continue
-    if (!isPhone(raw, context.keyed === true || KEYWORD_BEFORE.test(before))) continue
-    out.push({type: 'phone', start, end, value: raw})
+    const keyword = context.keyed === true || KEYWORD_BEFORE.test(before)
+    for (const raw of attempts(trimmed.raw)) {
+      const end = start + raw.length
+      if (continuesAfter(text, end)) continue
+      if (!isPhone(raw, keyword)) continue
+      out.push({type: 'phone', start, end, value: raw})
+      break
+    }
   }
   return out
 }
