@@ -62,7 +62,11 @@ export function isPhone(raw: string, keyword: boolean): boolean {
 /** The candidate, then its shorter prefixes ending at a group boundary: "555-0101 (24/7)" keeps "555-0101". */
 function attempts(raw: string): string[] {
   const out = [raw]
-  for (let i = raw.length - 1; i > 0; i--) if (/\d/.test(raw[i - 1]) && /[ \t(.\-]/.test(raw[i])) out.push(raw.slice(0, i))
+  let digits = digitsOf(raw).length
+  for (let i = raw.length - 1; i > 0 && digits >= 7; i--) {
+    if (/\d/.test(raw[i])) digits--
+    else if (/\d/.test(raw[i - 1]) && /[ \t(.\-]/.test(raw[i]) && digits >= 7) out.push(raw.slice(0, i))
+  }
   return out
 }
 
