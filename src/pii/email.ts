@@ -1,6 +1,6 @@
 /**
  * E-mail addresses: a practical RFC 5322 subset (dot-atom local part, dotted domain, alphabetic TLD of 2+ letters).
- * Not personal, so not reported: role mailboxes (admin@, support@, noreply@ …), asset names that only look
+ * Not personal, so not reported: role mailboxes (admin@, support@, noreply@ …) and placeholders (me@, user@), asset names that only look
  * like addresses (icon@2x.png, a TLD that is a file extension), URL user info (ftp://user:pw@host) and long hex
  * keys before an @ (error-reporting DSNs).
  */
@@ -16,6 +16,8 @@ const ROLE_MAILBOXES = new Set([
   'helpdesk', 'hostmaster', 'info', 'legal', 'mailer-daemon', 'marketing', 'noc', 'nobody', 'no-reply', 'noreply',
   'office', 'postmaster', 'press', 'privacy', 'root', 'sales', 'security', 'service', 'support', 'sysadmin', 'team',
   'webmaster',
+  // placeholders shipped in default configurations and forms (Debian snmpd: "Me <me@example.org>")
+  'me', 'you', 'user', 'username', 'someone', 'name', 'email', 'yourname', 'your.name', 'your-name',
 ])
 
 const FILE_EXTENSIONS = new Set([

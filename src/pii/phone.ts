@@ -4,6 +4,7 @@
  * `555-123-4567`, and trunk-prefix numbers `020 7946 0958` / `0171 1234567` / `01 23 45 67 89` (10–11 digits).
  * Bare digit runs, versions, dates, addresses, serials and times are not phones. After a phone keyword
  * ("Tel:", "Mobile") or in a phone-named JSON field, any 7–15 digit number counts.
+ * Toll-free numbers (1-800 …, 0800 …) are service lines, not personal, and are not reported.
  */
 import {continuesAfter, isWordChar} from './boundaries.js'
 import type {PiiSpan} from './types.js'
@@ -19,6 +20,8 @@ const INTERNATIONAL = /^\+[1-9]/
 const BRACKETED_AREA = /^\(\d{2,5}\)[ \t]?\d{2,5}(?:[ \t\-]\d{2,5}){0,3}$/
 const NORTH_AMERICAN = /^(?:1([ .\-]))?[2-9]\d{2}([ .\-])\d{3}\2\d{4}$/
 const TRUNK_PREFIX = /^0\d{1,4}(?:([ \t\-])\d{2,8})(?:\1\d{2,8}){0,3}$/
+/** Toll-free service numbers (NANP 8xx, UK/EU 0800/0808, UIFN +800) belong to organisations, never to a person. */
+const TOLL_FREE = /^(?:\+?1)?(?:800|833|844|855|866|877|888)\d{7}$|^0800\d{6,7}$|^0808\d{6,7}$|^\+?800\d{8}$/
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 const DATE = /(?:^|\D)(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})(?:\D|$)/
 
@@ -47,6 +50,7 @@ function digitsOf(raw: string): string {
 export function isPhone(raw: string, keyword: boolean): boolean {
   const digits = digitsOf(raw)
   if (digits.length < 7 || digits.length > 15) return false
+  if (TOLL_FREE.test((raw.trim().startsWith('+') ? '+' : '') + digits)) return false
   if (IPV4.test(raw)) return false
   if (/\d\.\d+\.\d/.test(raw) && !NORTH_AMERICAN.test(raw) && !INTERNATIONAL.test(raw)) return false
   if (INTERNATIONAL.test(raw)) return digits.length >= 8 && !DATE.test(raw.slice(1))

@@ -240,6 +240,30 @@ describe('HTML', () => {
   })
 })
 
+describe('realistic device responses (test/fixtures/pii/pages)', () => {
+  const page = (name: string): string => readFileSync(join(CORPORA, 'pages', name), 'utf8')
+
+  it('router status page: only the WAN MAC; versions, dates, addresses, loads, hashes, asset names and support contacts are not personal', () => {
+    const hits = detectPii({text: page('router-status.html'), contentType: 'text/html; charset=utf-8', location: '/status.html'})
+    expect(hits).toEqual([{type: 'mac', count: 1, location: '/status.html', samples: ['00:00:**:**:**:2A']}])
+  })
+
+  it('JSON client list: every personal value at its pointer; device, room and interface names are not people', () => {
+    const hits = detectPii({text: page('dhcp-clients.json'), contentType: 'application/json', location: '/api/clients'})
+    expect(hits.map((h) => `${h.type} ${h.location} ${h.count} ${h.samples.join(',')}`)).toEqual([
+      'imei /api/clients#/device/lte/imei 1 35******005',
+      'gps /api/clients#/device/location 1 51.***,-0.***',
+      'person-name /api/clients#/owner/name 1 J*** D***',
+      'email /api/clients#/owner/email 1 j***@e***.com',
+      'phone /api/clients#/owner/phone 1 +44********58',
+      'mac /api/clients#/clients/0/mac 1 00:00:**:**:**:01',
+      'person-name /api/clients#/clients/1/name 1 J*** R***',
+      'mac /api/clients#/clients/1/mac 1 00:00:**:**:**:02',
+      'mac /api/clients#/clients/2/mac 1 00:00:**:**:**:03',
+    ])
+  })
+})
+
 describe('bounds and hostile input', () => {
   const MiB = 1024 * 1024
 
