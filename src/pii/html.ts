@@ -80,8 +80,13 @@ export function htmlToText(html: string): string {
   return decodeEntities(out.join(''))
 }
 
-/** Content type says HTML, or (none given) the body starts like a document or a fragment. */
+/**
+ * Content type says HTML; or the body starts like a whole document whatever the label (embedded servers
+ * send pages as text/plain or even application/json); or, with no content type, it starts with any tag.
+ */
 export function looksLikeHtml(text: string, contentType: string | undefined): boolean {
-  if (contentType !== undefined && contentType !== '') return /html|xml/i.test(contentType)
-  return /^\s*(?:<!doctype html|<html|<head|<body|<\?xml|<[a-z][a-z0-9]*[\s>])/i.test(text.slice(0, 1024))
+  if (contentType !== undefined && /html|xml/i.test(contentType)) return true
+  const head = text.slice(0, 1024)
+  if (/^\s*(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(head)) return true
+  return (contentType === undefined || contentType === '') && /^\s*(?:<\?xml|<[a-z][a-z0-9]*[\s>\/])/i.test(head)
 }

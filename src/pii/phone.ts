@@ -99,7 +99,8 @@ export function findPhones(text: string, context: PhoneContext = {}): PiiSpan[] 
 
 /** Digits only, with a leading + kept: "+44 20 7946 0958" and "+44-20-7946-0958" are one value. */
 export function normalisePhone(phone: string): string {
-  return (phone.trim().startsWith('+') ? '+' : '') + digitsOf(phone)
+  // "+44 (0)20 …" and "+44 20 …" are one number: the bracketed trunk 0 is dialled only nationally.
+  return (phone.trim().startsWith('+') ? '+' : '') + digitsOf(phone.replace(/\(0\)/g, ''))
 }
 
 export function isPhoneKey(key: string): boolean {

@@ -153,8 +153,8 @@ describe('hits: counts, samples, locations', () => {
     expect(hit.samples).toEqual(['a***@e***.com', 'b***@e***.org', 'c***@e***.net'])
   })
 
-  it('one number written two ways is one phone', () => {
-    expect(only(detect('Tel +44 20 7946 0958 or +44-20-7946-0958'), 'phone')[0]?.count).toBe(1)
+  it('one number written three ways is one phone', () => {
+    expect(only(detect('Tel +44 20 7946 0958 or +44-20-7946-0958 or +44 (0)20 7946 0958'), 'phone')[0]?.count).toBe(1)
   })
 
   it('JSON: one hit per JSON pointer, appended to the caller location', () => {
@@ -237,6 +237,14 @@ describe('HTML', () => {
     expect(htmlToText('if a < b and c > d')).toBe('if a < b and c > d')
     expect(htmlToText('x <1 y')).toBe('x <1 y')
     expect(types(detect('<b>jane.doe@example.com</b>', 'text/plain'))).toEqual(['email'])
+  })
+
+  it('a whole document is read as HTML whatever its label; a tag-led body without a label too', () => {
+    const doc = '<html><script>x="hidden.one@example.com"</script><p>shown.one@example.com</p></html>'
+    for (const contentType of ['text/plain', 'application/octet-stream', undefined]) {
+      expect(only(detect(doc, contentType), 'email')[0]?.count, String(contentType)).toBe(1)
+    }
+    expect(only(detect('<div><script>a="hidden.one@example.com"</script></div>'), 'email')).toEqual([])
   })
 })
 
