@@ -8,16 +8,12 @@
  */
 import type {PiiSpan} from './types.js'
 
-/** Keys naming one part of a person's name: a single capitalised word is enough. */
-const NAME_PART_KEYS = new Set([
-  'firstname', 'first_name', 'givenname', 'given_name', 'lastname', 'last_name', 'surname', 'familyname', 'family_name',
-  'middlename', 'middle_name',
-])
-/** Keys that may hold a person's name but also device, room or account names. */
+/** Keys naming one part of a person's name (normalised: lower case, no '_' '-'): one capitalised word is enough. */
+const NAME_PART_KEYS = new Set(['firstname', 'givenname', 'lastname', 'surname', 'familyname', 'middlename'])
+/** Keys that may hold a person's name but also device, room or account names (normalised). */
 const GENERIC_NAME_KEYS = new Set([
-  'name', 'fullname', 'full_name', 'displayname', 'display_name', 'owner', 'owner_name', 'ownername', 'contact',
-  'contact_name', 'contactname', 'user_name', 'realname', 'real_name', 'person', 'customer', 'customer_name',
-  'subscriber', 'subscriber_name', 'holder', 'account_holder',
+  'name', 'fullname', 'displayname', 'owner', 'ownername', 'contact', 'contactname', 'username', 'realname',
+  'person', 'personname', 'customer', 'customername', 'subscriber', 'subscribername', 'holder', 'accountholder',
 ])
 
 const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'di', 'du', 'del', 'della', 'la', 'le', 'bin', 'binti', 'al', 'el', 'ter', 'ten'])
@@ -61,9 +57,9 @@ const NAME_WORD = /^(?:\p{Lu}['’]|Mc|Mac)?\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}
 
 export type NameKeyKind = 'part' | 'generic'
 
-/** Whether a JSON key names a person (case-insensitive; camelCase and snake_case both accepted). */
+/** Whether a JSON key names a person (case-insensitive; camelCase, snake_case and kebab-case alike). */
 export function nameKeyKind(key: string): NameKeyKind | undefined {
-  const k = key.toLowerCase()
+  const k = key.toLowerCase().replace(/[_\-\s]/g, '')
   if (NAME_PART_KEYS.has(k)) return 'part'
   if (GENERIC_NAME_KEYS.has(k)) return 'generic'
   return undefined
