@@ -17,6 +17,7 @@ const ROLE_MAILBOXES = new Set([
   'office', 'postmaster', 'press', 'privacy', 'root', 'sales', 'security', 'service', 'support', 'sysadmin', 'team',
   'webmaster',
   // placeholders shipped in default configurations and forms (Debian snmpd: "Me <me@example.org>")
+  'unsubscribe', 'bounce', 'bounces', 'newsletter', 'list', 'lists', 'mailer',
   'me', 'you', 'user', 'username', 'someone', 'name', 'email', 'yourname', 'your.name', 'your-name',
 ])
 

@@ -3,8 +3,8 @@
  * "51.5074° N, 0.1278° W", or lat=…/lon=… (also "lat 37.42 lon -122.08") keyword pairs (URLs, scripts, key-value pages). Ranges must be
  * plausible (|lat| ≤ 90, |lon| ≤ 180) and the point outside the open-sea box around 0,0 (|lat| < 4.5°,
  * |lon| < 5°, no land in it): that is where "no fix" placeholders and small measurements (load averages,
- * matrices of ratios) land. A pair inside a longer comma list of numbers is a data series, not a
- * position. JSON objects with lat/lon fields are read by the JSON walker through `gpsFromFields`.
+ * matrices of ratios) land. A pair inside a longer comma list of numbers, or followed by a unit
+ * (dBi, ms, %, Hz …), is a data series or a measurement, not a position. JSON objects with lat/lon fields are read by the JSON walker through `gpsFromFields`.
  */
 import {isWordChar} from './boundaries.js'
 import type {PiiSpan} from './types.js'
@@ -25,6 +25,9 @@ export function gpsValue(lat: string, lon: string): string | undefined {
   return `${lat.trim()},${lon.trim()}`
 }
 
+/** A unit after the pair makes it a measurement ("12.3456, 14.5678 dBi"), not a position. */
+const UNIT_AFTER = /^[ \t]*(?:%|°?[CF]\b|d[Bb][im]?\b|[munk]?[sVAW]\b|[kMG]?Hz\b|[kMG]?bit|[kMG]?bps|[kMGT]i?B\b|bytes?\b|ms\b)/
+
 function numberListBefore(text: string, start: number): boolean {
   return /\d[ \t]*[,;][ \t]*$/.test(text.slice(Math.max(0, start - 8), start))
 }
@@ -42,7 +45,7 @@ export function findGps(text: string): PiiSpan[] {
     const next = text[end]
     if (isWordChar(prev) || prev === '.' || (prev === '-' && m[1][0] !== '-')) continue
     if (isWordChar(next) || (next === '.' && /\d/.test(text[end + 1] ?? ''))) continue
-    if (numberListBefore(text, start) || numberListAfter(text, end)) continue
+    if (numberListBefore(text, start) || numberListAfter(text, end) || UNIT_AFTER.test(text.slice(end, end + 12))) continue
     const value = gpsValue(m[1], m[2])
     if (value !== undefined) out.push({type: 'gps', start, end, value})
   }

@@ -33,7 +33,8 @@ function continuesGroups(text: string, end: number, seps: string): boolean {
 function continuesGroupsBefore(text: string, start: number, seps: string): boolean {
   const prev = text[start - 1]
   if (prev === undefined) return false
-  if (isWordChar(prev) || prev === '.') return true
+  // "+05:30:…" is a time offset, ".00:…" a fraction: not a standalone MAC.
+  if (isWordChar(prev) || prev === '.' || prev === '+') return true
   if (!seps.includes(prev)) return false
   const group = /([0-9A-Fa-f]{1,4})$/.exec(text.slice(Math.max(0, start - 6), start - 1))
   return group !== null && !isWordChar(text[start - 1 - group[1].length - 1])

@@ -12,9 +12,9 @@ import type {PiiSpan} from './types.js'
 /** A candidate: digits with space/tab ( ) . - between; newlines split candidates (HTML cells become lines). */
 const CANDIDATE_RE = /[+(]?\d[\d \t().\-]{5,24}\d\)?/g
 
-const KEYWORD_BEFORE = /\b(?:tel|telephone|phone|ph|mobile|mob|cell|fax|call|msisdn|whatsapp)\.?[ \t]*(?:no\.?|number|nr\.?|#)?[ \t]*[:=]?[ \t]*$/i
+const KEYWORD_BEFORE = /\b(?:tel|telephone|phone|ph|mobile|mob|cell|fax|call|caller[ \t]?id|msisdn|whatsapp)\.?[ \t]*(?:no\.?|number|nr\.?|#)?[ \t]*[:=]?[ \t]*$/i
 /** Numbers introduced by these words are identifiers, not phones. */
-const NOT_PHONE_BEFORE = /\b(?:s\/?n|serial|sn|p\/?n|part|model|build|version|ver|v|rev|revision|id|sku|ean|upc|imei|mac|uptime|bytes|packets|pid|port|vlan|order|invoice|ticket|lot|batch)\b\.?[ \t]*(?:no\.?|number|#)?[ \t]*[:=#]?[ \t]*$/i
+const NOT_PHONE_BEFORE = /\b(?:s\/?n|serial|sn|p\/?n|part|model|build|version|ver|v|rev|revision|id|sku|ean|upc|imei|mac|uptime|bytes|packets|pid|port|vlan|order|invoice|ticket|lot|batch|code|product)\b\.?[ \t]*(?:no\.?|number|#)?[ \t]*[:=#]?[ \t]*$/i
 
 const INTERNATIONAL = /^\+[1-9]/
 const BRACKETED_AREA = /^\(\d{2,5}\)[ \t]?\d{2,5}(?:[ \t\-]\d{2,5}){0,3}$/
@@ -84,8 +84,9 @@ export function findPhones(text: string, context: PhoneContext = {}): PiiSpan[] 
     if (isWordChar(prev) || (prev !== undefined && '.-/@#_+'.includes(prev))) continue
     if (prev === ':' && /\d/.test(text[start - 2] ?? '')) continue
     const before = text.slice(Math.max(0, start - 32), start)
-    if (NOT_PHONE_BEFORE.test(before)) continue
+    // A phone keyword wins over an identifier word before it ("Caller ID: 020 …").
     const keyword = context.keyed === true || KEYWORD_BEFORE.test(before)
+    if (!keyword && NOT_PHONE_BEFORE.test(before)) continue
     for (const raw of attempts(trimmed.raw)) {
       const end = start + raw.length
       if (continuesAfter(text, end)) continue
