@@ -9,8 +9,11 @@
 import {continuesAfter, isWordChar} from './boundaries.js'
 import type {PiiSpan} from './types.js'
 
-/** A candidate: digits with space/tab ( ) . - between; newlines split candidates (HTML cells become lines). */
-const CANDIDATE_RE = /[+(]?\d[\d \t().\-]{5,24}\d\)?/g
+/**
+ * A candidate: digits with space/tab ( ) . - between; newlines split candidates (HTML cells become lines).
+ * Never starting inside a token (a word, "1.2", "12:30", "a-1", a path): the engine moves on to the next start.
+ */
+const CANDIDATE_RE = /(?<![A-Za-z0-9_.\-\/@#+]|\d:)[+(]?\d[\d \t().\-]{5,24}\d\)?/g
 
 const KEYWORD_BEFORE = /\b(?:tel|telephone|phone|ph|mobile|mob|cell|fax|call|caller[ \t]?id|msisdn|whatsapp)\.?[ \t]*(?:no\.?|number|nr\.?|#)?[ \t]*[:=]?[ \t]*$/i
 /** Numbers introduced by these words are identifiers, not phones. */
@@ -74,25 +77,39 @@ function attempts(raw: string): string[] {
   return out
 }
 
+/** The phone starting at `start` and ending at or before `end`, judged with its surroundings. */
+function phoneAt(text: string, start: number, end: number, keyed: boolean): PiiSpan | undefined {
+  const trimmed = trimCandidate(text.slice(start, end), start)
+  const s = trimmed.start
+  const prev = text[s - 1]
+  // Part of a longer token: a word, a dotted/dashed/slashed number, an address, a time "12:30".
+  if (isWordChar(prev) || (prev !== undefined && '.-/@#_+'.includes(prev))) return undefined
+  if (prev === ':' && /\d/.test(text[s - 2] ?? '')) return undefined
+  const before = text.slice(Math.max(0, s - 32), s)
+  // A phone keyword wins over an identifier word before it ("Caller ID: 020 …").
+  const keyword = keyed || KEYWORD_BEFORE.test(before)
+  if (!keyword && NOT_PHONE_BEFORE.test(before)) return undefined
+  for (const raw of attempts(trimmed.raw)) {
+    const e = s + raw.length
+    if (continuesAfter(text, e)) continue
+    if (isPhone(raw, keyword)) return {type: 'phone', start: s, end: e, value: raw}
+  }
+  return undefined
+}
+
 export function findPhones(text: string, context: PhoneContext = {}): PiiSpan[] {
   const out: PiiSpan[] = []
   for (const m of text.matchAll(CANDIDATE_RE)) {
-    const trimmed = trimCandidate(m[0], m.index)
-    const start = trimmed.start
-    const prev = text[start - 1]
-    // Part of a longer token: a word, a dotted/dashed/slashed number, an address, a time "12:30".
-    if (isWordChar(prev) || (prev !== undefined && '.-/@#_+'.includes(prev))) continue
-    if (prev === ':' && /\d/.test(text[start - 2] ?? '')) continue
-    const before = text.slice(Math.max(0, start - 32), start)
-    // A phone keyword wins over an identifier word before it ("Caller ID: 020 …").
-    const keyword = context.keyed === true || KEYWORD_BEFORE.test(before)
-    if (!keyword && NOT_PHONE_BEFORE.test(before)) continue
-    for (const raw of attempts(trimmed.raw)) {
-      const end = start + raw.length
-      if (continuesAfter(text, end)) continue
-      if (!isPhone(raw, keyword)) continue
-      out.push({type: 'phone', start, end, value: raw})
-      break
+    const end = m.index + m[0].length
+    // The candidate from its start, then from a "+" or "(" inside it ("port 12 (202) 555-0143").
+    const starts = [m.index]
+    for (let i = 1; i < m[0].length; i++) if ((m[0][i] === '+' || m[0][i] === '(') && /[ \t]/.test(m[0][i - 1])) starts.push(m.index + i)
+    for (const start of starts) {
+      const span = phoneAt(text, start, end, context.keyed === true)
+      if (span !== undefined) {
+        out.push(span)
+        break
+      }
     }
   }
   return out

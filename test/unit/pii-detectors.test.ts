@@ -339,6 +339,22 @@ describe('detector details', () => {
     expect(types(detect('Tel 352099001000005'))).toEqual(['imei'])
   })
 
+  it('a phone right after another token or a short number is still found', () => {
+    expect(only(detect('00:00:5E:00:53:01 (202) 555-0143 00:00:5E:00:53:02'), 'phone')[0]?.samples).toEqual(['********43'])
+    expect(only(detect('Port 12 (202) 555-0143'), 'phone')).toHaveLength(1)
+    expect(only(detect('Slot 3 +44 20 7946 0958'), 'phone')).toHaveLength(1)
+  })
+
+  it('a 1 MiB page dense with values of several types is counted per type (no quadratic overlap test)', () => {
+    const unit = 'a.b@example.com +12025550143 00:00:5E:00:53:01 '
+    const hits = detect(unit.repeat(Math.floor((1024 * 1024) / unit.length)))
+    expect(hits.map((h) => [h.type, h.count])).toEqual([
+      ['email', 1],
+      ['phone', 1],
+      ['mac', 1],
+    ])
+  })
+
   it('MAC placeholders are excluded in any case and separator', () => {
     expect(detect('00-00-00-00-00-00 FF:FF:FF:FF:FF:FF ffff.ffff.ffff')).toEqual([])
   })
