@@ -1,7 +1,8 @@
 /**
  * End of a batch: DIR/report.json streamed from the journal (one device in memory at a time), DIR/summary.csv
  * (the CSV writer applied device by device) and DIR/report.html. The HTML writer renders a whole report, so
- * report.html is the one step that loads every device — it is skipped above `htmlMaxDevices` (default 2000).
+ * report.html is the one step that loads every device: above `htmlMaxDevices` (default 250, ~230 MB peak RSS) it
+ * is skipped to keep memory flat (render it from report.json with `report convert` when wanted).
  */
 import {closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
@@ -13,6 +14,8 @@ import {htmlWriter} from '../writers/html.js'
 import type {BatchAnalysis} from './batch-analysis.js'
 import {readJournal} from './journal.js'
 import {SummaryAccumulator} from './summary.js'
+
+export const HTML_MAX_DEVICES = 250
 
 export interface FinalizeOptions {
   dir: string
@@ -61,7 +64,7 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   csv.commit(csvPath)
   const summary = acc.result()
   let htmlPath: string | undefined
-  if (summary.devices <= (o.htmlMaxDevices ?? 2000)) {
+  if (summary.devices <= (o.htmlMaxDevices ?? HTML_MAX_DEVICES)) {
     htmlPath = join(o.dir, 'report.html')
     writeFileSync(htmlPath, htmlWriter.write(JSON.parse(readFileSync(reportPath, 'utf8')) as Report))
   }

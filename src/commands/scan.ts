@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
+import {HTML_MAX_DEVICES} from '../batch/finalize.js'
 import {inventorySpecs, runBatch} from '../batch/run-batch.js'
 import {parseShard} from '../batch/shard.js'
 import {RateLimiter} from '../engine/rate-limiter.js'
@@ -95,6 +96,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     const rate = flags.rate ? new RateLimiter(flags.rate) : undefined
     const commandLine = redactCommandLine(['sg17scan', ...(this.id ?? 'scan').split(':'), ...this.argv])
     if (flags['out-dir']) {
+      if (this.jsonEnabled()) throw new ConfigError('--json prints the whole report on stdout; with --out-dir the report is DIR/report.json')
       const result = await runBatch({
         inventoryPath: flags.inventory!,
         outDir: resolve(flags['out-dir']),
@@ -115,7 +117,8 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       })
       const s = result.summary
       this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)
-      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}${result.htmlPath ? `\nHTML: ${result.htmlPath}` : ''}`)
+      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}`)
+      this.log(result.htmlPath ? `HTML: ${result.htmlPath}` : `HTML: skipped above ${HTML_MAX_DEVICES} devices (it needs the whole report in memory); render it with 'sg17scan report convert ${result.reportPath} -o report.html'`)
       process.exitCode = s.exitCode
       return undefined as unknown as Report
     }
