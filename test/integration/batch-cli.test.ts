@@ -35,6 +35,20 @@ const ids = () => fleet.devices.map((d) => d.id).sort()
 const journalIds = (out: string) => lines(join(out, 'journal.jsonl')).filter(Boolean).map((l) => (JSON.parse(l) as Device).id)
 
 describe('batch scans through the built CLI', () => {
+  it('exits 2 naming file:line and field for a bad inventory, and refuses inline secrets', async () => {
+    const bad = join(dir, 'bad.csv')
+    writeFileSync(bad, 'id,host,services\nok-1,127.0.0.1,tls:443\nbad-2,127.0.0.1,tls:99x\n')
+    const r = await runCli(['scan', '--inventory', bad, '--out-dir', join(dir, 'bad-out')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`${bad}:3 services[0]: must match pattern`)
+    const secret = join(dir, 'secret.yaml')
+    writeFileSync(secret, '- id: a\n  host: 127.0.0.1\n  password: hunter2\n')
+    const s = await runCli(['scan', '--inventory', secret])
+    expect(s.code).toBe(2)
+    expect(s.stderr).toMatch(/secret\.yaml:3:3 password: secrets are never accepted inline/)
+    expect(s.stderr + s.stdout).not.toContain('hunter2')
+  })
+
   it('survives kill -9 mid-way: --resume finishes and every inventory id appears exactly once', async () => {
     const out = join(dir, 'killed')
     const child = spawn(process.execPath, [RUN, 'scan', '--inventory', inventory, '--out-dir', out, '--ca', caFile, '--concurrency', '2', '--rate', '40', '--no-progress'], {
