@@ -2,6 +2,10 @@ import {Args, Flags} from '@oclif/core'
 import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
+import {HTML_MAX_DEVICES} from '../batch/finalize.js'
+import {inventorySpecs, runBatch} from '../batch/run-batch.js'
+import {parseShard} from '../batch/shard.js'
+import {RateLimiter} from '../engine/rate-limiter.js'
 import {scanDevices, type DeviceSpec} from '../engine/scan.js'
 import {SEVERITIES, type Report, type Severity} from '../evidence/types.js'
 import {redactCommandLine} from '../evidence/redact.js'
@@ -22,6 +26,8 @@ export default class Scan extends BaseCommand {
 
   static description = `Targets are service URIs (tls://, https://, ssh://, snmp://, http://, telnet://, ftp://) or a bare
 host (probes the default ports 443, 8443, 22, 23, 21, 80, 8080). All targets of one command line form one device.
+--inventory FILE scans many devices; with --out-dir DIR each finished device is journaled (resumable with --resume,
+splittable with --shard K/N) and the report, CSV summary and HTML are written into DIR.
 
 Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage or configuration error ·
 3 incomplete (a selected check errored, a service was unreachable or not testable, and nothing worse was found).`
@@ -68,14 +74,54 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     'show-passed': Flags.boolean({description: 'list passed and not-applicable findings too', default: false}),
     bundle: Flags.string({description: 'also write a verifiable evidence bundle (report, artifacts, SHA-256 manifest) to DIR (new or empty)'}),
     ...BUNDLE_SIGNING_FLAGS,
+    inventory: Flags.string({description: 'device inventory (CSV, YAML or JSON; schemas/inventory.schema.json): one device per entry, credentials referenced (env:VAR / file:PATH), never inline'}),
+    'out-dir': Flags.string({description: 'batch mode: append each finished device to DIR/journal.jsonl (fsync\'d), then write DIR/report.json, DIR/summary.csv, DIR/report.html'}),
+    resume: Flags.boolean({description: 'continue the batch in --out-dir: skip devices already in its journal (refused for another inventory, profile or shard)', default: false}),
+    shard: Flags.string({description: 'scan only shard K of N (K/N, by a hash of the device id); combine shard reports with `report merge`'}),
+    concurrency: Flags.integer({description: 'devices scanned at once (the per-device connection cap still applies)', default: 64, min: 1, max: 4096}),
+    rate: Flags.integer({description: 'global limit on new TCP connections per second (all devices together)', min: 1}),
+    progress: Flags.boolean({description: 'progress on stderr (a live line on a TTY, a log line every ~5 s / 10 % otherwise); default on with --out-dir', allowNo: true}),
     color: Flags.boolean({description: 'colour the summary table', allowNo: true, default: process.stdout.isTTY ?? false}),
   }
 
   async run(): Promise<Report> {
     const {argv, flags} = await this.parse(Scan)
     const targets = argv as string[]
-    if (flags.lab && targets.length > 0) throw new ConfigError('give either --lab or targets, not both')
-    if (!flags.lab && targets.length === 0) throw new ConfigError('no targets: give service URIs (e.g. tls://192.0.2.10:443), a host, or --lab')
+    if ([flags.lab, targets.length > 0, Boolean(flags.inventory)].filter(Boolean).length > 1) throw new ConfigError('give one of --lab, --inventory or targets')
+    if (!flags.lab && !flags.inventory && targets.length === 0) throw new ConfigError('no targets: give service URIs (e.g. tls://192.0.2.10:443), a host, --inventory FILE or --lab')
+    if (flags['out-dir'] && !flags.inventory) throw new ConfigError('--out-dir is for batch scans: add --inventory FILE')
+    if (flags.resume && !flags['out-dir']) throw new ConfigError('--resume continues a batch: add --out-dir DIR')
+    if (flags.shard && !flags.inventory) throw new ConfigError('--shard splits an inventory: add --inventory FILE')
+    const shard = flags.shard ? parseShard(flags.shard) : undefined
+    const rate = flags.rate ? new RateLimiter(flags.rate) : undefined
+    const commandLine = redactCommandLine(['sg17scan', ...(this.id ?? 'scan').split(':'), ...this.argv])
+    if (flags['out-dir']) {
+      if (this.jsonEnabled()) throw new ConfigError('--json prints the whole report on stdout; with --out-dir the report is DIR/report.json')
+      const result = await runBatch({
+        inventoryPath: flags.inventory!,
+        outDir: resolve(flags['out-dir']),
+        resume: flags.resume,
+        shard,
+        profile: flags.profile,
+        timeoutMs: flags.timeout,
+        maxConnectionsPerDevice: flags['max-connections-per-device'],
+        concurrency: flags.concurrency,
+        rate,
+        caFiles: flags.ca,
+        intrusive: flags.intrusive,
+        snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
+        snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
+        failOn: flags['fail-on'] as Severity,
+        commandLine,
+        progress: flags.progress === false ? undefined : process.stderr,
+      })
+      const s = result.summary
+      this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)
+      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}`)
+      this.log(result.htmlPath ? `HTML: ${result.htmlPath}` : `HTML: skipped above ${HTML_MAX_DEVICES} devices (it needs the whole report in memory); render it with 'sg17scan report convert ${result.reportPath} -o report.html'`)
+      process.exitCode = s.exitCode
+      return undefined as unknown as Report
+    }
     const formats = flags.format ?? []
     const baseName = flags.lab ? 'sg17scan-lab-report' : 'sg17scan-report'
     const outputs = flags.output
@@ -92,7 +138,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       throw new ConfigError(`--bundle ${flags.bundle}: the directory is not empty`)
     }
 
-    let specs: DeviceSpec[] = [{targets, name: flags['device-name']}]
+    let specs: DeviceSpec[] = flags.inventory ? inventorySpecs(flags.inventory, shard) : [{targets, name: flags['device-name']}]
     const caCertificates: string[] = []
     let lab: RunningLab | undefined
     if (flags.lab) {
@@ -109,13 +155,15 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
         profile: flags.profile,
         timeoutMs: flags.timeout,
         maxConnectionsPerDevice: flags['max-connections-per-device'],
+        concurrency: flags.concurrency,
+        rate,
         caFiles: flags.ca,
         caCertificates,
         intrusive: flags.intrusive,
         snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
         snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
         failOn: flags['fail-on'] as Severity,
-        commandLine: redactCommandLine(['sg17scan', ...(this.id ?? 'scan').split(':'), ...this.argv]),
+        commandLine,
       })
     } finally {
       await lab?.stop()

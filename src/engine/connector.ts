@@ -1,6 +1,7 @@
 import {connect as netConnect, type Socket} from 'node:net'
 
 import {ProbeError} from '../probes/types.js'
+import type {RateLimiter} from './rate-limiter.js'
 import type {Semaphore} from './semaphore.js'
 
 export interface ConnectionStats {
@@ -16,6 +17,8 @@ export interface ConnectorOptions {
   stats: ConnectionStats
   /** Every socket handed out, so an aborted probe's sockets can be destroyed. */
   open: Set<Socket>
+  /** Global new-connection rate (--rate), shared by every device of the run. */
+  rate?: RateLimiter
 }
 
 const CONNECT_ERRORS: Record<string, string> = {
@@ -27,7 +30,8 @@ const CONNECT_ERRORS: Record<string, string> = {
   EAI_AGAIN: 'dns',
 }
 
-/** The only place that opens TCP sockets: holds a per-device slot until the socket closes. */
+/** The only place that opens TCP sockets: holds a per-device slot until the socket closes, and takes a token
+ *  from the global rate limiter (when one is set) before each connect. */
 export function makeConnector(o: ConnectorOptions): (options?: {port?: number}) => Promise<Socket> {
   return async (options) => {
     const port = options?.port ?? o.defaultPort
@@ -35,6 +39,14 @@ export function makeConnector(o: ConnectorOptions): (options?: {port?: number}) 
     const release = await o.semaphore.acquire(o.signal).catch(() => {
       throw new ProbeError('aborted', 'probe budget exhausted or scan cancelled')
     })
+    if (o.rate) {
+      try {
+        await o.rate.acquire(o.signal)
+      } catch {
+        release()
+        throw new ProbeError('aborted', 'probe budget exhausted or scan cancelled')
+      }
+    }
     o.stats.connections++
     return new Promise<Socket>((resolve, reject) => {
       const socket = netConnect({host: o.host, port, noDelay: true})

@@ -2,6 +2,7 @@ import type {Observation, Service} from '../evidence/types.js'
 import {ProbeError} from '../probes/types.js'
 import {type ConnectionStats, makeConnector} from './connector.js'
 import {toObservation} from './run-unit.js'
+import type {RateLimiter} from './rate-limiter.js'
 import type {Semaphore} from './semaphore.js'
 import {BARE_HOST_SERVICES, makeService} from './targets.js'
 
@@ -13,14 +14,14 @@ export interface DiscoveryResult {
 /** For a bare host: which of the default TCP ports accept a connection. UDP (SNMP) is not guessed. */
 export async function discoverServices(
   host: string,
-  o: {timeoutMs: number; semaphore: Semaphore; stats: ConnectionStats; now: () => Date; signal?: AbortSignal},
+  o: {timeoutMs: number; semaphore: Semaphore; stats: ConnectionStats; rate?: RateLimiter; now: () => Date; signal?: AbortSignal},
 ): Promise<DiscoveryResult> {
   const collectedAt = o.now().toISOString()
   const signal = o.signal ?? new AbortController().signal
   const candidates = BARE_HOST_SERVICES.filter((c) => c.protocol !== 'snmp')
   const results = await Promise.all(
     candidates.map(async (c) => {
-      const connect = makeConnector({host, defaultPort: c.port, timeoutMs: o.timeoutMs, signal, semaphore: o.semaphore, stats: o.stats, open: new Set()})
+      const connect = makeConnector({host, defaultPort: c.port, timeoutMs: o.timeoutMs, signal, semaphore: o.semaphore, stats: o.stats, rate: o.rate, open: new Set()})
       try {
         const socket = await connect()
         socket.destroy()

@@ -4,6 +4,7 @@ import {contentId, sha256Hex} from '../evidence/ids.js'
 import type {Artifact, Observation, ObservationError, Service} from '../evidence/types.js'
 import {type ProbeContext, type ProbeEmission, ProbeError, type ProbeUnit} from '../probes/types.js'
 import {type ConnectionStats, makeConnector} from './connector.js'
+import type {RateLimiter} from './rate-limiter.js'
 import type {Semaphore} from './semaphore.js'
 
 export interface UnitRunOptions {
@@ -14,6 +15,7 @@ export interface UnitRunOptions {
   budgetMs: number
   semaphore: Semaphore
   stats: ConnectionStats
+  rate?: RateLimiter
   caCertificates: string[]
   intrusive: boolean
   credentials?: ProbeContext['credentials']
@@ -51,6 +53,7 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
         signal: controller.signal,
         semaphore: o.semaphore,
         stats: o.stats,
+        rate: o.rate,
         open,
       }),
       caCertificates: o.caCertificates,

@@ -12,7 +12,8 @@ import {judge} from './judge.js'
 import {planService} from './plan.js'
 import {runUnit} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
-import {parseTarget} from './targets.js'
+import {type ParsedTarget, parseTarget} from './targets.js'
+import type {RateLimiter} from './rate-limiter.js'
 import {deviceVerdict, summarize} from './verdict.js'
 
 export interface ScanOptions {
@@ -42,6 +43,8 @@ export interface ScanOptions {
   now?: () => Date
   signal?: AbortSignal
   log?: (message: string) => void
+  /** Global limit on new TCP connections per second (--rate), shared by all devices. */
+  rate?: RateLimiter
   /** Called as each device finishes (progress output). */
   onDevice?: (device: Device) => void
 }
@@ -49,10 +52,25 @@ export interface ScanOptions {
 export interface DeviceSpec {
   /** Service URIs (tls://host:port …) or bare hosts. */
   targets: string[]
+  /** The device id to record verbatim (inventory ids); otherwise derived from name or hosts. */
+  id?: string
   name?: string
   /** Declared vendor/model/firmware/serial (inventory); recorded on the device and given to probes. */
   declared?: DeclaredIdentity
   tags?: string[]
+  /** Per-device profile override (inventory `profile`); recorded on the device when it differs from the run's. */
+  profile?: Profile
+  /** The device's own SNMP communities (inventory credentialsRef), tried before options.snmpCommunities. */
+  snmpCommunities?: readonly CommunityCandidate[]
+}
+
+/** What a streamed run did, for the report's `run` section. */
+export interface StreamRunInfo {
+  startedAt: string
+  finishedAt: string
+  profile: Profile
+  statistics: NonNullable<Report['run']['statistics']>
+  devicesScanned: number
 }
 
 /** Scans the services given as one device (the library form of `sg17scan scan URI…`). */
@@ -60,8 +78,41 @@ export async function scan(options: ScanOptions & {targets: string[]; deviceName
   return scanDevices([{targets: options.targets, name: options.deviceName}], options)
 }
 
-/** Scans several devices and returns one report. */
+/** Scans several devices and returns one report (devices kept in input order). */
 export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}): Promise<Report> {
+  // Parse every target before any network I/O: a typo fails fast with exit 2.
+  for (const spec of specs) parseSpecTargets(spec)
+  const devices: Device[] = new Array(specs.length)
+  const info = await scanStream(specs, options, (device, index) => {
+    devices[index] = device
+  })
+  const failOn = options.failOn ?? 'medium'
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: {name: TOOL_NAME, version: toolVersion()},
+    run: {
+      id: randomUUID(),
+      startedAt: info.startedAt,
+      finishedAt: info.finishedAt,
+      commandLine: options.commandLine ?? '',
+      profile: profileRef(info.profile),
+      statistics: info.statistics,
+    },
+    devices,
+    summary: summarize(devices, failOn),
+  }
+}
+
+/**
+ * Scans devices as they come from `specs` (an iterable or async iterable, read lazily) and hands each finished
+ * device to `onDevice` (awaited; its index is the spec's position). Nothing is kept once a device is handed
+ * over, so memory stays flat however many devices pass through: the batch journal is built on this.
+ */
+export async function scanStream(
+  specs: Iterable<DeviceSpec> | AsyncIterable<DeviceSpec>,
+  options: ScanOptions,
+  onDevice: (device: Device, index: number) => void | Promise<void>,
+): Promise<StreamRunInfo> {
   const now = options.now ?? (() => new Date())
   const startedAt = now().toISOString()
   const started = performance.now()
@@ -69,21 +120,27 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   const failOn = options.failOn ?? 'medium'
   const timeoutMs = options.timeoutMs ?? 5000
   const ca = [...(options.caCertificates ?? []), ...(options.caFiles ?? []).map(readCaFile)]
-  // Parse every target before any network I/O: a typo fails fast with exit 2.
-  const parsed = specs.map((spec) => {
-    if (spec.targets.length === 0) throw new ConfigError('no targets given')
-    return {spec, targets: spec.targets.map(parseTarget)}
-  })
   const stats = {connections: 0}
   let probeUnits = 0
   let peakConnectionsPerDevice = 0
-  const devices: Device[] = new Array(parsed.length)
-  const limit = Math.max(1, options.concurrency ?? 8)
-  let next = 0
+  let count = 0
+  const iterator = Symbol.asyncIterator in specs ? specs[Symbol.asyncIterator]() : (specs as Iterable<DeviceSpec>)[Symbol.iterator]()
+  // One shared cursor: a worker takes the next spec only when it is free, so the input is read lazily.
+  let done = false
+  const take = async (): Promise<{spec: DeviceSpec; index: number} | undefined> => {
+    if (done) return undefined
+    const r = await iterator.next()
+    if (r.done) {
+      done = true
+      return undefined
+    }
+    return {spec: r.value, index: count++}
+  }
   const worker = async () => {
-    while (next < parsed.length) {
-      const index = next++
-      const {spec, targets} = parsed[index]
+    for (let item = await take(); item; item = await take()) {
+      const {spec, index} = item
+      const targets = parseSpecTargets(spec)
+      const deviceProfile = spec.profile ?? profile
       const semaphore = new Semaphore(Math.max(1, options.maxConnectionsPerDevice ?? 2))
       const services: Service[] = []
       const observations: Observation[] = []
@@ -93,16 +150,17 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           if (!services.some((s) => s.id === t.service.id)) services.push(t.service)
           continue
         }
-        const found = await discoverServices(t.host, {timeoutMs, semaphore, stats, now, signal: options.signal})
+        const found = await discoverServices(t.host, {timeoutMs, semaphore, stats, rate: options.rate, now, signal: options.signal})
         observations.push(found.observation)
         for (const s of found.services) if (!services.some((x) => x.id === s.id)) services.push(s)
         if (found.services.length === 0) {
           findings.push(engineFinding('scan.reachability', 'Device reachable', t.host, 'error', `no default port of ${t.host} accepted a TCP connection`, [found.observation.id]))
         }
       }
+      const snmpCommunities = spec.snmpCommunities ? [...spec.snmpCommunities, ...(options.snmpCommunities ?? [])] : options.snmpCommunities
       await Promise.all(
         services.map(async (service) => {
-          const plan = planService(service, profile, options.intrusive ?? false)
+          const plan = planService(service, deviceProfile, options.intrusive ?? false)
           const serviceObservations = (
             await Promise.all(
               plan.units.map((unit) => {
@@ -114,10 +172,11 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
                   budgetMs: options.probeBudgetMs ?? timeoutMs * 12,
                   semaphore,
                   stats,
+                  rate: options.rate,
                   caCertificates: ca,
-                  intrusive: (options.intrusive ?? false) || profile.intrusive,
+                  intrusive: (options.intrusive ?? false) || deviceProfile.intrusive,
                   declared: spec.declared,
-                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities: options.snmpCommunities},
+                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities},
                   now,
                   signal: options.signal,
                   log: options.log ?? (() => {}),
@@ -127,7 +186,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           ).flat()
           observations.push(...serviceObservations)
           const judgedAt = now()
-          for (const sel of plan.checks) findings.push(judge(sel, service, serviceObservations, profile.thresholds, judgedAt))
+          for (const sel of plan.checks) findings.push(judge(sel, service, serviceObservations, deviceProfile.thresholds, judgedAt))
           for (const sel of plan.skippedIntrusive) {
             // Listed, but not a gap: deviceVerdict ignores intrusive checks left out by policy.
             findings.push({
@@ -137,7 +196,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           }
           if (plan.checks.length === 0 && plan.skippedIntrusive.length === 0) {
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
-              `no check of profile ${profile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet)`, []))
+              `no check of profile ${deviceProfile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet)`, []))
           }
         }),
       )
@@ -145,42 +204,46 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       observations.sort((a, b) => a.service.localeCompare(b.service) || a.probe.localeCompare(b.probe))
       findings.sort((a, b) => a.service.localeCompare(b.service) || a.check.localeCompare(b.check))
       const device: Device = {
-        id: deviceId(spec, services, targets),
+        id: spec.id ?? deviceId(spec, services, targets),
         ...(spec.name ? {name: spec.name} : {}),
         ...(spec.declared && Object.keys(spec.declared).length ? {declared: spec.declared} : {}),
         ...(spec.tags?.length ? {tags: spec.tags} : {}),
+        ...(deviceProfile.sha256 !== profile.sha256 || deviceProfile.id !== profile.id ? {profile: profileRef(deviceProfile)} : {}),
         services,
         observations,
         findings,
         verdict: deviceVerdict(findings, failOn),
       }
-      devices[index] = device
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)
+      await onDevice(device, index)
       options.onDevice?.(device)
     }
   }
-  await Promise.all(Array.from({length: Math.min(limit, parsed.length)}, worker))
+  const limit = Math.max(1, options.concurrency ?? 8)
+  await Promise.all(Array.from({length: limit}, worker))
   return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: {name: TOOL_NAME, version: toolVersion()},
-    run: {
-      id: randomUUID(),
-      startedAt,
-      finishedAt: now().toISOString(),
-      commandLine: options.commandLine ?? '',
-      profile: {id: profile.id, version: profile.version, sha256: profile.sha256},
-      statistics: {connections: stats.connections, peakConnectionsPerDevice, probeUnits, durationMs: Math.round(performance.now() - started)},
-    },
-    devices,
-    summary: summarize(devices, failOn),
+    startedAt,
+    finishedAt: now().toISOString(),
+    profile,
+    statistics: {connections: stats.connections, peakConnectionsPerDevice, probeUnits, durationMs: Math.round(performance.now() - started)},
+    devicesScanned: count,
   }
+}
+
+export function profileRef(profile: Profile): {id: string; version: string; sha256: string} {
+  return {id: profile.id, version: profile.version, sha256: profile.sha256}
+}
+
+function parseSpecTargets(spec: DeviceSpec): ParsedTarget[] {
+  if (spec.targets.length === 0) throw new ConfigError(`no targets given${spec.id ? ` for device ${spec.id}` : ''}`)
+  return spec.targets.map(parseTarget)
 }
 
 function engineFinding(check: string, title: string, service: string, outcome: Finding['outcome'], message: string, evidence: string[]): Finding {
   return {check, title, outcome, severity: 'info', service, message, evidence, references: []}
 }
 
-function deviceId(spec: DeviceSpec, services: Service[], targets: ReturnType<typeof parseTarget>[]): string {
+function deviceId(spec: DeviceSpec, services: Service[], targets: ParsedTarget[]): string {
   if (spec.name) return spec.name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'device'
   const hosts = [...new Set(targets.map((t) => (t.kind === 'host' ? t.host : t.service.host)))]
   return hosts.join('+')

@@ -87,6 +87,8 @@ export interface Device {
   name?: string
   declared?: DeclaredIdentity
   tags?: string[]
+  /** The profile that judged this device when an inventory overrode the run's profile for it. */
+  profile?: {id: string; version: string; sha256: string}
   services: Service[]
   observations: Observation[]
   findings: Finding[]

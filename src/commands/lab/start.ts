@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
+import {resolve} from 'node:path'
 
 import {startLab} from '../../lab/index.js'
 import {DEFAULT_STATE_FILE, isRunning, readLabState, removeLabState, writeLabState} from '../../lab/state.js'
@@ -17,19 +18,24 @@ export default class LabStart extends BaseCommand {
     'base-port': Flags.integer({description: 'first port; each device gets the next one (0 = ephemeral)', default: 40443, min: 0, max: 65000}),
     detach: Flags.boolean({description: 'run in the background and return once the lab is up', default: false}),
     'state-file': Flags.string({description: 'where the running lab records its pid and URIs', default: DEFAULT_STATE_FILE}),
+    devices: Flags.integer({description: 'serve a fleet of N lightweight devices (TLS and/or SSH, good and weak, with planted clones and identity mismatches) instead of the reference devices', min: 1, max: 20000}),
+    seed: Flags.integer({description: 'fleet composition seed (same seed, same fleet)', default: 1}),
+    'write-inventory': Flags.string({description: 'with --devices: write the fleet as an inventory CSV for `scan --inventory`'}),
   }
 
   async run() {
     const {flags} = await this.parse(LabStart)
     const existing = readLabState(flags['state-file'])
     if (existing && isRunning(existing.pid)) throw new ConfigError(`a lab is already running (pid ${existing.pid}); run 'sg17scan lab stop' first`)
-    if (flags.detach) return this.detach(flags['base-port'], flags['state-file'])
+    if (flags['write-inventory'] && !flags.devices) throw new ConfigError('--write-inventory writes a fleet: add --devices N')
+    if (flags.detach) return this.detach(flags)
 
-    const lab = await startLab({basePort: flags['base-port']})
+    const lab = flags.devices ? await this.startFleet(flags.devices, flags.seed, flags['write-inventory']) : await startLab({basePort: flags['base-port']})
     const caFile = flags['state-file'].replace(/\.json$/, '') + '-ca.pem'
     writeFileSync(caFile, lab.caPem)
     writeLabState(flags['state-file'], {pid: process.pid, startedAt: new Date().toISOString(), caFile, devices: lab.devices})
-    this.printDevices(lab.devices, caFile)
+    if (flags.devices) this.log(`Fleet of ${lab.devices.length} devices running (seed ${flags.seed})${flags['write-inventory'] ? `; inventory: ${flags['write-inventory']}` : ''}; lab CA: ${caFile}`)
+    else this.printDevices(lab.devices, caFile)
     this.log('Lab running; Ctrl-C or `sg17scan lab stop` ends it.')
     await new Promise<void>((resolve) => {
       const stop = () => resolve()
@@ -41,29 +47,55 @@ export default class LabStart extends BaseCommand {
     return {devices: lab.devices, caFile}
   }
 
-  private async detach(basePort: number, stateFile: string) {
+  private async startFleet(count: number, seed: number, inventory?: string) {
+    // Loaded only for fleets.
+    const {fleetInventoryCsv, startFleet} = await import('../../lab/fleet/index.js')
+    const fleet = await startFleet({count, seed})
+    if (inventory) writeFileSync(inventory, fleetInventoryCsv(fleet.devices))
+    return {
+      caPem: fleet.caPem,
+      devices: fleet.devices.map((d) => ({name: d.id, description: d.tags.join(' '), targets: d.targets})),
+      stop: () => fleet.stop(),
+    }
+  }
+
+  private async detach(flags: {'base-port': number; 'state-file': string; devices?: number; seed: number; 'write-inventory'?: string}) {
+    const stateFile = flags['state-file']
     const runJs = projectPath('bin', 'run.js')
-    const child = spawn(process.execPath, [runJs, 'lab', 'start', '--base-port', String(basePort), '--state-file', stateFile], {
+    const fleetArgs = flags.devices
+      ? ['--devices', String(flags.devices), '--seed', String(flags.seed), ...(flags['write-inventory'] ? ['--write-inventory', resolve(flags['write-inventory'])] : [])]
+      : []
+    const child = spawn(process.execPath, [runJs, 'lab', 'start', '--base-port', String(flags['base-port']), '--state-file', stateFile, ...fleetArgs], {
       detached: true,
       stdio: 'ignore',
     })
     child.unref()
-    const deadline = Date.now() + 30_000
+    const deadline = Date.now() + 120_000
     while (Date.now() < deadline) {
-      const state = readLabState(stateFile)
+      const state = readStateQuietly(stateFile)
       if (state && state.pid === child.pid) {
-        this.printDevices(state.devices, state.caFile)
+        if (flags.devices) this.log(`Fleet of ${state.devices.length} devices; lab CA (pass with --ca): ${state.caFile}`)
+        else this.printDevices(state.devices, state.caFile)
         this.log(`Lab running in the background (pid ${state.pid}); stop it with 'sg17scan lab stop'.`)
         return state
       }
       if (child.exitCode !== null) break
       await new Promise((r) => setTimeout(r, 100))
     }
-    throw new Error('the lab did not start within 30 s')
+    throw new Error('the lab did not start within 120 s')
   }
 
   private printDevices(devices: {name: string; description: string; targets: string[]}[], caFile: string) {
     for (const d of devices) this.log(`${d.name.padEnd(16)} ${d.targets.join(' ')}  — ${d.description}`)
     this.log(`Lab CA (pass with --ca): ${caFile}`)
+  }
+}
+
+/** The state file may be half-written while the lab process writes it: not ready yet. */
+function readStateQuietly(file: string) {
+  try {
+    return readLabState(file)
+  } catch {
+    return undefined
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * `scan --inventory FILE --out-dir DIR`: streams devices through scanStream into the journal, then writes the
+ * merged report, CSV summary and HTML from the journal. Only ids are held across devices (resume set, shard
+ * filter), never device results.
+ */
+import {randomUUID} from 'node:crypto'
+import {existsSync, mkdirSync, readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {profileRef, scanStream, type DeviceSpec, type ScanOptions} from '../engine/scan.js'
+import {sha256Hex} from '../evidence/ids.js'
+import type {Report, Severity} from '../evidence/types.js'
+import {type InventoryEntry, loadInventory} from '../inventory/load.js'
+import {InventoryResolver} from '../inventory/to-spec.js'
+import {ConfigError} from '../profiles/errors.js'
+import {resolveProfile} from '../profiles/loader.js'
+import {batchAnalysis as defaultBatchAnalysis, type BatchAnalysis} from './batch-analysis.js'
+import {finalizeBatch, type FinalizeResult} from './finalize.js'
+import {JournalWriter, journaledIds} from './journal.js'
+import {BatchProgress, type ProgressSink} from './progress.js'
+import {type BatchRunState, readRunState, resumeMismatches, writeRunState} from './run-state.js'
+import {inShard, type Shard} from './shard.js'
+
+export interface BatchOptions extends Omit<ScanOptions, 'profile'> {
+  inventoryPath: string
+  outDir: string
+  profile?: string
+  resume?: boolean
+  shard?: Shard
+  progress?: ProgressSink
+  batchAnalysis?: BatchAnalysis
+}
+
+export interface BatchResult extends FinalizeResult {
+  total: number
+  skipped: number
+  scanned: number
+}
+
+export const JOURNAL_FILE = 'journal.jsonl'
+
+/** Inventory entries → specs for one shard (validated eagerly so a bad row fails before any I/O). */
+export function inventorySpecs(inventoryPath: string, shard?: Shard): DeviceSpec[] {
+  const resolver = new InventoryResolver()
+  return loadInventory(inventoryPath)
+    .filter((e: InventoryEntry) => inShard(e.id, shard))
+    .map((e) => resolver.toSpec(e))
+}
+
+export async function runBatch(o: BatchOptions): Promise<BatchResult> {
+  const inventorySha256 = sha256Hex(readFileSync(o.inventoryPath))
+  const specs = inventorySpecs(o.inventoryPath, o.shard)
+  const profile = resolveProfile(o.profile)
+  const failOn: Severity = o.failOn ?? 'medium'
+  mkdirSync(o.outDir, {recursive: true})
+  const journalPath = join(o.outDir, JOURNAL_FILE)
+  const identity = {inventorySha256, profile: profileRef(profile), shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null, failOn}
+  let state = readRunState(o.outDir)
+  if (state && !o.resume) {
+    throw new ConfigError(`--out-dir ${o.outDir} already holds a batch run (${state.runId}): add --resume to continue it, or use a new directory`)
+  }
+  if (!state && existsSync(journalPath) && statSync(journalPath).size > 0) {
+    throw new ConfigError(`--out-dir ${o.outDir} holds a journal without run.json: use a new directory`)
+  }
+  if (state) {
+    const problems = resumeMismatches(state, identity)
+    if (problems.length > 0) throw new ConfigError(`--resume: ${o.outDir} belongs to a different batch`, problems)
+  } else {
+    state = {runId: randomUUID(), ...identity, sessions: []} satisfies BatchRunState
+  }
+  const session: BatchRunState['sessions'][number] = {startedAt: new Date().toISOString()}
+  state.sessions.push(session)
+  writeRunState(o.outDir, state)
+
+  const done = await journaledIds(journalPath)
+  const todo = specs.filter((s) => !done.has(s.id!))
+  const progress = o.progress ? new BatchProgress(todo.length, o.progress) : undefined
+  const journal = new JournalWriter(journalPath)
+  let info
+  try {
+    info = await scanStream(lazy(todo), {...o, profile, failOn}, (device) => {
+      journal.append(device)
+      progress?.device(device)
+    })
+  } finally {
+    journal.close()
+  }
+  progress?.finish()
+  session.finishedAt = info.finishedAt
+  session.statistics = info.statistics
+  writeRunState(o.outDir, state)
+
+  const finished = state.sessions.filter((s) => s.statistics)
+  const run: Report['run'] = {
+    id: state.runId,
+    startedAt: state.sessions[0]!.startedAt,
+    finishedAt: info.finishedAt,
+    commandLine: o.commandLine ?? '',
+    profile: profileRef(profile),
+    // Work of the sessions that ended normally (a killed session's counters died with it).
+    statistics: {
+      connections: finished.reduce((n, s) => n + s.statistics!.connections, 0),
+      peakConnectionsPerDevice: Math.max(0, ...finished.map((s) => s.statistics!.peakConnectionsPerDevice)),
+      probeUnits: finished.reduce((n, s) => n + s.statistics!.probeUnits, 0),
+      durationMs: finished.reduce((n, s) => n + s.statistics!.durationMs, 0),
+    },
+  }
+  const result = await finalizeBatch({dir: o.outDir, journalPath, run, failOn, batchAnalysis: o.batchAnalysis ?? defaultBatchAnalysis})
+  return {...result, total: specs.length, skipped: specs.length - todo.length, scanned: todo.length}
+}
+
+/** Hands specs out one at a time (scanStream pulls as workers free up). */
+function* lazy<T>(items: T[]): Generator<T> {
+  for (const item of items) yield item
+}
