@@ -8,9 +8,11 @@ import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
-import {judge} from './judge.js'
-import {planService} from './plan.js'
-import {runUnit} from './run-unit.js'
+import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
+import {deviceServiceId, identityEmission} from '../identity/derive.js'
+import {judge, judgeDevice} from './judge.js'
+import {planScope, planService} from './plan.js'
+import {runUnit, toObservation} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {parseTarget} from './targets.js'
 import {deviceVerdict, summarize} from './verdict.js'
@@ -78,6 +80,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   let probeUnits = 0
   let peakConnectionsPerDevice = 0
   const devices: Device[] = new Array(parsed.length)
+  const deviceChecks = planScope(profile, 'device', options.intrusive ?? false)
+  const batchChecks = planScope(profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   const limit = Math.max(1, options.concurrency ?? 8)
   let next = 0
   const worker = async () => {
@@ -141,11 +145,22 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           }
         }),
       )
+      const id = deviceId(spec, services, targets)
+      if (deviceChecks.length > 0 || batchChecks.length > 0) {
+        // Identity is derived from what the service probes saw: an observation of the device, not of a service.
+        const serviceId = deviceServiceId(id)
+        const identity = toObservation({id: serviceId}, identityEmission(observations), now().toISOString())
+        observations.push(identity)
+        const judgedAt = now()
+        for (const sel of deviceChecks) {
+          findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, [identity], profile.thresholds, judgedAt))
+        }
+      }
       services.sort((a, b) => a.id.localeCompare(b.id))
       observations.sort((a, b) => a.service.localeCompare(b.service) || a.probe.localeCompare(b.probe))
       findings.sort((a, b) => a.service.localeCompare(b.service) || a.check.localeCompare(b.check))
       const device: Device = {
-        id: deviceId(spec, services, targets),
+        id,
         ...(spec.name ? {name: spec.name} : {}),
         ...(spec.declared && Object.keys(spec.declared).length ? {declared: spec.declared} : {}),
         ...(spec.tags?.length ? {tags: spec.tags} : {}),
@@ -172,6 +187,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       statistics: {connections: stats.connections, peakConnectionsPerDevice, probeUnits, durationMs: Math.round(performance.now() - started)},
     },
     devices,
+    // Keys shared between devices and per-model consistency: only meaningful across several devices.
+    ...(devices.length > 1 && batchChecks.length > 0 ? {batch: analyzeBatch(devices.map(identityDigest), batchChecks)} : {}),
     summary: summarize(devices, failOn),
   }
 }
