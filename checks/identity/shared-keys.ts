@@ -21,11 +21,11 @@ export function sharedKeyResults(
     const keys = keysOf(d)
     if (keys.length > 0) withKeys++
     if (d.identityObservation) evidence.set(d.device, d.identityObservation)
+    // A digest lists each key once; the last-holder test only guards against one device given twice in a row.
     for (const k of keys) {
       const list = holders.get(k)
-      if (list) {
-        if (!list.includes(d.device)) list.push(d.device)
-      } else holders.set(k, [d.device])
+      if (!list) holders.set(k, [d.device])
+      else if (list[list.length - 1] !== d.device) list.push(d.device)
     }
   }
   if (withKeys === 0) {

@@ -149,11 +149,15 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       if (deviceChecks.length > 0 || batchChecks.length > 0) {
         // Identity is derived from what the service probes saw: an observation of the device, not of a service.
         const serviceId = deviceServiceId(id)
-        const identity = toObservation({id: serviceId}, identityEmission(observations), now().toISOString())
-        observations.push(identity)
-        const judgedAt = now()
-        for (const sel of deviceChecks) {
-          findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, [identity], profile.thresholds, judgedAt))
+        const declared = Object.values(spec.declared ?? {}).some((v) => typeof v === 'string' && v.trim() !== '')
+        const emission = identityEmission(observations, {declared})
+        if (emission) {
+          const identity = toObservation({id: serviceId}, emission, now().toISOString())
+          observations.push(identity)
+          const judgedAt = now()
+          for (const sel of deviceChecks) {
+            findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, [identity], profile.thresholds, judgedAt))
+          }
         }
       }
       services.sort((a, b) => a.id.localeCompare(b.id))

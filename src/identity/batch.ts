@@ -78,7 +78,9 @@ function modelTable(digests: readonly IdentityDigest[]): ModelConsistency[] {
         const byValue = new Map<string, string[]>()
         for (const d of g.members) {
           const v = valueOf(d)
-          byValue.set(v, [...(byValue.get(v) ?? []), d.device])
+          const list = byValue.get(v)
+          if (list) list.push(d.device)
+          else byValue.set(v, [d.device])
         }
         if (byValue.size < 2) continue
         const values = [...byValue.entries()]

@@ -170,7 +170,20 @@ export function deriveIdentity(observations: readonly Observation[]): IdentityRe
   return record
 }
 
-/** The `device.identity` emission; the engine turns it into an observation of service `device:<id>`. */
-export function identityEmission(observations: readonly Observation[]): ProbeEmission {
+/**
+ * The `device.identity` emission; the engine turns it into an observation of service `device:<id>`.
+ * - Some identity source was read → the record.
+ * - Sources were attempted but every one failed (service unreachable …) → an error naming their reasons, so the
+ *   identity check reports `error` like the service checks, not a misleading "nothing identifies it".
+ * - No source was attempted (e.g. only a service type this version does not probe): undefined unless something
+ *   was declared (then the record is empty and the check says nothing identifies the device).
+ */
+export function identityEmission(observations: readonly Observation[], options: {declared?: boolean} = {}): ProbeEmission | undefined {
+  const attempted = observations.filter((o) => (IDENTITY_SOURCES as readonly string[]).includes(o.probe))
+  if (attempted.length > 0 && attempted.every((o) => o.error)) {
+    const reasons = [...new Set(attempted.map((o) => `${o.error!.code}: ${o.error!.message}`))]
+    return {probe: P_DEVICE_IDENTITY, data: {}, error: {code: 'no-identity-source', message: `no identity source could be read (${reasons.join('; ')})`}}
+  }
+  if (attempted.length === 0 && !options.declared) return undefined
   return {probe: P_DEVICE_IDENTITY, data: deriveIdentity(observations) as unknown as Record<string, unknown>}
 }

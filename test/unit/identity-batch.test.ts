@@ -113,7 +113,7 @@ describe('identityDigest', () => {
   const device = (withIdentity: boolean): Device => {
     const obs = [...observations]
     if (withIdentity) {
-      const e = identityEmission(observations)
+      const e = identityEmission(observations)!
       obs.push({id: contentId('obs', {service: deviceServiceId('d'), probe: e.probe, data: e.data}), service: deviceServiceId('d'), probe: e.probe, collectedAt: '2026-01-01T00:00:00.000Z', data: e.data, artifacts: []})
     }
     return {

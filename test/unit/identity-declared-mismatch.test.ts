@@ -23,7 +23,7 @@ const openRouterSnmp = (sysDescr: string, sysObjectID = '1.3.6.1.4.1.99999.1.240
   obs(SNMP, 'snmp.system', {readable: true, sysDescr, sysObjectID, sysContact: 'Jane Doe <jane@example.net>', sysLocation: 'Flat 3, 1 High St', sysName: 'janes-router'})
 
 function identityOf(observations: Observation[]): Observation {
-  const e = identityEmission(observations)
+  const e = identityEmission(observations, {declared: true})!
   return obs(deviceServiceId('d1'), e.probe, e.data)
 }
 
@@ -90,6 +90,14 @@ describe('identity.declared-mismatch', () => {
     expect(evaluate(undefined, snmp).outcome).toBe('not_applicable')
     expect(evaluate({serial: 'SN123'}, snmp).outcome).toBe('not_applicable')
     expect(evaluate({vendor: '  '}, snmp).outcome).toBe('not_applicable')
+  })
+
+  it('emits an identity error when every source failed, and none when nothing was tried nor declared', () => {
+    const refused = obs(SSH, 'ssh.kexinit', {}, {code: 'refused', message: 'connection refused'})
+    expect(identityEmission([refused])).toEqual({probe: 'device.identity', data: {}, error: {code: 'no-identity-source', message: 'no identity source could be read (refused: connection refused)'}})
+    expect(identityEmission([])).toBeUndefined()
+    expect(identityEmission([obs(SNMP, 'discovery.tcp-ports', {})])).toBeUndefined()
+    expect(identityEmission([], {declared: true})?.data).toMatchObject({tls: [], cpe: [], sources: []})
   })
 
   it('never copies SNMP contact, location or name into the identity', () => {
