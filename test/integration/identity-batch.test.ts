@@ -152,4 +152,20 @@ describe('batch of 4 devices: shared keys and declared identities', () => {
     const fromCli = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8')) as Report
     expect(fromCli.batch).toEqual(merged!.batch)
   }, 60_000)
+
+  it('checks list/show describe the device and batch scopes', async () => {
+    const show = await runCli(['checks', 'show', 'identity.declared-mismatch'])
+    expect(show.code).toBe(0)
+    expect(show.stdout).toMatch(/evaluated once per device/)
+    expect(show.stdout).toMatch(/derived from: tls\.certificates, ssh\.kexinit/)
+    const batch = await runCli(['checks', 'show', 'ssh.hostkey.shared'])
+    expect(batch.stdout).toMatch(/evaluated once per batch of devices/)
+    expect(batch.stdout).toMatch(/ETSI EN 303 645\s+5\.4-4/)
+    const list = await runCli(['checks', 'list', '--family', 'identity', '--json'])
+    expect((JSON.parse(list.stdout) as Array<{id: string; scope: string}>).map((c) => [c.id, c.scope])).toEqual([
+      ['identity.declared-mismatch', 'device'],
+      ['ssh.hostkey.shared', 'batch'],
+      ['tls.cert.shared-device-key', 'batch'],
+    ])
+  }, 30_000)
 })
