@@ -87,7 +87,9 @@ function httpOf(o: Observation): HttpIdentity[] {
     .filter(isRecord)
     .map((x) => {
       const headers = isRecord(x.headers) ? x.headers : {}
-      return {service: o.service, url: str(x.url), server: text(headers.server), title: text(x.title)}
+      // A header seen several times may come as a list: the first value names the server.
+      const server = Array.isArray(headers.server) ? headers.server.find((v) => typeof v === 'string') : headers.server
+      return {service: o.service, url: str(x.url), server: text(server), title: text(x.title)}
     })
     .filter((h) => h.server !== null || h.title !== null)
 }

@@ -81,6 +81,8 @@ describe('identity.declared-mismatch', () => {
     expect(evaluate({vendor: 'ACME', model: 'gw100', firmware: '1.0.4'}, [http]).outcome).toBe('pass')
     const garbage = obs(HTTP, 'http.exchanges', {exchanges: 'nope'})
     expect(evaluate({vendor: 'ACME'}, [garbage]).outcome).toBe('inconclusive')
+    const listed = obs(HTTP, 'http.exchanges', {exchanges: [{url: 'http://192.0.2.1/', headers: {server: [7, 'Boa/0.94.14rc21']}}]})
+    expect((identityOf([listed]).data as {cpe: string[]}).cpe).toEqual(['cpe:2.3:a:boa:boa:0.94.14rc21:*:*:*:*:*:*:*'])
     const weird = obs(HTTP, 'http.exchanges', {exchanges: [null, 7, {headers: 'x', title: 42}]})
     expect(evaluate({vendor: 'ACME'}, [weird]).outcome).toBe('inconclusive')
   })
