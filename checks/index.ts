@@ -1,4 +1,8 @@
-import type {Check} from '../src/checks/types.js'
+import type {AnyCheck, Check} from '../src/checks/types.js'
+
+import {check as identityDeclaredMismatch} from './identity/declared-mismatch.js'
+import {check as sshHostkeyShared} from './identity/ssh-hostkey-shared.js'
+import {check as tlsCertSharedDeviceKey} from './identity/tls-shared-device-key.js'
 
 import {check as piiSnmpContactLocation} from './snmp/pii-contact-location.js'
 import {check as snmpCommunityDefaultRo} from './snmp/community-default-ro.js'
@@ -93,9 +97,12 @@ const SSH_CHECKS: readonly Check[] = [
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
+/** Device identity (device scope) and keys shared across a batch (batch scope). */
+const IDENTITY_CHECKS: readonly AnyCheck[] = [identityDeclaredMismatch, sshHostkeyShared, tlsCertSharedDeviceKey]
+
 /** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
-function indexChecks(checks: readonly Check[]): Map<string, Check> {
-  const byId = new Map<string, Check>()
+function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
+  const byId = new Map<string, AnyCheck>()
   for (const c of checks) {
     if (byId.has(c.id)) throw new Error(`duplicate check id: ${c.id}`)
     byId.set(c.id, c)
@@ -103,13 +110,13 @@ function indexChecks(checks: readonly Check[]): Map<string, Check> {
   return byId
 }
 
-const BY_ID = indexChecks([...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
-export const ALL_CHECKS: readonly Check[] = Object.freeze(
+export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(
   [...BY_ID.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
 )
 
-export function checkById(id: string): Check | undefined {
+export function checkById(id: string): AnyCheck | undefined {
   return BY_ID.get(id)
 }

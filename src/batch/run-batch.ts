@@ -14,7 +14,7 @@ import {type InventoryEntry, loadInventory} from '../inventory/load.js'
 import {InventoryResolver} from '../inventory/to-spec.js'
 import {ConfigError} from '../profiles/errors.js'
 import {resolveProfile} from '../profiles/loader.js'
-import {batchAnalysis as defaultBatchAnalysis, type BatchAnalysis} from './batch-analysis.js'
+import {identityBatchAnalysis, type BatchAnalysis} from './batch-analysis.js'
 import {finalizeBatch, type FinalizeResult} from './finalize.js'
 import {JournalWriter, journaledIds} from './journal.js'
 import {BatchProgress, type ProgressSink} from './progress.js'
@@ -105,7 +105,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       durationMs: finished.reduce((n, s) => n + s.statistics!.durationMs, 0),
     },
   }
-  const result = await finalizeBatch({dir: o.outDir, journalPath, run, failOn, batchAnalysis: o.batchAnalysis ?? defaultBatchAnalysis})
+  const result = await finalizeBatch({dir: o.outDir, journalPath, run, failOn, batchAnalysis: o.batchAnalysis ?? identityBatchAnalysis(profile, o.intrusive ?? false)})
   return {...result, total: specs.length, skipped: specs.length - todo.length, scanned: todo.length}
 }
 

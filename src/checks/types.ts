@@ -1,4 +1,5 @@
-import type {Observation, Outcome, Reference, Service, ServiceProtocol, Severity} from '../evidence/types.js'
+import type {DeclaredIdentity, Observation, Outcome, Reference, Service, ServiceProtocol, Severity} from '../evidence/types.js'
+import type {IdentityDigest} from '../identity/types.js'
 import type {Thresholds} from '../profiles/thresholds.js'
 
 export type CheckFamily = 'tls' | 'ssh' | 'cred' | 'svc' | 'snmp' | 'pii' | 'http' | 'identity'
@@ -45,6 +46,64 @@ export interface CheckResult {
   evidence?: string[]
 }
 
+/** Where a check is evaluated: once per service (default), once per device over its identity, or once per batch
+ *  of devices (keys shared between devices). */
+export type CheckScope = 'service' | 'device' | 'batch'
+
+/** A per-service check: the original and most common kind. */
 export interface Check extends CheckMeta {
+  scope?: 'service'
   evaluate(input: CheckInput): CheckResult
+}
+
+export interface DeviceCheckInput {
+  deviceId: string
+  /** What the inventory declared; undefined when nothing was. */
+  declared?: DeclaredIdentity
+  /** Device-level observations (probe `device.identity`) by probe name, like CheckInput.observations. */
+  observations: Readonly<Record<string, Observation>>
+  thresholds: Thresholds
+  now: Date
+  severity: Severity
+}
+
+/**
+ * A device-level check: evaluated once per device after every service was probed. `reads` names device-level
+ * observations (derived by the engine, e.g. `device.identity`); `sources` names the service observations the
+ * engine must collect on every service so the derived observation has something to work with. `protocols` is
+ * empty: it is planned on no single service.
+ */
+export interface DeviceCheck extends CheckMeta {
+  scope: 'device'
+  sources: readonly string[]
+  evaluate(input: DeviceCheckInput): CheckResult
+}
+
+export interface BatchCheckInput {
+  digests: readonly IdentityDigest[]
+  severity: Severity
+}
+
+/** One batch finding as a batch check returns it (the caller adds check id, title and references). */
+export interface BatchCheckResult {
+  outcome: Outcome
+  message: string
+  severity?: Severity
+  /** Device ids the result is about (e.g. the devices sharing one key). */
+  devices: string[]
+  /** Their identity observation ids. */
+  evidence: string[]
+}
+
+/** A batch-level check: a pure function of the identity digests of every device of a batch. */
+export interface BatchCheck extends CheckMeta {
+  scope: 'batch'
+  sources: readonly string[]
+  evaluate(input: BatchCheckInput): BatchCheckResult[]
+}
+
+export type AnyCheck = Check | DeviceCheck | BatchCheck
+
+export function isServiceCheck(check: AnyCheck): check is Check {
+  return check.scope === undefined || check.scope === 'service'
 }

@@ -34,7 +34,7 @@ export async function discoverServices(
   const open = results.filter((r) => r.state === 'open')
   const services = open.map((r) => makeService(r.protocol, host, r.port))
   const observation = toObservation(
-    {id: `host://${host}`, protocol: 'tls', host, port: 1, transport: 'tcp'},
+    {id: `host://${host}`},
     {
       probe: 'discovery.tcp-ports',
       data: {

@@ -86,7 +86,8 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
   return emissions.map((e) => toObservation(o.service, e, collectedAt))
 }
 
-export function toObservation(service: Service, e: ProbeEmission, collectedAt: string): Observation {
+/** `service` may be a device pseudo-service (`device:<id>`) for observations derived per device. */
+export function toObservation(service: Pick<Service, 'id'>, e: ProbeEmission, collectedAt: string): Observation {
   const artifacts: Artifact[] = (e.artifacts ?? []).map((a) => ({...a, sha256: sha256Hex(a.content)}))
   const observation: Observation = {
     // From what was seen, not from artifact bytes: a ServerHello carries a fresh random every time, and the

@@ -8,9 +8,11 @@ import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
-import {judge} from './judge.js'
-import {planService} from './plan.js'
-import {runUnit} from './run-unit.js'
+import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
+import {deviceServiceId, identityEmission} from '../identity/derive.js'
+import {judge, judgeDevice} from './judge.js'
+import {planScope, planService} from './plan.js'
+import {runUnit, toObservation} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {type ParsedTarget, parseTarget} from './targets.js'
 import type {RateLimiter} from './rate-limiter.js'
@@ -87,6 +89,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
     devices[index] = device
   })
   const failOn = options.failOn ?? 'medium'
+  const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: {name: TOOL_NAME, version: toolVersion()},
@@ -99,6 +102,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       statistics: info.statistics,
     },
     devices,
+    // Keys shared between devices and per-model consistency: only meaningful across several devices.
+    ...(devices.length > 1 && batchChecks.length > 0 ? {batch: analyzeBatch(devices.map(identityDigest), batchChecks)} : {}),
     summary: summarize(devices, failOn),
   }
 }
@@ -200,11 +205,28 @@ export async function scanStream(
           }
         }),
       )
+      const id = spec.id ?? deviceId(spec, services, targets)
+      const deviceChecks = planScope(deviceProfile, 'device', options.intrusive ?? false)
+      const batchChecks = planScope(deviceProfile, 'batch', options.intrusive ?? false)
+      if (deviceChecks.length > 0 || batchChecks.length > 0) {
+        // Identity is derived from what the service probes saw: an observation of the device, not of a service.
+        const serviceId = deviceServiceId(id)
+        const declared = Object.values(spec.declared ?? {}).some((v) => typeof v === 'string' && v.trim() !== '')
+        const emission = identityEmission(observations, {declared})
+        if (emission) {
+          const identity = toObservation({id: serviceId}, emission, now().toISOString())
+          observations.push(identity)
+          const judgedAt = now()
+          for (const sel of deviceChecks) {
+            findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, [identity], deviceProfile.thresholds, judgedAt))
+          }
+        }
+      }
       services.sort((a, b) => a.id.localeCompare(b.id))
       observations.sort((a, b) => a.service.localeCompare(b.service) || a.probe.localeCompare(b.probe))
       findings.sort((a, b) => a.service.localeCompare(b.service) || a.check.localeCompare(b.check))
       const device: Device = {
-        id: spec.id ?? deviceId(spec, services, targets),
+        id,
         ...(spec.name ? {name: spec.name} : {}),
         ...(spec.declared && Object.keys(spec.declared).length ? {declared: spec.declared} : {}),
         ...(spec.tags?.length ? {tags: spec.tags} : {}),

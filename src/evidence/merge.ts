@@ -12,9 +12,14 @@
  * - failOn: from the first input unless given; device verdicts and the summary are recomputed with it.
  * - run: id content-derived from the inputs' run ids (sorted, so argument order does not change it), startedAt the
  *   earliest, finishedAt the latest, statistics summed (peak per device: the maximum) when every input has them.
+ * - batch: recomputed from the merged devices (keys shared between devices of different inputs are found) when
+ *   more than one device carries a `device.identity` observation, i.e. the profile selected identity checks.
  */
 import {deviceVerdict, summarize} from '../engine/verdict.js'
+import {analyzeBatch, defaultBatchChecks, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
+import {P_DEVICE_IDENTITY} from '../identity/types.js'
 import {ConfigError} from '../profiles/errors.js'
+import {resolveProfile} from '../profiles/loader.js'
 import {canonicalJson, contentId} from './ids.js'
 import type {Device, Report, Severity} from './types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from './version.js'
@@ -131,6 +136,8 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
     devices,
     summary: summarize(devices, failOn),
   }
+  const batch = mergedBatch(devices, first.report)
+  if (batch) report.batch = batch
   const stats = reports.map((r) => r.run.statistics)
   if (stats.every((s) => s !== undefined)) {
     report.run.statistics = {
@@ -141,6 +148,22 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
     }
   }
   return {report, conflicts}
+}
+
+/** Batch analysis of the merged devices, with the batch checks (severities, references) of the inputs' profile
+ *  when it is the built-in one with the same bytes, else the checks' defaults. */
+function mergedBatch(devices: Device[], first: Report): Report['batch'] {
+  const identified = devices.filter((d) => d.observations.some((o) => o.probe === P_DEVICE_IDENTITY))
+  if (devices.length < 2 || identified.length === 0) return undefined
+  let checks: SelectedBatchCheck[] = defaultBatchChecks()
+  try {
+    const profile = resolveProfile(first.run.profile.id)
+    if (profile.sha256 === first.run.profile.sha256) checks = profile.checks.filter((s) => s.check.scope === 'batch') as SelectedBatchCheck[]
+  } catch {
+    // Not a built-in profile (a file given at scan time): the checks' own defaults apply.
+  }
+  if (checks.length === 0) return undefined
+  return analyzeBatch(devices.map(identityDigest), checks)
 }
 
 function describeProfile(report: Report): string {

@@ -105,6 +105,37 @@ export interface ReportSummary {
   exitCode: number
 }
 
+/** A finding about several devices of one batch (e.g. the same key on several samples). */
+export interface BatchFinding {
+  check: string
+  title: string
+  outcome: Outcome
+  severity: Severity
+  message: string
+  /** The devices it is about (e.g. those sharing one key), sorted. */
+  devices: string[]
+  /** Their `device.identity` observation ids. */
+  evidence: string[]
+  references: Reference[]
+}
+
+/** Samples of one declared model and how they differ from one another. */
+export interface ModelConsistency {
+  /** Declared vendor (as first declared) and model. */
+  vendor?: string
+  model: string
+  samples: number
+  devices: string[]
+  /** One entry per attribute whose value is not the same on every sample: each value with the devices showing
+   *  it, most common first (so the devices of the later values are the samples that look different). */
+  differences: Array<{attribute: 'vendor' | 'firmware' | 'keyTypes' | 'services'; values: Array<{value: string; devices: string[]}>}>
+}
+
+export interface BatchSummary {
+  findings: BatchFinding[]
+  models: ModelConsistency[]
+}
+
 export interface Report {
   schemaVersion: string
   tool: {name: string; version: string}
@@ -118,5 +149,8 @@ export interface Report {
     statistics?: {connections: number; peakConnectionsPerDevice: number; probeUnits: number; durationMs: number}
   }
   devices: Device[]
+  /** Batch-level analysis across devices (shared keys, per-model consistency); present when a run or merge holds
+   *  more than one device and the profile selects batch checks. */
+  batch?: BatchSummary
   summary: ReportSummary
 }

@@ -2,7 +2,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 
 import {ALL_CHECKS, checkById} from '../../checks/index.js'
-import type {Check} from '../checks/types.js'
+import type {AnyCheck} from '../checks/types.js'
 import {sha256Hex} from '../evidence/ids.js'
 import type {Reference, Severity} from '../evidence/types.js'
 import {projectPath} from '../util/paths.js'
@@ -14,7 +14,7 @@ import {parseLocatedYaml} from './yaml-locations.js'
 export const DEFAULT_PROFILE_ID = 'itu-t-x1352-baseline'
 
 export interface SelectedCheck {
-  check: Check
+  check: AnyCheck
   severity: Severity
   /** The check's own references followed by the profile's additions (deduplicated). */
   references: Reference[]

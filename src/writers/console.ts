@@ -1,5 +1,6 @@
 import type {Device, Finding, Report} from '../evidence/types.js'
 import {severityRank} from '../engine/verdict.js'
+import {batchFindings, describeDifferences, inconsistentModels, modelLabel} from './batch.js'
 
 const OUTCOME_ORDER = ['fail', 'error', 'inconclusive', 'not_tested', 'pass', 'not_applicable']
 
@@ -20,6 +21,17 @@ export function renderSummary(report: Report, options: {showPassed?: boolean; co
     const passed = device.findings.filter((f) => f.outcome === 'pass').length
     const na = device.findings.filter((f) => f.outcome === 'not_applicable').length
     if (!options.showPassed) lines.push(`  … ${passed} passed, ${na} not applicable`)
+    lines.push('')
+  }
+  if (report.batch) {
+    const rows = batchFindings(report).filter((f) => options.showPassed || (f.outcome !== 'pass' && f.outcome !== 'not_applicable'))
+    lines.push(`${paint.bold('Batch')}  (${report.devices.length} devices, ${report.batch.models.length} declared model(s))`)
+    for (const f of rows) {
+      lines.push(`  ${paint.outcome(pad(f.outcome.toUpperCase(), 10), f.outcome)} ${pad(f.severity, 9)} ${f.check} ${truncate(f.message, 160)}`)
+    }
+    const passed = report.batch.findings.filter((f) => f.outcome === 'pass').length
+    if (!options.showPassed) lines.push(`  … ${passed} batch check(s) passed`)
+    for (const m of inconsistentModels(report)) lines.push(`  model ${modelLabel(m)}: ${m.samples} samples differ in ${truncate(describeDifferences(m), 150)}`)
     lines.push('')
   }
   const s = report.summary

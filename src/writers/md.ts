@@ -1,4 +1,5 @@
 import type {Device, Finding, Verdict} from '../evidence/types.js'
+import {batchFindings, describeDifferences, modelLabel} from './batch.js'
 import {deviceLabel, severityWeight} from './shared.js'
 import type {Writer} from './types.js'
 
@@ -75,6 +76,22 @@ export const mdWriter: Writer = {
         out.push(`| ${f.outcome} | ${f.severity} | ${mdCell(f.check)} | ${mdCell(f.service)} | ${mdCell(f.message)} |`)
       }
       if (rows.length > MAX_ROWS) out.push('', `… and ${rows.length - MAX_ROWS} more (see the full report).`)
+    }
+    if (report.batch) {
+      const all = batchFindings(report)
+      const rows = all.filter((f) => f.outcome in OUTCOME_RANK)
+      const n = (o: string) => all.filter((f) => f.outcome === o).length
+      out.push('', '## Batch', '', `Findings about several devices at once: ${n('fail')} fail · ${n('error')} error · ${n('pass')} pass · ${n('not_applicable')} not applicable`, '')
+      if (rows.length === 0) out.push('No failed or errored batch findings.')
+      else out.push('| Outcome | Severity | Check | Devices | Message |', '| --- | --- | --- | ---: | --- |')
+      for (const f of rows) out.push(`| ${f.outcome} | ${f.severity} | ${mdCell(f.check)} | ${f.devices.length} | ${mdCell(f.message)} |`)
+      if (report.batch.models.length > 0) {
+        out.push('', '| Declared model | Samples | Consistent | Differences |', '| --- | ---: | --- | --- |')
+        for (const m of report.batch.models.slice(0, MAX_ROWS)) {
+          out.push(`| ${mdCell(modelLabel(m))} | ${m.samples} | ${m.differences.length === 0 ? 'yes' : 'no'} | ${mdCell(describeDifferences(m))} |`)
+        }
+        if (report.batch.models.length > MAX_ROWS) out.push('', `… and ${report.batch.models.length - MAX_ROWS} more models (see the full report).`)
+      }
     }
     return `${out.join('\n')}\n`
   },

@@ -8,7 +8,7 @@ export default class ChecksList extends BaseCommand {
   static examples = ['<%= config.bin %> checks list', '<%= config.bin %> checks list --family tls --json']
   static enableJsonFlag = true
   static flags = {
-    family: Flags.string({description: 'only checks of this family (tls, ssh, cred, svc, snmp, pii, http)'}),
+    family: Flags.string({description: 'only checks of this family (tls, ssh, cred, svc, snmp, pii, http, identity)'}),
   }
 
   async run() {

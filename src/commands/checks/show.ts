@@ -16,8 +16,11 @@ export default class ChecksShow extends BaseCommand {
     if (!check) throw new ConfigError(`unknown check '${args.id}' (see 'sg17scan checks list')`)
     const {evaluate: _evaluate, ...meta} = check
     this.log(`${check.id} — ${check.title}`)
-    this.log(`  family ${check.family} · default severity ${check.defaultSeverity} · intrusive ${check.intrusive ? 'yes' : 'no'} · applies to ${check.protocols.join(', ')}`)
+    const scope =
+      check.scope === 'device' ? 'evaluated once per device' : check.scope === 'batch' ? 'evaluated once per batch of devices' : `applies to ${check.protocols.join(', ')}`
+    this.log(`  family ${check.family} · default severity ${check.defaultSeverity} · intrusive ${check.intrusive ? 'yes' : 'no'} · ${scope}`)
     this.log(`  reads: ${check.reads.join(', ')}`)
+    if (check.scope === 'device' || check.scope === 'batch') this.log(`  derived from: ${check.sources.join(', ')}`)
     this.log(`\n${check.description}\n\nRemediation: ${check.remediation}\n\nReferences:`)
     for (const r of check.references) this.log(`  ${r.framework.padEnd(16)} ${r.id}${r.clause ? ` ${r.clause}` : ''}`)
     return meta
