@@ -25,7 +25,23 @@ function judgeVendor(declared: string, r: IdentityRecord): Verdict {
   if (r.observed.vendors.length > 0) {
     return {state: 'contradicted', detail: `declared vendor ${quote(declared)} but the device identifies as ${listOf(r.observed.vendors)}`}
   }
+  // No known product names a maker, but the device's own certificate names an organisation that is not the
+  // declared vendor, and nothing the device says names the declared one. (An operator-installed certificate
+  // names the operator: the message says where the name comes from so a reviewer can tell.)
+  const organisations = certificateOrganisations(r)
+  if (organisations.length > 0) {
+    return {state: 'contradicted', detail: `declared vendor ${quote(declared)} but the device's certificate subject names the organisation ${listOf(organisations)}`}
+  }
   return {state: 'unknown', detail: `vendor ${quote(declared)} not identifiable from what the device exposes`}
+}
+
+/** O= values of the device certificates' subjects (RFC 4514 string form, escaped commas respected). */
+function certificateOrganisations(r: IdentityRecord): string[] {
+  const out = new Set<string>()
+  for (const t of r.tls) {
+    for (const m of (t.subject ?? '').matchAll(/(?:^|,)\s*O=((?:\\.|[^,\\])+)/g)) out.add(m[1]!.replace(/\\(.)/g, '$1').trim())
+  }
+  return [...out].filter(Boolean).sort()
 }
 
 function judgeModel(declared: string, r: IdentityRecord): Verdict {

@@ -62,6 +62,23 @@ describe('batch scan with a journal', () => {
     expect(readFileSync(result.htmlPath!, 'utf8')).toContain(fleet.devices[0]!.id)
   })
 
+  it('finds the fleet\'s planted clones (shared TLS key, shared SSH host key) and identity mismatches from the journal', async () => {
+    const out = join(dir, 'identity')
+    const result = await runBatch({inventoryPath: inventory, outDir: out, caFiles: [caFile], timeoutMs: 3000, concurrency: 4})
+    const report = JSON.parse(readFileSync(result.reportPath, 'utf8')) as Report
+    assertValidReport(report)
+    const tagged = (tag: string) => fleet.devices.filter((d) => d.tags.includes(tag)).map((d) => d.id).sort()
+    const failed = (check: string) => (report.batch?.findings ?? []).filter((f) => f.check === check && f.outcome === 'fail')
+    expect(tagged('clone-tls').length).toBeGreaterThan(1)
+    expect(failed('tls.cert.shared-device-key').map((f) => f.devices)).toEqual([tagged('clone-tls')])
+    expect(failed('ssh.hostkey.shared').map((f) => f.devices)).toEqual([tagged('clone-ssh')])
+    const mismatched = report.devices
+      .filter((d) => d.findings.some((f) => f.check === 'identity.declared-mismatch' && f.outcome === 'fail'))
+      .map((d) => d.id)
+      .sort()
+    expect(mismatched).toEqual(tagged('mismatch'))
+  })
+
   it('resumes: skips journaled devices, ignores a torn last line, and ends with every device exactly once', async () => {
     const out = join(dir, 'resume')
     const specs = fleet.devices.map((d) => d.id)

@@ -45,6 +45,16 @@ describe('identity.declared-mismatch', () => {
     expect(r.message).toMatch(/vendor, model, firmware/)
   })
 
+  it('fails when only the device certificate names an organisation, and it is not the declared vendor; passes when it is', () => {
+    const cert = (subject: string) =>
+      obs('tls://192.0.2.1:443', 'tls.certificates', {chain: [{subject, issuer: 'CN=Fleet CA', serialNumber: '01', spkiSha256: 'ab'.repeat(32), sha256: 'cd'.repeat(32), keyType: 'EC', keyBits: 256}]})
+    const other = evaluate({vendor: 'Acme'}, [cert('OU=GX-Cam7,O=Globex\\, Inc.,CN=dev-02.fleet.lab')])
+    expect(other.outcome).toBe('fail')
+    expect(other.message).toContain('"Globex, Inc."')
+    expect(evaluate({vendor: 'Globex'}, [cert('OU=GX-Cam7,O=Globex\\, Inc.,CN=dev-02.fleet.lab')]).outcome).toBe('pass')
+    expect(evaluate({vendor: 'Acme'}, [cert('CN=dev-02.fleet.lab')]).outcome).toBe('inconclusive')
+  })
+
   it('fails when the firmware the device reports is another one, naming both', () => {
     const r = evaluate({vendor: 'OpenRouter', model: 'OR-2400', firmware: '3.2.0'}, [openRouterSnmp('OpenRouter OR-2400 firmware 3.1.7 (build 2019-04-02)')])
     expect(r.outcome).toBe('fail')

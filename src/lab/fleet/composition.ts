@@ -68,6 +68,9 @@ export function planFleet(count: number, seed = 1): FleetDevicePlan[] {
     if (cloneTls.has(index)) tls = true
     if (cloneSsh.has(index)) ssh = true
     if (!tls && !ssh) tls = true
+    // A mismatch device shows its real maker in its certificate subject (O=, OU=), the evidence the identity
+    // check reads; an SSH banner alone names software, not a vendor the check can hold against the declaration.
+    if (mismatch.has(index)) tls = true
     const vendor = FLEET_VENDORS[Math.floor(random() * FLEET_VENDORS.length)]!
     const weakTls = random() < 0.35
     const weakSsh = random() < 0.35
