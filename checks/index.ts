@@ -1,5 +1,10 @@
 import type {Check} from '../src/checks/types.js'
 
+import {check as credBruteforceUnthrottled} from './cred/bruteforce-unthrottled.js'
+import {check as credDefaultHttp} from './cred/default-http.js'
+import {check as credDefaultSsh} from './cred/default-ssh.js'
+import {check as credDefaultTelnet} from './cred/default-telnet.js'
+import {check as credWeakDictionary} from './cred/weak-dictionary.js'
 import {check as piiSnmpContactLocation} from './snmp/pii-contact-location.js'
 import {check as snmpCommunityDefaultRo} from './snmp/community-default-ro.js'
 import {check as snmpCommunityWrite} from './snmp/community-write.js'
@@ -91,6 +96,8 @@ const SSH_CHECKS: readonly Check[] = [
   sshProtocolV1,
 ]
 
+const CRED_CHECKS: readonly Check[] = [credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
+
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
 /** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
@@ -103,7 +110,7 @@ function indexChecks(checks: readonly Check[]): Map<string, Check> {
   return byId
 }
 
-const BY_ID = indexChecks([...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly Check[] = Object.freeze(

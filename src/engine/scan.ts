@@ -3,6 +3,8 @@ import {readFileSync} from 'node:fs'
 
 import type {DeclaredIdentity, Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import {loginContext, loginPolicy} from '../probes/cred/policy.js'
+import type {LabCredential} from '../probes/cred/types.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
@@ -33,6 +35,10 @@ export interface ScanOptions {
   snmpV3Credentials?: readonly SnmpV3Credential[]
   /** A lab's own SNMP communities, tried before the default dataset. */
   snmpCommunities?: readonly CommunityCandidate[]
+  /** A lab's own login credentials (--credentials), tried as the `lab` list. Secrets: reported by id only. */
+  loginCredentials?: readonly LabCredential[]
+  /** Pause between login attempts, ms; overrides the profile's thresholds.credentials.loginDelayMs. */
+  loginDelayMs?: number
   /** Allow intrusive checks (logins, writes). */
   intrusive?: boolean
   /** Lowest severity of a failed finding that fails the device. Default medium. */
@@ -85,6 +91,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       const index = next++
       const {spec, targets} = parsed[index]
       const semaphore = new Semaphore(Math.max(1, options.maxConnectionsPerDevice ?? 2))
+      // One login budget per device, shared by all its services (default 20 guesses in all).
+      const login = loginContext(loginPolicy(profile.thresholds.credentials, {delayMs: options.loginDelayMs}))
       const services: Service[] = []
       const observations: Observation[] = []
       const findings: Finding[] = []
@@ -111,13 +119,14 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
                   service,
                   targetName: service.host,
                   timeoutMs,
-                  budgetMs: options.probeBudgetMs ?? timeoutMs * 12,
+                  budgetMs: Math.max(options.probeBudgetMs ?? timeoutMs * 12, unit.budgetMs?.({timeoutMs, login}) ?? 0),
                   semaphore,
                   stats,
                   caCertificates: ca,
                   intrusive: (options.intrusive ?? false) || profile.intrusive,
                   declared: spec.declared,
-                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities: options.snmpCommunities},
+                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities: options.snmpCommunities, logins: options.loginCredentials},
+                  login,
                   now,
                   signal: options.signal,
                   log: options.log ?? (() => {}),
