@@ -104,7 +104,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       // Loaded only for --lab: certificate generation pulls in all of node-forge.
       const {startLab} = await import('../lab/index.js')
       lab = await startLab()
-      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets}))
+      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets, declared: d.declared}))
       caCertificates.push(lab.caPem)
       this.log(`Scanning the built-in virtual lab: ${lab.devices.length} reference devices served in-process on 127.0.0.1 (lab CA trusted for this run).`)
     }

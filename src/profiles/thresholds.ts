@@ -18,7 +18,7 @@ export interface CredentialThresholds {
 }
 
 export const DEFAULT_CREDENTIAL_THRESHOLDS: CredentialThresholds = {
-  lists: ['lab', 'vendor-defaults', 'generic-top', 'ssh-better', 'telnet-better', 'mirai'],
+  lists: ['lab', 'vendor-defaults', 'ssh-better', 'telnet-better', 'mirai', 'generic-top'],
   maxPerList: 20,
   attemptBudget: 20,
   loginDelayMs: 1000,

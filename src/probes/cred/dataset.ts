@@ -92,12 +92,25 @@ export function selectCandidates(
     if (list === 'vendor-defaults' && !vendor) continue
     for (const id of dataset.lists[list]) {
       const row = dataset.rows.get(id)!
-      if (!row.protocols.includes(protocol)) continue
+      // generic-top is protocol-neutral: weak generic pairs are tried on every login (HTTP included).
+      if (list !== 'generic-top' && !row.protocols.includes(protocol)) continue
       if (list === 'vendor-defaults' && row.vendor?.toLowerCase() !== vendor) continue
       // Counted against the cap even when already selected via an earlier list: the cap bounds each list's share.
       if (taken >= policy.maxPerList) break
       push(list, row.id, row.username, row.password, false)
       taken++
+    }
+  }
+  // Record every selected list that holds a candidate's pair, beyond the caps: a success from ssh-better that is
+  // also a generic-top pair is both a default and a weak credential.
+  for (const list of policy.lists) {
+    if (list === 'lab') continue
+    const vendor = options.vendor?.trim().toLowerCase()
+    for (const id of dataset.lists[list]) {
+      const row = dataset.rows.get(id)!
+      if (list === 'vendor-defaults' && row.vendor?.toLowerCase() !== vendor) continue
+      const c = byPair.get(JSON.stringify([row.username, row.password]))
+      if (c && !c.lists.includes(list)) c.lists.push(list)
     }
   }
   return out
