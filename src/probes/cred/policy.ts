@@ -7,6 +7,16 @@ export interface LoginContext {
   policy: LoginPolicy
   /** Shared by every service of one device. */
   budget: AttemptBudget
+  /** Login work per service, one unit at a time (so the brute-force test cannot lock out the default test). */
+  queues: Map<string, Promise<unknown>>
+}
+
+/** Runs `fn` after every earlier login unit of the same service has finished. */
+export function exclusive<T>(login: LoginContext, serviceId: string, fn: () => Promise<T>): Promise<T> {
+  const previous = login.queues.get(serviceId) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(fn)
+  login.queues.set(serviceId, next)
+  return next
 }
 
 export function loginPolicy(t: CredentialThresholds, overrides: {delayMs?: number} = {}): LoginPolicy {
@@ -20,5 +30,5 @@ export function loginPolicy(t: CredentialThresholds, overrides: {delayMs?: numbe
 }
 
 export function loginContext(policy: LoginPolicy): LoginContext {
-  return {policy, budget: new AttemptBudget(policy.attemptBudget)}
+  return {policy, budget: new AttemptBudget(policy.attemptBudget), queues: new Map()}
 }

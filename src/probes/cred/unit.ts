@@ -11,7 +11,7 @@ import {runBruteforce} from './bruteforce.js'
 import {selectCandidates} from './dataset.js'
 import {runLoginLoop} from './engine.js'
 import {discoverHttpLogin, httpLoginMethod} from './http-login.js'
-import {loginContext, type LoginContext, loginPolicy} from './policy.js'
+import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.js'
 import {sshLoginMethod} from './ssh-login.js'
 import {telnetLoginMethod} from './telnet-login.js'
 import type {LoginMethod} from './types.js'
@@ -50,36 +50,50 @@ export const credProbeUnit: ProbeUnit = {
     // Discovery + negative control + every candidate the device budget allows, each with its delay.
     return (p.attemptBudget + 2) * (p.delayMs + ATTEMPT_ALLOWANCE_TIMEOUTS * timeoutMs)
   },
-  async run(ctx): Promise<ProbeEmission[]> {
+  run(ctx): Promise<ProbeEmission[]> {
     const login = loginOf(ctx)
-    const method = await methodFor(ctx)
-    if ('none' in method) {
-      return [{probe: P_CRED_ATTEMPTS, data: {service: ctx.service.id, mechanism: 'none', reason: method.none, attempts: []}}]
-    }
-    const candidates = selectCandidates(login.policy, ctx.service.protocol, {vendor: ctx.declared?.vendor, lab: ctx.credentials?.logins})
-    const data = await runLoginLoop(method, candidates, {
-      delayMs: login.policy.delayMs,
-      budget: login.budget,
-      lists: login.policy.lists.filter((l) => l !== 'lab' || (ctx.credentials?.logins?.length ?? 0) > 0),
-      now: () => ctx.now(),
-      signal: ctx.signal,
-    })
-    return [{probe: P_CRED_ATTEMPTS, data: data as unknown as Record<string, unknown>}]
+    // Queued synchronously: the engine starts units in one tick, so this one goes before cred-bruteforce.
+    return exclusive(login, ctx.service.id, () => runAttempts(ctx, login))
   },
+}
+
+async function runAttempts(ctx: ProbeContext, login: LoginContext): Promise<ProbeEmission[]> {
+  const method = await methodFor(ctx)
+  if ('none' in method) {
+    return [{probe: P_CRED_ATTEMPTS, data: {service: ctx.service.id, mechanism: 'none', reason: method.none, attempts: []}}]
+  }
+  const candidates = selectCandidates(login.policy, ctx.service.protocol, {vendor: ctx.declared?.vendor, lab: ctx.credentials?.logins})
+  const data = await runLoginLoop(method, candidates, {
+    delayMs: login.policy.delayMs,
+    budget: login.budget,
+    lists: login.policy.lists.filter((l) => l !== 'lab' || (ctx.credentials?.logins?.length ?? 0) > 0),
+    now: () => ctx.now(),
+    signal: ctx.signal,
+  })
+  return [{probe: P_CRED_ATTEMPTS, data: data as unknown as Record<string, unknown>}]
 }
 
 export const credBruteforceUnit: ProbeUnit = {
   id: 'cred-bruteforce',
   protocols: CRED_PROTOCOLS,
   emits: [P_CRED_BRUTEFORCE],
-  budgetMs: ({timeoutMs, login}) => ((login?.policy.bruteforceAttempts ?? DEFAULT_CREDENTIAL_THRESHOLDS.bruteforceAttempts) + 2) * ATTEMPT_ALLOWANCE_TIMEOUTS * timeoutMs,
+  // Its own attempts plus the wait for the service's cred.attempts run queued before it.
+  budgetMs: (o) =>
+    ((o.login?.policy.bruteforceAttempts ?? DEFAULT_CREDENTIAL_THRESHOLDS.bruteforceAttempts) + 2) * ATTEMPT_ALLOWANCE_TIMEOUTS * o.timeoutMs + credProbeUnit.budgetMs!(o),
   async run(ctx): Promise<ProbeEmission[]> {
     const login = loginOf(ctx)
-    const method = await methodFor(ctx)
-    if ('none' in method) {
-      return [{probe: P_CRED_BRUTEFORCE, data: {service: ctx.service.id, mechanism: 'none', reason: method.none, attempts: 0}}]
-    }
-    const data = await runBruteforce(method, login.policy.bruteforceAttempts, ctx.signal)
-    return [{probe: P_CRED_BRUTEFORCE, data: data as unknown as Record<string, unknown>}]
+    // Yield one macrotask so a cred.attempts unit started in the same tick queues first (the registry sorts
+    // units by check id, and cred.bruteforce sorts before cred.default).
+    await new Promise((resolve) => setImmediate(resolve))
+    return exclusive(login, ctx.service.id, () => runBrute(ctx, login))
   },
+}
+
+async function runBrute(ctx: ProbeContext, login: LoginContext): Promise<ProbeEmission[]> {
+  const method = await methodFor(ctx)
+  if ('none' in method) {
+    return [{probe: P_CRED_BRUTEFORCE, data: {service: ctx.service.id, mechanism: 'none', reason: method.none, attempts: 0}}]
+  }
+  const data = await runBruteforce(method, login.policy.bruteforceAttempts, ctx.signal)
+  return [{probe: P_CRED_BRUTEFORCE, data: data as unknown as Record<string, unknown>}]
 }
