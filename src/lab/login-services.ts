@@ -75,7 +75,8 @@ export async function startLoginSsh(o: LoginServiceOptions, host: string, port: 
 
 const IAC = 255
 
-export async function startLoginTelnet(o: LoginServiceOptions & {hostname: string}, host: string, port: number): Promise<StartedDevice> {
+/** `closeOnFailure`: hang up after one wrong login (many embedded telnetds do; hydra's telnet module expects it). */
+export async function startLoginTelnet(o: LoginServiceOptions & {hostname: string; closeOnFailure?: boolean}, host: string, port: number): Promise<StartedDevice> {
   const counter = new FailureCounter(o.lockAfter)
   const server = createServer((socket) => {
     socket.setNoDelay(true)
@@ -115,6 +116,7 @@ export async function startLoginTelnet(o: LoginServiceOptions & {hostname: strin
           }
           counter.failures++
           if (counter.locked) return void socket.end('\r\nToo many failed login attempts: account locked\r\n')
+          if (o.closeOnFailure) return void socket.end('\r\nLogin incorrect\r\n')
           stage = 'login'
           socket.write(`\r\nLogin incorrect\r\n${o.hostname} login: `)
         } else {

@@ -31,7 +31,7 @@ export const defaultRouter: LabDeviceDefinition = {
   async start({host, port}) {
     return startServices([
       () => startLoginSsh({accept: is('root', 'calvin')}, host, port),
-      () => startLoginTelnet({accept: is('root', 'calvin'), hostname: 'router'}, host, at(port, SECOND_SERVICE_PORT_OFFSET)),
+      () => startLoginTelnet({accept: is('root', 'calvin'), hostname: 'router', closeOnFailure: true}, host, at(port, SECOND_SERVICE_PORT_OFFSET)),
       () => startLoginHttp({accept: is('admin', 'admin'), kind: 'basic', realm: 'Router'}, host, at(port, THIRD_SERVICE_PORT_OFFSET)),
     ])
   },
