@@ -144,9 +144,11 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
               message: 'intrusive check: enable with --intrusive or in the profile', evidence: [], references: sel.references,
             })
           }
-          if (plan.checks.length === 0 && plan.skippedIntrusive.length === 0) {
+          // Intrusive checks left out by policy do not cover a service: without a non-intrusive check it is a gap.
+          if (plan.checks.length === 0) {
+            const onlyIntrusive = plan.skippedIntrusive.length > 0 ? `; only intrusive checks apply (${plan.skippedIntrusive.map((c) => c.check.id).join(', ')})` : ''
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
-              `no check of profile ${profile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet)`, []))
+              `no check of profile ${profile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet${onlyIntrusive})`, []))
           }
         }),
       )
