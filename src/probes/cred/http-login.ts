@@ -10,7 +10,7 @@ import {basicAuthorization, digestAuthorization, parseChallenges, pickChallenge}
 import {findLoginForm, hasPasswordInput, type LoginForm, resolveAction} from './html-form.js'
 import {headerValues, httpClient, type HttpReply} from './http-client.js'
 import {isLockoutMessage} from './lockout.js'
-import type {ProbeContext} from '../types.js'
+import {ProbeError, type ProbeContext} from '../types.js'
 import type {LoginMethod, LoginOutcome} from './types.js'
 
 const ROOT = '/'
@@ -22,6 +22,17 @@ export type HttpMechanism =
 
 /** The unauthenticated request: which login the service asks for. */
 export async function discoverHttpLogin(ctx: ProbeContext): Promise<HttpMechanism> {
+  try {
+    return await discover(ctx)
+  } catch (error) {
+    if (error instanceof ProbeError) throw error
+    const e = error as Error & {code?: string}
+    const code = e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : e.code === 'UND_ERR_SOCKET' || e.code === 'ECONNRESET' ? 'reset' : 'http-error'
+    throw new ProbeError(code, `HTTP login discovery failed: ${e.code ?? e.name}: ${e.message.slice(0, 160)}`)
+  }
+}
+
+async function discover(ctx: ProbeContext): Promise<HttpMechanism> {
   const http = httpClient(ctx)
   try {
     const reply = await http.request({method: 'GET', path: ROOT})
