@@ -20,6 +20,8 @@ export type AcceptRule = (username: string, password: string) => boolean
 
 export interface LoginServiceOptions {
   accept: AcceptRule
+  /** SSH only: offer keyboard-interactive instead of password (devices with a PAM-style login). */
+  keyboardInteractive?: boolean
   /** Failures after which the service locks (undefined = never). */
   lockAfter?: number
 }
@@ -42,12 +44,20 @@ export async function startLoginSsh(o: LoginServiceOptions, host: string, port: 
     clients.add(client)
     client.on('close', () => clients.delete(client))
     client.on('error', () => {})
-    client.on('authentication', (ctx) => {
-      if (ctx.method === 'password' && !counter.locked && o.accept(ctx.username, ctx.password)) return ctx.accept()
-      if (ctx.method === 'password') counter.failures++
+    const method = o.keyboardInteractive ? 'keyboard-interactive' : 'password'
+    const judge = (username: string, password: string): boolean => {
+      if (!counter.locked && o.accept(username, password)) return true
+      counter.failures++
       // Lockout: from now on ssh2 drops new TCP connections at once (a refusal, as a blocking sshd/fail2ban does).
       if (counter.locked) server.maxConnections = 0
-      ctx.reject(['password'])
+      return false
+    }
+    client.on('authentication', (ctx) => {
+      if (ctx.method === 'password' && method === 'password') return judge(ctx.username, ctx.password) ? ctx.accept() : ctx.reject([method])
+      if (ctx.method === 'keyboard-interactive' && method === 'keyboard-interactive') {
+        return ctx.prompt([{prompt: 'Password: ', echo: false}], (answers) => (judge(ctx.username, answers[0] ?? '') ? ctx.accept() : ctx.reject([method])))
+      }
+      ctx.reject([method])
     })
     client.on('ready', () => client.end())
   })
