@@ -1,4 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
+import {GROWING_DELAY_FLOOR_MS} from '../../src/probes/cred/lockout.js'
 import {P_CRED_BRUTEFORCE, readBruteforce, REF} from './shared.js'
 
 export const check: Check = {
@@ -7,7 +8,8 @@ export const check: Check = {
   family: 'cred',
   description:
     'Fails when N consecutive wrong logins (random credentials, no pause) meet neither a lockout nor a growing ' +
-    'delay (slowest answer below thresholds.credentials.bruteforceMinSlowdown × the first). Without throttling, ' +
+    'delay (slowest answer below thresholds.credentials.bruteforceMinSlowdown × the first, or less than 1.5 s ' +
+    'slower than it: scheduling noise is not throttling). Without throttling, ' +
     'network brute force is practical.',
   remediation:
     'Limit unsuccessful login attempts: growing delays or a temporary lockout after a few failures, per account ' +
@@ -28,10 +30,11 @@ export const check: Check = {
     }
     if (b.results.rejected < 2) return {outcome: 'inconclusive', message: `Only ${b.results.rejected} of ${b.attempts} wrong attempt(s) got an answer; throttling cannot be judged.`}
     const min = input.thresholds.credentials.bruteforceMinSlowdown
-    if (b.slowdown >= min) return {outcome: 'pass', message: `Answers slowed down ${b.slowdown}× over ${b.attempts} wrong attempts (${b.mechanism}).`}
+    const addedMs = Math.max(...b.attemptMs) - (b.attemptMs[0] ?? 0)
+    if (b.slowdown >= min && addedMs >= GROWING_DELAY_FLOOR_MS) return {outcome: 'pass', message: `Answers slowed down ${b.slowdown}× over ${b.attempts} wrong attempts (${b.mechanism}).`}
     return {
       outcome: 'fail',
-      message: `${b.results.rejected} consecutive wrong logins over ${b.mechanism} met no lockout and no growing delay (slowest answer ${b.slowdown}× the first, threshold ${min}×).`,
+      message: `${b.results.rejected} consecutive wrong logins over ${b.mechanism} met no lockout and no growing delay (slowest answer ${b.slowdown}× the first, ${addedMs} ms added; throttling means ≥ ${min}× and ≥ ${GROWING_DELAY_FLOOR_MS} ms).`,
     }
   },
 }
