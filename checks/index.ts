@@ -4,6 +4,11 @@ import {check as identityDeclaredMismatch} from './identity/declared-mismatch.js
 import {check as sshHostkeyShared} from './identity/ssh-hostkey-shared.js'
 import {check as tlsCertSharedDeviceKey} from './identity/tls-shared-device-key.js'
 
+import {check as credBruteforceUnthrottled} from './cred/bruteforce-unthrottled.js'
+import {check as credDefaultHttp} from './cred/default-http.js'
+import {check as credDefaultSsh} from './cred/default-ssh.js'
+import {check as credDefaultTelnet} from './cred/default-telnet.js'
+import {check as credWeakDictionary} from './cred/weak-dictionary.js'
 import {check as piiSnmpContactLocation} from './snmp/pii-contact-location.js'
 import {check as snmpCommunityDefaultRo} from './snmp/community-default-ro.js'
 import {check as snmpCommunityWrite} from './snmp/community-write.js'
@@ -95,6 +100,8 @@ const SSH_CHECKS: readonly Check[] = [
   sshProtocolV1,
 ]
 
+const CRED_CHECKS: readonly Check[] = [credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
+
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
@@ -110,7 +117,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

@@ -18,6 +18,7 @@ import type {Writer} from '../writers/types.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../cli/bundle-flags.js'
 import {writeBundle} from '../evidence/bundle.js'
+import {loadCredentialFile} from '../probes/cred/credential-file.js'
 import {loadCommunityFile} from '../probes/snmp/community-file.js'
 import {loadSnmpV3Credentials} from '../probes/snmp/v3-credentials.js'
 
@@ -69,6 +70,10 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     'snmp-v3-credentials': Flags.string({
       description: 'YAML/JSON list of SNMPv3 users to test ({id, user, authProtocol, authKeyEnv, privProtocol?, privKeyEnv?}); keys come from the named environment variables',
     }),
+    credentials: Flags.string({
+      description: "a lab's own login credentials, user:pass per line (SecLists ssh-betterdefaultpasslist format), tried as the 'lab' list with --intrusive (secrets: reported as lab:<file>:<line>)",
+    }),
+    'login-delay': Flags.integer({description: "pause between login attempts in milliseconds (default: the profile's, 1000)", min: 0, max: 60000}),
     intrusive: Flags.boolean({description: 'allow intrusive checks (login attempts, writes)', default: false}),
     'device-name': Flags.string({description: 'name of the device the targets belong to'}),
     'show-passed': Flags.boolean({description: 'list passed and not-applicable findings too', default: false}),
@@ -145,7 +150,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       // Loaded only for --lab: certificate generation pulls in all of node-forge.
       const {startLab} = await import('../lab/index.js')
       lab = await startLab()
-      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets}))
+      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets, declared: d.declared}))
       caCertificates.push(lab.caPem)
       this.log(`Scanning the built-in virtual lab: ${lab.devices.length} reference devices served in-process on 127.0.0.1 (lab CA trusted for this run).`)
     }
@@ -162,6 +167,8 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
         intrusive: flags.intrusive,
         snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
         snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
+        loginCredentials: flags.credentials ? loadCredentialFile(flags.credentials) : undefined,
+        loginDelayMs: flags['login-delay'],
         failOn: flags['fail-on'] as Severity,
         commandLine,
       })

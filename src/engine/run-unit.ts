@@ -20,6 +20,7 @@ export interface UnitRunOptions {
   intrusive: boolean
   credentials?: ProbeContext['credentials']
   declared?: ProbeContext['declared']
+  login?: ProbeContext['login']
   now: () => Date
   signal?: AbortSignal
   log: (message: string) => void
@@ -60,6 +61,7 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
       intrusive: o.intrusive,
       credentials: o.credentials,
       declared: o.declared,
+      login: o.login,
       targetName: o.targetName,
       now: o.now,
       log: o.log,

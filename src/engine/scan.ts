@@ -3,6 +3,8 @@ import {readFileSync} from 'node:fs'
 
 import type {DeclaredIdentity, Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import {loginContext, loginPolicy} from '../probes/cred/policy.js'
+import type {LabCredential} from '../probes/cred/types.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
@@ -36,6 +38,10 @@ export interface ScanOptions {
   snmpV3Credentials?: readonly SnmpV3Credential[]
   /** A lab's own SNMP communities, tried before the default dataset. */
   snmpCommunities?: readonly CommunityCandidate[]
+  /** A lab's own login credentials (--credentials), tried as the `lab` list. Secrets: reported by id only. */
+  loginCredentials?: readonly LabCredential[]
+  /** Pause between login attempts, ms; overrides the profile's thresholds.credentials.loginDelayMs. */
+  loginDelayMs?: number
   /** Allow intrusive checks (logins, writes). */
   intrusive?: boolean
   /** Lowest severity of a failed finding that fails the device. Default medium. */
@@ -147,6 +153,8 @@ export async function scanStream(
       const targets = parseSpecTargets(spec)
       const deviceProfile = spec.profile ?? profile
       const semaphore = new Semaphore(Math.max(1, options.maxConnectionsPerDevice ?? 2))
+      // One login budget per device, shared by all its services (default 20 guesses in all).
+      const login = loginContext(loginPolicy(deviceProfile.thresholds.credentials, {delayMs: options.loginDelayMs}))
       const services: Service[] = []
       const observations: Observation[] = []
       const findings: Finding[] = []
@@ -174,14 +182,15 @@ export async function scanStream(
                   service,
                   targetName: service.host,
                   timeoutMs,
-                  budgetMs: options.probeBudgetMs ?? timeoutMs * 12,
+                  budgetMs: Math.max(options.probeBudgetMs ?? timeoutMs * 12, unit.budgetMs?.({timeoutMs, login}) ?? 0),
                   semaphore,
                   stats,
                   rate: options.rate,
                   caCertificates: ca,
                   intrusive: (options.intrusive ?? false) || deviceProfile.intrusive,
                   declared: spec.declared,
-                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities},
+                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities, logins: options.loginCredentials},
+                  login,
                   now,
                   signal: options.signal,
                   log: options.log ?? (() => {}),
@@ -199,9 +208,11 @@ export async function scanStream(
               message: 'intrusive check: enable with --intrusive or in the profile', evidence: [], references: sel.references,
             })
           }
-          if (plan.checks.length === 0 && plan.skippedIntrusive.length === 0) {
+          // Intrusive checks left out by policy do not cover a service: without a non-intrusive check it is a gap.
+          if (plan.checks.length === 0) {
+            const onlyIntrusive = plan.skippedIntrusive.length > 0 ? `; only intrusive checks apply (${plan.skippedIntrusive.map((c) => c.check.id).join(', ')})` : ''
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
-              `no check of profile ${deviceProfile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet)`, []))
+              `no check of profile ${deviceProfile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet${onlyIntrusive})`, []))
           }
         }),
       )

@@ -2,9 +2,11 @@
  * The built-in virtual lab: reference devices listening on 127.0.0.1 (by default) inside this process,
  * for demos, tests and benchmarks. Each device lives in src/lab/devices/<name>.ts.
  */
+import type {DeclaredIdentity} from '../evidence/types.js'
 import {labCa} from './ca.js'
 import {goodGateway} from './devices/good-gateway.js'
 import {legacyCamera} from './devices/legacy-camera.js'
+import {LOGIN_LAB_DEVICES} from './devices/login-devices.js'
 import {oldNvr} from './devices/old-nvr.js'
 import {openRouter, secureSensor} from './devices/snmp-agent.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
@@ -14,6 +16,7 @@ export interface LabDevice {
   description: string
   /** service URIs, e.g. tls://127.0.0.1:40443 */
   targets: string[]
+  declared?: DeclaredIdentity
 }
 
 export interface RunningLab {
@@ -24,7 +27,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'
@@ -63,6 +66,7 @@ export async function startLab(options?: {host?: string; basePort?: number; devi
       name: definition.name,
       description: definition.description,
       targets: [...device.targets],
+      ...(definition.declared ? {declared: definition.declared} : {}),
     })),
     caPem,
     stop() {

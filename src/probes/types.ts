@@ -1,6 +1,8 @@
 import type {Socket} from 'node:net'
 
 import type {Artifact, DeclaredIdentity, ObservationError, Service} from '../evidence/types.js'
+import type {LoginContext} from './cred/policy.js'
+import type {LabCredential} from './cred/types.js'
 import type {CommunityCandidate} from './snmp/dataset.js'
 import type {SnmpV3Credential} from './snmp/v3-credentials.js'
 
@@ -16,7 +18,9 @@ export interface ProbeContext {
    *  per-device connection cap until the socket closes. Rejects with a ProbeError on refusal/timeout. */
   connect(options?: {port?: number}): Promise<Socket>
   /** Credentials the lab supplied (keys held outside any output), e.g. --snmp-v3-credentials. */
-  credentials?: {snmpV3?: readonly SnmpV3Credential[]; snmpCommunities?: readonly CommunityCandidate[]}
+  credentials?: {snmpV3?: readonly SnmpV3Credential[]; snmpCommunities?: readonly CommunityCandidate[]; logins?: readonly LabCredential[]}
+  /** Login-testing policy and the device's shared attempt budget (credential probes only). */
+  login?: LoginContext
   /** What the inventory declared about the device (e.g. vendor, to pick vendor default credentials). */
   declared?: DeclaredIdentity
   /** Intrusive actions (logins, writes) are allowed: --intrusive or the profile says so. */
@@ -48,6 +52,9 @@ export interface ProbeUnit {
   /** Observation probe names it emits (even on failure, each emitted with `error`). */
   emits: readonly string[]
   run(ctx: ProbeContext): Promise<ProbeEmission[]>
+  /** Whole-unit budget when the default (12 × timeout) is too short, e.g. 20 logins with a 1 s pause between
+   *  them. The engine uses the larger of this and the scan's probe budget. */
+  budgetMs?(o: {timeoutMs: number; login?: LoginContext}): number
 }
 
 /** Thrown by probe code for expected target misbehaviour; becomes an observation error, never a crash. */

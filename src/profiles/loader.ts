@@ -129,6 +129,7 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
       ...DEFAULT_THRESHOLDS,
       ...raw.thresholds,
       cipherSuites: {...DEFAULT_THRESHOLDS.cipherSuites, ...raw.thresholds?.cipherSuites},
+      credentials: {...DEFAULT_THRESHOLDS.credentials, ...raw.thresholds?.credentials},
     },
     checks: [...selected.values()].sort((a, b) => a.check.id.localeCompare(b.check.id)),
   }

@@ -1,4 +1,30 @@
+import type {CredentialList} from '../probes/cred/types.js'
 import type {TlsProtocol} from '../probes/tls/types.js'
+
+/** Login testing (cred.* checks): which lists, how many guesses, how fast. */
+export interface CredentialThresholds {
+  /** Lists tried in this order; `lab` is the --credentials file. */
+  lists: CredentialList[]
+  /** Candidates taken from each list at most. */
+  maxPerList: number
+  /** Candidate attempts per device, shared across its services. */
+  attemptBudget: number
+  /** Pause between attempts (ms); --login-delay overrides it. */
+  loginDelayMs: number
+  /** Wrong attempts made by cred.bruteforce.unthrottled. */
+  bruteforceAttempts: number
+  /** cred.bruteforce.unthrottled fails when the slowest of those attempts is below this factor × the first. */
+  bruteforceMinSlowdown: number
+}
+
+export const DEFAULT_CREDENTIAL_THRESHOLDS: CredentialThresholds = {
+  lists: ['lab', 'vendor-defaults', 'ssh-better', 'telnet-better', 'mirai', 'generic-top'],
+  maxPerList: 20,
+  attemptBudget: 20,
+  loginDelayMs: 1000,
+  bruteforceAttempts: 10,
+  bruteforceMinSlowdown: 3,
+}
 
 /** Policy values a profile sets (profile YAML `thresholds:`); checks read them, never hard-code them. */
 export interface Thresholds {
@@ -29,6 +55,7 @@ export interface Thresholds {
   weakSignatureHashes: string[]
   /** Treat a self-signed leaf as acceptable (device-local trust declared by the lab). */
   allowSelfSigned: boolean
+  credentials: CredentialThresholds
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -42,4 +69,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   maxCertLifetimeDays: 825,
   weakSignatureHashes: ['md2', 'md4', 'md5', 'sha1'],
   allowSelfSigned: false,
+  credentials: DEFAULT_CREDENTIAL_THRESHOLDS,
 }

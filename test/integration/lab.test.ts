@@ -64,13 +64,18 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
       'open-router': ['snmp:'],
       'old-nvr': ['telnet:', 'ftp:'],
       'secure-sensor': ['snmp:'],
+      'default-router': ['ssh:', 'telnet:', 'http:'],
+      'netgear-ap': ['http:'],
+      'open-door': ['telnet:', 'http:'],
+      'strong-hub': ['ssh:', 'http:'],
+      'locking-camera': ['telnet:', 'ssh:'],
     }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
@@ -206,6 +211,11 @@ describe('startLab options', () => {
         [`snmp://127.0.0.1:${base + 2}`],
         [`telnet://127.0.0.1:${base + 3}`, `ftp://127.0.0.1:${base + 103}`],
         [`snmp://127.0.0.1:${base + 4}`],
+        [`ssh://127.0.0.1:${base + 5}`, `telnet://127.0.0.1:${base + 105}`, `http://127.0.0.1:${base + 205}`],
+        [`http://127.0.0.1:${base + 6}`],
+        [`telnet://127.0.0.1:${base + 7}`, `http://127.0.0.1:${base + 107}`],
+        [`ssh://127.0.0.1:${base + 8}`, `http://127.0.0.1:${base + 108}`],
+        [`telnet://127.0.0.1:${base + 9}`, `ssh://127.0.0.1:${base + 109}`],
       ])
     } finally {
       await lab.stop()

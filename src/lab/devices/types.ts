@@ -17,5 +17,7 @@ export interface LabDeviceDefinition {
   description: string
   /** Offset from the lab's basePort when a fixed basePort is given (stable ports). */
   portOffset: number
+  /** Identity an inventory would declare (vendor default credentials are picked by it). */
+  declared?: import('../../evidence/types.js').DeclaredIdentity
   start(context: DeviceContext): Promise<StartedDevice>
 }

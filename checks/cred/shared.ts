@@ -1,0 +1,96 @@
+/**
+ * Helpers shared by the credential checks (family "cred"): a defensive reader of `cred.attempts` /
+ * `cred.bruteforce` and the reference constants (standards-mapping.md §3 rows cred.*; X.1352 cited at clause
+ * level §8.1 only, no [U] clause). Pure. Messages name credential ids and dataset usernames, never passwords.
+ */
+import type {CheckInput, CheckResult} from '../../src/checks/types.js'
+import type {Reference} from '../../src/evidence/types.js'
+import {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from '../../src/probes/cred/unit.js'
+import type {BruteforceData, CredAttemptsData, CredentialList} from '../../src/probes/cred/types.js'
+
+export {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE}
+
+const itu = (id: string, clause: string): Reference => ({framework: 'ITU-T', id, clause})
+const en = (id: string): Reference => ({framework: 'ETSI EN 303 645', id})
+const cr = (id: string): Reference => ({framework: 'IEC 62443-4-2', id})
+
+export const REF = {
+  X805_AUTH: itu('X.805', '§6.2'),
+  X805_MGMT: itu('X.805', '§8.1'),
+  X1352_AUTH: itu('X.1352', '§8.1'),
+  X1214_PASSWORD: itu('X.1214', 'App. II.1'),
+  EN_5_1_1: en('5.1-1'),
+  EN_5_1_2: en('5.1-2'),
+  EN_5_1_5: en('5.1-5'),
+  CR_1_1: cr('CR 1.1'),
+  CR_1_5: cr('CR 1.5'),
+  CR_1_7: cr('CR 1.7'),
+  CR_1_11: cr('CR 1.11'),
+  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+export type AttemptsView = {mechanism: 'none'; reason: string} | (CredAttemptsData & {mechanism: string})
+
+/** `cred.attempts` data, or undefined when malformed. */
+export function readAttempts(input: CheckInput): AttemptsView | undefined {
+  const d = input.observations[P_CRED_ATTEMPTS]?.data
+  if (!isRecord(d) || typeof d.mechanism !== 'string') return undefined
+  if (d.mechanism === 'none') return {mechanism: 'none', reason: typeof d.reason === 'string' ? d.reason : 'no login found'}
+  if (!Array.isArray(d.attempts) || typeof d.stoppedBy !== 'string' || !isRecord(d.negativeControl)) return undefined
+  return d as unknown as CredAttemptsData
+}
+
+export function readBruteforce(input: CheckInput): BruteforceData | {mechanism: 'none'; reason: string} | undefined {
+  const d = input.observations[P_CRED_BRUTEFORCE]?.data
+  if (!isRecord(d) || typeof d.mechanism !== 'string') return undefined
+  if (d.mechanism === 'none') return {mechanism: 'none', reason: typeof d.reason === 'string' ? d.reason : 'no login found'}
+  if (!Array.isArray(d.attemptMs) || !isRecord(d.results)) return undefined
+  return d as unknown as BruteforceData
+}
+
+/**
+ * The common judgement of "does a credential from `lists` work here": fail on a proven success from one of
+ * them, inconclusive when the service accepts anything / locked out / nothing was tried, pass otherwise.
+ */
+export function judgeCredentialLists(input: CheckInput, lists: readonly CredentialList[], what: string): CheckResult {
+  const d = readAttempts(input)
+  if (!d) return {outcome: 'inconclusive', message: 'The credential observation is malformed.'}
+  if (d.mechanism === 'none') return {outcome: 'not_applicable', message: `No login to test on this service: ${(d as {reason: string}).reason}.`}
+  const a = d as CredAttemptsData
+  const tried = a.attempts.length
+  if (a.stoppedBy === 'accepts-anything') {
+    return {
+      outcome: 'inconclusive',
+      message: `The service accepted a random username and password (negative control, ${a.mechanism}): it accepts anything, so no default-credential finding can be made. Review its authentication by hand.`,
+    }
+  }
+  if (a.success) {
+    const hit = a.success.lists.filter((l) => lists.includes(l))
+    const who = a.success.username !== undefined ? ` (username ${JSON.stringify(a.success.username)})` : ''
+    if (hit.length > 0) {
+      return {
+        outcome: 'fail',
+        message: `Login succeeded over ${a.mechanism} with ${what} ${a.success.credentialId}${who} from list ${hit.join(', ')} after ${tried} attempt(s); the negative control was rejected.`,
+      }
+    }
+    return {outcome: 'pass', message: `A credential worked (${a.success.credentialId}, list ${a.success.lists.join(', ')}), but it is not ${what}; see the other cred.* findings.`}
+  }
+  if (a.stoppedBy === 'lockout') {
+    return {
+      outcome: 'inconclusive',
+      message: `The service locked out (${a.throttling?.lockoutSignal ?? 'signal'}) after ${tried} attempt(s) over ${a.mechanism}; the remaining candidates were not tried.`,
+    }
+  }
+  if (tried === 0) {
+    return {outcome: 'inconclusive', message: `No candidate was tried (${a.stoppedBy === 'budget' ? 'the device attempt budget was spent on its other services' : 'no candidate for this protocol in the selected lists'}).`}
+  }
+  const errors = a.attempts.filter((x) => x.result === 'error').length
+  if (errors === tried) return {outcome: 'inconclusive', message: `All ${tried} attempt(s) over ${a.mechanism} ended in errors; nothing was proven.`}
+  const scope = a.stoppedBy === 'budget' ? ` (the device budget of ${a.budget} attempts ended the list)` : ''
+  return {
+    outcome: 'pass',
+    message: `None of ${tried} candidate credential(s) from ${a.lists.join(', ')} worked over ${a.mechanism}${scope}${errors ? `; ${errors} attempt(s) errored` : ''}.`,
+  }
+}
