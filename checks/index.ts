@@ -1,5 +1,14 @@
 import type {Check} from '../src/checks/types.js'
 
+import {check as httpAdminNoHttps} from './http/admin-no-https.js'
+import {check as httpCookieHttponlyMissing} from './http/cookie-httponly-missing.js'
+import {check as httpCookieSamesiteMissing} from './http/cookie-samesite-missing.js'
+import {check as httpCookieSecureMissing} from './http/cookie-secure-missing.js'
+import {check as httpHeadersMissing} from './http/headers-missing.js'
+import {check as httpHstsMissing} from './http/hsts-missing.js'
+import {check as httpUnauthSensitiveEndpoint} from './http/unauth-sensitive-endpoint.js'
+import {check as piiHttpCleartextCredentials} from './pii/http-cleartext-credentials.js'
+import {check as piiHttpCleartextPersonalData} from './pii/http-cleartext-personal-data.js'
 import {check as piiSnmpContactLocation} from './snmp/pii-contact-location.js'
 import {check as snmpCommunityDefaultRo} from './snmp/community-default-ro.js'
 import {check as snmpCommunityWrite} from './snmp/community-write.js'
@@ -93,6 +102,18 @@ const SSH_CHECKS: readonly Check[] = [
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
+const HTTP_CHECKS: readonly Check[] = [
+  httpAdminNoHttps,
+  httpCookieHttponlyMissing,
+  httpCookieSamesiteMissing,
+  httpCookieSecureMissing,
+  httpHeadersMissing,
+  httpHstsMissing,
+  httpUnauthSensitiveEndpoint,
+  piiHttpCleartextCredentials,
+  piiHttpCleartextPersonalData,
+]
+
 /** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
 function indexChecks(checks: readonly Check[]): Map<string, Check> {
   const byId = new Map<string, Check>()
@@ -103,7 +124,7 @@ function indexChecks(checks: readonly Check[]): Map<string, Check> {
   return byId
 }
 
-const BY_ID = indexChecks([...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...HTTP_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly Check[] = Object.freeze(

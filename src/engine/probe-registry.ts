@@ -1,4 +1,5 @@
 import {ftpProbeUnit} from '../probes/ftp/unit.js'
+import {httpProbeUnit} from '../probes/http/unit.js'
 import {communityDataset} from '../probes/snmp/dataset.js'
 import {createSnmpProbeUnit, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
 import {sshProbeUnit} from '../probes/ssh/unit.js'
@@ -33,7 +34,7 @@ function snmpOptions(ctx: ProbeContext): SnmpProbeOptions {
 const DEFAULT_COMMUNITY_CAP = 100
 
 /** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */
-export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit]
+export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit, httpProbeUnit]
 
 /** The unit that emits `probe` for a service of `protocol`, if any. */
 export function unitFor(probe: string, protocol: string): ProbeUnit | undefined {

@@ -29,6 +29,8 @@ export interface Thresholds {
   weakSignatureHashes: string[]
   /** Treat a self-signed leaf as acceptable (device-local trust declared by the lab). */
   allowSelfSigned: boolean
+  /** Shortest acceptable HSTS max-age in seconds (http.hsts.missing). */
+  minHstsMaxAge: number
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -42,4 +44,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   maxCertLifetimeDays: 825,
   weakSignatureHashes: ['md2', 'md4', 'md5', 'sha1'],
   allowSelfSigned: false,
+  minHstsMaxAge: 15552000,
 }

@@ -63,7 +63,7 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
-    expect(report.devices.map((d) => d.name).sort()).toEqual(['good-gateway', 'legacy-camera', 'old-nvr', 'open-router', 'secure-sensor'])
+    expect(report.devices.map((d) => d.name).sort()).toEqual(['good-gateway', 'legacy-camera', 'old-nvr', 'open-router', 'secure-admin', 'secure-sensor', 'webcam-http'])
   })
 })
 

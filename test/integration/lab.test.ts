@@ -64,13 +64,15 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'webcam-http', 'secure-admin'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
       'open-router': ['snmp:'],
       'old-nvr': ['telnet:', 'ftp:'],
       'secure-sensor': ['snmp:'],
+      'webcam-http': ['http:'],
+      'secure-admin': ['https:', 'http:'],
     }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)

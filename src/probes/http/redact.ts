@@ -1,0 +1,46 @@
+/**
+ * What of a device's responses may appear in evidence: URLs with query values masked (they carry session
+ * ids and tokens on many devices), and short text excerpts with digits, e-mail addresses and JSON string
+ * values masked. Bodies where personal data was detected get no excerpt at all (ITU-T X.1058 hygiene).
+ */
+
+export const EXCERPT_CHARS = 200
+
+/** Absolute URL of `ref` against `base` with every query value and the fragment dropped; `ref` as given
+ *  (truncated) when it is not a URL. */
+export function redactUrl(ref: string, base?: string): string {
+  let url: URL
+  try {
+    url = base === undefined ? new URL(ref) : new URL(ref, base)
+  } catch {
+    return ref.length > 200 ? `${ref.slice(0, 200)}…` : ref
+  }
+  // User info is dropped entirely; query values become <redacted>, names are kept.
+  const names = [...url.searchParams.keys()].map((n) => encodeURIComponent(n))
+  const query = url.search ? `?${names.map((n) => `${n}=<redacted>`).join('&')}` : ''
+  const text = `${url.protocol}//${url.host}${url.pathname}${query}`
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
+
+/** Masks e-mail addresses and every digit; collapses whitespace. */
+export function maskText(text: string): string {
+  return text.replace(EMAIL, '[email]').replace(/\d/g, '#').replace(/\s+/g, ' ').trim()
+}
+
+/** JSON with every string value replaced by "…" (keys kept), so field names show without their values. */
+function maskJsonValues(text: string): string {
+  return text.replace(/"((?:[^"\\]|\\.)*)"(\s*)(:?)/g, (_all, inner: string, space: string, colon: string) =>
+    colon ? `"${inner}"${space}:` : '"…"',
+  )
+}
+
+/** A short evidence excerpt of a decoded text body, or null when it must not be shown. */
+export function makeExcerpt(text: string, contentType: string, hasPersonalData: boolean): string | null {
+  if (hasPersonalData) return null
+  if (!/^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript))/i.test(contentType) && contentType !== '') return null
+  const body = /json/i.test(contentType) ? maskJsonValues(text.slice(0, 4096)) : text.slice(0, 4096)
+  const masked = maskText(body)
+  return masked.length > EXCERPT_CHARS ? `${masked.slice(0, EXCERPT_CHARS - 1)}…` : masked
+}
