@@ -15,18 +15,30 @@ export function redactUrl(ref: string, base?: string): string {
   } catch {
     return ref.length > 200 ? `${ref.slice(0, 200)}…` : ref
   }
-  // User info is dropped entirely; query values become <redacted>, names are kept.
-  const names = [...url.searchParams.keys()].map((n) => encodeURIComponent(n))
-  const query = url.search ? `?${names.map((n) => `${n}=<redacted>`).join('&')}` : ''
+  // User info is dropped entirely; non-empty query values become <redacted>, names are kept.
+  const params = url.search
+    .slice(1)
+    .split('&')
+    .filter(Boolean)
+    .map((p) => {
+      const eq = p.indexOf('=')
+      return eq < 0 || eq === p.length - 1 ? p : `${p.slice(0, eq)}=<redacted>`
+    })
+  const query = params.length ? `?${params.join('&')}` : ''
   const text = `${url.protocol}//${url.host}${url.pathname}${query}`
   return text.length > 400 ? `${text.slice(0, 400)}…` : text
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}/g
 
-/** Masks e-mail addresses and every digit; collapses whitespace. */
+/** Masks e-mail addresses and every digit, drops control characters, collapses whitespace. */
 export function maskText(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(/\d/g, '#').replace(/\s+/g, ' ').trim()
+  return text
+    .replace(EMAIL, '[email]')
+    .replace(/\d/g, '#')
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** JSON with every string value replaced by "…" (keys kept), so field names show without their values. */

@@ -10,7 +10,7 @@ import {isSessionCookieName, parseSetCookie} from './cookies.js'
 import type {CrawledResponse, CrawlResult} from './crawl.js'
 import {BASELINE_PATH} from './crawl.js'
 import {isText, mediaType} from './exchanges.js'
-import {extractForms} from './forms.js'
+import {extractForms, extractTitle} from './forms.js'
 import {first, parseChallenges, parseHsts} from './headers.js'
 import {redactUrl} from './redact.js'
 import {
@@ -129,7 +129,7 @@ export function deriveSurface(crawl: CrawlResult, scheme: HttpScheme, piiByRespo
     }
   }
 
-  const rootTitle = root && isText(mediaType(first(root.response.headers, 'content-type'))) ? /<title\b[^>]*>([^<]*)/i.exec(root.response.body.toString('utf8'))?.[1] ?? '' : ''
+  const rootTitle = root && isText(mediaType(first(root.response.headers, 'content-type'))) ? extractTitle(root.response.body.toString('utf8')) : ''
   const adminUi =
     loginForms.some((f) => f.hasPassword) ||
     authChallenges.length > 0 ||
