@@ -10,6 +10,7 @@ import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
 import {judge} from './judge.js'
 import {planService} from './plan.js'
+import {PROBE_UNITS} from './probe-registry.js'
 import {runUnit} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {parseTarget} from './targets.js'
@@ -137,7 +138,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
           }
           if (plan.checks.length === 0 && plan.skippedIntrusive.length === 0) {
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
-              `no check of profile ${profile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet)`, []))
+              `no check of profile ${profile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${PROBE_UNITS.some((u) => u.protocols.includes(service.protocol)) ? 'the profile selects none of them' : `${service.protocol.toUpperCase()} module not implemented yet`})`, []))
           }
         }),
       )

@@ -96,13 +96,14 @@ describe('exit codes and bad input', () => {
     expect(report.devices[0].findings.every((f) => f.outcome === 'error' && /refused/.test(f.message))).toBe(true)
   })
 
-  it('3 (not 0) when a service type is not implemented yet: reported not_tested with the reason', async () => {
-    const r = await runCli(['scan', 'http://127.0.0.1:80', '--json'])
+  it('3 (not 0) when the profile selects no check for a service type: reported not_tested with the reason', async () => {
+    // Every service type has a module now; a TLS-only profile leaves an HTTP service uncovered.
+    const r = await runCli(['scan', 'http://127.0.0.1:80', '--profile', 'mozilla-intermediate', '--json'])
     expect(r.code).toBe(3)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
     expect(report.devices[0].findings).toMatchObject([{check: 'scan.coverage', outcome: 'not_tested'}])
-    expect(report.devices[0].findings[0].message).toMatch(/HTTP module not implemented/)
+    expect(report.devices[0].findings[0].message).toMatch(/no check of profile mozilla-intermediate applies to http services .*the profile selects none of them/)
   })
 
   it.each([

@@ -208,6 +208,8 @@ describe('startLab options', () => {
         [`snmp://127.0.0.1:${base + 2}`],
         [`telnet://127.0.0.1:${base + 3}`, `ftp://127.0.0.1:${base + 103}`],
         [`snmp://127.0.0.1:${base + 4}`],
+        [`http://127.0.0.1:${base + 5}`],
+        [`https://127.0.0.1:${base + 6}`, `http://127.0.0.1:${base + 106}`],
       ])
     } finally {
       await lab.stop()
