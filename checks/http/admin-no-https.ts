@@ -7,9 +7,9 @@ export const check: Check = {
   family: 'http',
   description:
     'Fails when a plain-HTTP service serves an admin UI (a login form, an authentication challenge, an admin ' +
-    'page) and `/` does not redirect to https:// on the same host. Administrators then log in and manage ' +
+    'page) and `/` does not redirect to HTTPS on the same host. Administrators then log in and manage ' +
     'the device in cleartext. Not applicable when the HTTP service shows no admin UI.',
-  remediation: 'Serve the admin UI only over HTTPS and answer every http:// request with a redirect to https:// (and HSTS there).',
+  remediation: 'Serve the admin UI only over HTTPS and answer every plain-HTTP request with a redirect to HTTPS (and HSTS there).',
   defaultSeverity: 'medium',
   intrusive: false,
   protocols: ['http'],
@@ -18,7 +18,7 @@ export const check: Check = {
   evaluate(input) {
     const s = readSurface(input)
     if (!s.valid) return INVALID
-    if (s.redirectsToHttps) return {outcome: 'pass', message: `http:// / redirects to ${s.httpsRedirectTarget}.`}
+    if (s.redirectsToHttps) return {outcome: 'pass', message: `/ over plain HTTP redirects to ${s.httpsRedirectTarget}.`}
     if (!s.adminUi) return {outcome: 'not_applicable', message: 'No admin UI found on this HTTP service (no login form, authentication challenge or admin page).'}
     const why = s.loginForms.some((f) => f.hasPassword) ? 'a login form' : s.authChallenges.length ? 'an authentication challenge' : 'an admin page'
     return {outcome: 'fail', message: `The admin UI (${why}) is served over plain HTTP and / does not redirect to HTTPS.`}

@@ -8,7 +8,7 @@ export const check: Check = {
   description:
     'Fails when the HTTPS root response has no Strict-Transport-Security header (RFC 6797), when its ' +
     'max-age is missing or unparsable, or when max-age is below the profile threshold minHstsMaxAge. ' +
-    'Without HSTS a browser can be downgraded to http:// and the admin session read or changed.',
+    'Without HSTS a browser can be downgraded to plain HTTP and the admin session read or changed.',
   remediation: 'Send Strict-Transport-Security: max-age=31536000; includeSubDomains on every HTTPS response.',
   defaultSeverity: 'low',
   intrusive: false,

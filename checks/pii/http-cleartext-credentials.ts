@@ -7,11 +7,11 @@ export const check: Check = {
   family: 'pii',
   description:
     'Fails when a password can cross the network unencrypted: a login form with a password input served over ' +
-    'http://, a form (on any page) whose action posts to http://, or a Basic or Digest authentication ' +
-    'challenge on http:// (Basic sends the password base64-encoded; Digest exposes a hash open to offline guessing).',
+    'plain HTTP, a form (on any page) whose action posts to a plain-HTTP URL, or a Basic or Digest authentication ' +
+    'challenge on plain HTTP (Basic sends the password base64-encoded; Digest exposes a hash open to offline guessing).',
   remediation:
-    'Serve the admin UI over HTTPS only, redirect http:// to https:// before any login page, and make every ' +
-    'login form post to an https:// action.',
+    'Serve the admin UI over HTTPS only, redirect plain HTTP to HTTPS before any login page, and make every ' +
+    'login form post to an HTTPS action.',
   defaultSeverity: 'high',
   intrusive: false,
   protocols: ['http', 'https'],

@@ -11,7 +11,7 @@ export const check: Check = {
   title: 'Personal data served over plain HTTP',
   family: 'pii',
   description:
-    'Fails when a response received over http:// (without credentials) carries personal data: e-mail ' +
+    'Fails when a response received over plain HTTP (without credentials) carries personal data: e-mail ' +
     'addresses, phone numbers, IMEIs, MAC addresses, GPS coordinates or personal names. Anyone on the path ' +
     'can read it; the finding lists types, counts and locations with redacted samples only.',
   remediation:
