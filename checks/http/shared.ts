@@ -54,6 +54,7 @@ export function readSurface(input: CheckInput): HttpSurfaceData & {valid: boolea
         : null,
     sensitiveEndpoints: list<SensitiveEndpoint>(d.sensitiveEndpoints, (x) => typeof x.path === 'string'),
     pii: list<PiiFinding>(d.pii, (x) => typeof x.type === 'string' && typeof x.count === 'number'),
+    chainVerified: typeof d.chainVerified === 'boolean' ? d.chainVerified : null,
     valid: (d.scheme === 'http' || d.scheme === 'https') && typeof d.adminUi === 'boolean' && Array.isArray(d.cookies),
   }
 }

@@ -69,7 +69,14 @@ describe('HTTP lab devices', () => {
     expect(s.cookies).toEqual([expect.objectContaining({name: 'sessionid', secure: false, httpOnly: false, sameSite: '', session: true})])
     expect(s.server).toBe('Boa/0.94.14rc21')
     expect(s.redirectsToHttps).toBe(false)
-    expect(s.sensitiveEndpoints.map((e) => e.path)).toEqual(['/api/v1/users'])
+    expect(s.sensitiveEndpoints.map((e) => [e.path, e.credentialFields])).toEqual([
+      ['/api/v1/users', false],
+      ['/cgi-bin/config.exp', true],
+    ])
+    expect(s.chainVerified).toBeNull()
+    const unauth = device.findings.find((f) => f.check === 'http.unauth.sensitive-endpoint')!
+    expect(unauth).toMatchObject({outcome: 'fail', severity: 'critical'})
+    expect(unauth.message).toContain('credential fields in /cgi-bin/config.exp')
     expect(new Set(s.pii.map((h) => h.type))).toEqual(new Set(['email', 'phone', 'imei', 'mac', 'gps', 'person-name']))
     const pii = device.findings.find((f) => f.check === 'pii.http.cleartext-personal-data')!
     expect(pii.message).toMatch(/email ×1 at \/api\/v1\/users/)
@@ -83,6 +90,8 @@ describe('HTTP lab devices', () => {
     const paths = d.exchanges.map((x) => new URL(x.url).pathname)
     expect(paths.slice(0, 4)).toEqual(['/', '/login.cgi', '/status.html', '/api/v1/users'])
     expect(paths).not.toContain('/logout.cgi')
+    const config = d.exchanges.find((x) => x.url.endsWith('/cgi-bin/config.exp'))!
+    expect(config).toMatchObject({status: 200, source: 'well-known', excerpt: null})
     const users = d.exchanges.find((x) => x.url.endsWith('/api/v1/users'))!
     expect(users).toMatchObject({status: 200, contentType: 'application/json', excerpt: null, truncated: false})
     expect(users.headers['content-encoding']).toBe('gzip')
@@ -116,6 +125,8 @@ describe('HTTP lab devices', () => {
     const s = surfaceOf(device, 'http')
     expect(s.redirectsToHttps).toBe(true)
     expect(surfaceOf(device, 'https').hsts).toMatchObject({present: true, maxAge: 31536000, includeSubDomains: true})
+    // The lab CA was given: the chain the pages were fetched over verified.
+    expect(surfaceOf(device, 'https').chainVerified).toBe(true)
   })
 
   it('secure-admin: no finding above info fails, TLS included, and the device verdict is pass', () => {

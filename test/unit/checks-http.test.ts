@@ -38,6 +38,7 @@ function good(overrides: Partial<HttpSurfaceData> = {}): HttpSurfaceData {
     securityHeaders: {url: 'https://192.0.2.30/login', present: ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy'], missing: []},
     sensitiveEndpoints: [],
     pii: [],
+    chainVerified: true,
     ...overrides,
   }
 }
@@ -142,10 +143,15 @@ describe('pii.http.cleartext-personal-data and http.unauth.sensitive-endpoint', 
     expect(r.message).toMatch(/personal data without authentication/)
   })
 
-  it('a sensitive well-known path answering 2xx fails', () => {
-    const r = run(unauthSensitive, good({sensitiveEndpoints: [{url: 'https://192.0.2.30/backup.cfg', path: '/backup.cfg', status: 200, kind: 'config', why: 'configuration backup', contentType: 'text/plain'}]}))
+  it('a sensitive well-known path answering 2xx fails; critical when it names credential fields', () => {
+    const endpoint = {url: 'https://192.0.2.30/backup.cfg', path: '/backup.cfg', status: 200, kind: 'config', why: 'configuration backup', contentType: 'text/plain', credentialFields: false}
+    const r = run(unauthSensitive, good({sensitiveEndpoints: [endpoint]}))
     expect(r.outcome).toBe('fail')
+    expect(r.severity).toBeUndefined()
     expect(r.message).toContain('/backup.cfg (200, config')
+    const withCredentials = run(unauthSensitive, good({sensitiveEndpoints: [{...endpoint, credentialFields: true}]}))
+    expect(withCredentials).toMatchObject({outcome: 'fail', severity: 'critical'})
+    expect(withCredentials.message).toContain('credential fields in /backup.cfg')
   })
 })
 

@@ -125,6 +125,9 @@ describe('masking', () => {
   it('elides JSON string values, keeps keys, and gives no excerpt when personal data was found', () => {
     expect(makeExcerpt('{"user":"Rosalind","id":7}', 'application/json', false)).toBe('{"user": "…","id":#}'.replace(': ', ':'))
     expect(makeExcerpt('anything', 'text/plain', true)).toBeNull()
+    expect(makeExcerpt('[wifi]\nwifi_psk=Secret123\n', 'text/plain', false)).toBeNull()
+    expect(makeExcerpt('{"password": "x"}', 'application/json', false)).toBeNull()
+    expect(makeExcerpt('<html><input type="password" name="p"></html>', 'text/html', false)).not.toBeNull()
     expect(makeExcerpt('\x89PNG', 'image/png', false)).toBeNull()
     expect(makeExcerpt('x'.repeat(1000), 'text/plain', false)!.length).toBe(200)
   })

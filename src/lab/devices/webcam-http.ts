@@ -3,7 +3,8 @@
  * input posting over HTTP, a session cookie without Secure/HttpOnly/SameSite, Server and X-Powered-By headers
  * with versions, no security headers, and an unauthenticated JSON user list full of personal data (served
  * gzip-compressed when the client accepts it). The seeded values are exported so redaction tests can grep
- * every output for them.
+ * every output for them. A configuration export with the Wi-Fi key and the admin password is also served
+ * without authentication on /cgi-bin/config.exp (not linked: found through the well-known paths).
  */
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import {gzipSync} from 'node:zlib'
@@ -15,6 +16,12 @@ export const WEBCAM_SERVER = 'Boa/0.94.14rc21'
 export const WEBCAM_POWERED_BY = 'PHP/5.4.45'
 /** The session cookie value: evidence must carry the cookie name only. */
 export const WEBCAM_SESSION_VALUE = 'c0ffee5e55104d0e8badf00d42'
+
+/** Secrets in the configuration export the camera serves without authentication. */
+export const WEBCAM_WIFI_PSK = 'Tr0ub4dor-wifi-9431'
+export const WEBCAM_ADMIN_PASSWORD = 'camadmin-7731'
+
+const CONFIG_EXPORT = `[network]\nwifi_ssid=HomeNet\nwifi_psk=${WEBCAM_WIFI_PSK}\n[users]\nadmin_user=admin\nadmin_password=${WEBCAM_ADMIN_PASSWORD}\n`
 
 /** Personal data the camera hands out without authentication (all fictitious / reserved ranges). */
 export const WEBCAM_PII = {
@@ -42,6 +49,8 @@ export const WEBCAM_SEEDED_STRINGS: readonly string[] = [
   'rosalind.okafor',
   '7946 0321',
   WEBCAM_SESSION_VALUE,
+  WEBCAM_WIFI_PSK,
+  WEBCAM_ADMIN_PASSWORD,
 ]
 
 const USERS = JSON.stringify({
@@ -95,13 +104,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     send(req, res, 200, 'text/html; charset=utf-8', LOGIN_PAGE)
   } else if (path === '/status.html') send(req, res, 200, 'text/html; charset=utf-8', STATUS_PAGE)
   else if (path === '/api/v1/users') send(req, res, 200, 'application/json', USERS)
+  else if (path === '/cgi-bin/config.exp') send(req, res, 200, 'text/plain', CONFIG_EXPORT)
   else send(req, res, 404, 'text/html', '<html><head><title>404 Not Found</title></head><body>Not Found</body></html>')
 }
 
 export const webcamHttp: LabDeviceDefinition = {
   name: 'webcam-http',
   description:
-    'IP camera web UI on HTTP only: login form posting over HTTP, session cookie without Secure/HttpOnly/SameSite, versioned Server and X-Powered-By, no security headers, unauthenticated JSON user list with personal data',
+    'IP camera web UI on HTTP only: login form posting over HTTP, session cookie without Secure/HttpOnly/SameSite, versioned Server and X-Powered-By, no security headers, unauthenticated JSON user list with personal data and configuration export with credentials',
   portOffset: 5,
   start({host, port}) {
     return listenTracked(createServer(handle), host, port, 'http')

@@ -5,7 +5,7 @@
  * from the wire, MAX_DECODED_BYTES decoded (gzip bombs) of which MAX_KEPT_BYTES are kept for analysis.
  */
 import {isIP} from 'node:net'
-import {connect as tlsConnect} from 'node:tls'
+import {connect as tlsConnect, rootCertificates} from 'node:tls'
 
 import {Client} from 'undici'
 
@@ -35,7 +35,14 @@ export function originOf(ctx: ProbeContext, scheme: HttpScheme): string {
   return `${scheme}://${host}:${ctx.service.port}`
 }
 
-export function makeClient(ctx: ProbeContext, scheme: HttpScheme): Client {
+/** What the TLS connections of a client saw: whether the chain verified (system roots + --ca). */
+export interface TlsSeen {
+  chainVerified: boolean | null
+}
+
+export function makeClient(ctx: ProbeContext, scheme: HttpScheme, seen: TlsSeen = {chainVerified: null}): Client {
+  // Verification is recorded, never enforced: device UIs with self-signed certificates must still be read.
+  const ca = scheme === 'https' ? [...rootCertificates, ...ctx.caCertificates] : undefined
   return new Client(originOf(ctx, scheme), {
     headersTimeout: ctx.timeoutMs,
     bodyTimeout: ctx.timeoutMs,
@@ -50,13 +57,14 @@ export function makeClient(ctx: ProbeContext, scheme: HttpScheme): Client {
             return
           }
           const servername = isIP(ctx.targetName) ? undefined : ctx.targetName
-          const tls = tlsConnect({socket, servername, rejectUnauthorized: false, ALPNProtocols: ['http/1.1']})
+          const tls = tlsConnect({socket, servername, ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1']})
           const timer = setTimeout(() => {
             tls.destroy()
             callback(new ProbeError('timeout', `TLS handshake did not complete within ${ctx.timeoutMs} ms`), null)
           }, ctx.timeoutMs)
           tls.once('secureConnect', () => {
             clearTimeout(timer)
+            seen.chainVerified ??= tls.authorized
             callback(null, tls)
           })
           tls.once('error', (err) => {

@@ -6,6 +6,10 @@
 
 export const EXCERPT_CHARS = 200
 
+/** A credential-like key with a non-empty value: JSON ("password": "x"), INI/shell (psk=x), XML (<pass>x<). */
+export const CREDENTIAL_FIELD =
+  /\b(?:[\w.-]{0,32}[_.-])?(?:pass(?:word|wd)?|pwd|secret|psk|wpa_?key|community|api_?key|token)\b["']?\s*[:=]\s*["']?[^\s"'<,}]|<(?:pass(?:word|wd)?|pwd|secret|psk|community)>[^<\s]/i
+
 /** Absolute URL of `ref` against `base` with every query value and the fragment dropped; `ref` as given
  *  (truncated) when it is not a URL. */
 export function redactUrl(ref: string, base?: string): string {
@@ -48,9 +52,10 @@ function maskJsonValues(text: string): string {
   )
 }
 
-/** A short evidence excerpt of a decoded text body, or null when it must not be shown. */
+/** A short evidence excerpt of a decoded text body, or null when it must not be shown (personal data found,
+ *  or credential-like fields in the part the excerpt would come from). */
 export function makeExcerpt(text: string, contentType: string, hasPersonalData: boolean): string | null {
-  if (hasPersonalData) return null
+  if (hasPersonalData || CREDENTIAL_FIELD.test(text.slice(0, 4096))) return null
   if (!/^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript))/i.test(contentType) && contentType !== '') return null
   const body = /json/i.test(contentType) ? maskJsonValues(text.slice(0, 4096)) : text.slice(0, 4096)
   const masked = maskText(body)

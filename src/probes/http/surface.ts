@@ -12,7 +12,7 @@ import {BASELINE_PATH} from './crawl.js'
 import {isText, mediaType} from './exchanges.js'
 import {extractForms, extractTitle} from './forms.js'
 import {first, parseChallenges, parseHsts} from './headers.js'
-import {redactUrl} from './redact.js'
+import {CREDENTIAL_FIELD, redactUrl} from './redact.js'
 import {
   SECURITY_HEADERS,
   type AuthChallenge,
@@ -33,7 +33,12 @@ function sha(r: CrawledResponse): string {
   return createHash('sha256').update(r.response.body).digest('hex')
 }
 
-export function deriveSurface(crawl: CrawlResult, scheme: HttpScheme, piiByResponse: ReadonlyMap<CrawledResponse, PiiHit[]>): HttpSurfaceData {
+export function deriveSurface(
+  crawl: CrawlResult,
+  scheme: HttpScheme,
+  piiByResponse: ReadonlyMap<CrawledResponse, PiiHit[]>,
+  chainVerified: boolean | null = null,
+): HttpSurfaceData {
   const pages = crawl.responses.filter((r) => ok(r) && /html/.test(mediaType(first(r.response.headers, 'content-type'))))
 
   const loginForms: LoginForm[] = []
@@ -119,6 +124,7 @@ export function deriveSurface(crawl: CrawlResult, scheme: HttpScheme, piiByRespo
       kind: wk.kind,
       why: wk.why,
       contentType: mediaType(first(r.response.headers, 'content-type')),
+      credentialFields: CREDENTIAL_FIELD.test(r.response.body.subarray(0, 64 * 1024).toString('utf8')),
     })
   }
 
@@ -151,5 +157,6 @@ export function deriveSurface(crawl: CrawlResult, scheme: HttpScheme, piiByRespo
     securityHeaders,
     sensitiveEndpoints,
     pii,
+    chainVerified: scheme === 'https' ? chainVerified : null,
   }
 }

@@ -97,6 +97,8 @@ export interface SensitiveEndpoint {
   kind: string
   why: string
   contentType: string
+  /** The body names credential-like fields (password, passwd, psk, secret, community …) with a value. */
+  credentialFields: boolean
 }
 
 export interface PiiFinding {
@@ -130,4 +132,7 @@ export interface HttpSurfaceData {
   securityHeaders: {url: string; present: SecurityHeader[]; missing: SecurityHeader[]} | null
   sensitiveEndpoints: SensitiveEndpoint[]
   pii: PiiFinding[]
+  /** https only: the server's chain verified against the system roots plus --ca (null on http or when no
+   *  TLS connection completed). The TLS checks judge the chain; this only tells how the pages were fetched. */
+  chainVerified: boolean | null
 }

@@ -7,7 +7,7 @@
 import type {ObservationError} from '../../evidence/types.js'
 import type {PiiHit} from '../../pii/index.js'
 import {ProbeError, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
-import {makeClient, originOf} from './client.js'
+import {makeClient, originOf, type TlsSeen} from './client.js'
 import {crawl, type CrawledResponse} from './crawl.js'
 import {piiOf, toExchange} from './exchanges.js'
 import {redactUrl} from './redact.js'
@@ -22,7 +22,8 @@ function toError(err: unknown): ObservationError {
 export async function runHttpProbe(ctx: ProbeContext): Promise<ProbeEmission[]> {
   const scheme: HttpScheme = ctx.service.protocol === 'https' ? 'https' : 'http'
   const origin = originOf(ctx, scheme)
-  const client = makeClient(ctx, scheme)
+  const seen: TlsSeen = {chainVerified: null}
+  const client = makeClient(ctx, scheme, seen)
   try {
     const result = await crawl(client, ctx, new URL(origin).origin)
     const pii = new Map<CrawledResponse, PiiHit[]>()
@@ -40,7 +41,7 @@ export async function runHttpProbe(ctx: ProbeContext): Promise<ProbeEmission[]> 
         {probe: P_HTTP_SURFACE, data: {}, error},
       ]
     }
-    const surface = deriveSurface(result, scheme, pii)
+    const surface = deriveSurface(result, scheme, pii, seen.chainVerified)
     ctx.log(`http: ${exchanges.exchanges.length} requests, ${surface.loginForms.length} login form(s), ${surface.cookies.length} cookie(s), ${surface.pii.length} PII hit group(s)`)
     return [
       {probe: P_HTTP_EXCHANGES, data: {...exchanges}},
