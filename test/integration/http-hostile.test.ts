@@ -5,12 +5,14 @@
  */
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {scan} from '../../src/index.js'
 import {MAX_DECODED_BYTES, MAX_KEPT_BYTES, MAX_WIRE_BYTES} from '../../src/probes/http/client.js'
 import {P_HTTP_EXCHANGES, P_HTTP_SURFACE, type HttpExchangesData} from '../../src/probes/http/types.js'
 import {runHttpProbe} from '../../src/probes/http/unit.js'
 import type {ProbeContext} from '../../src/probes/types.js'
 import {startHttpHostile, type HttpHostileName, type RunningHttpHostile} from '../fixtures/http-hostile-servers.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
+import {expectValidReport} from '../helpers/report.js'
 
 const TIMEOUT_MS = 1000
 
@@ -80,5 +82,19 @@ describe('HTTP probe against hostile servers', () => {
     expect(MAX_KEPT_BYTES).toBeLessThan(MAX_DECODED_BYTES)
     // Requests after the bomb were still made (the baseline path is the last one).
     expect(data.exchanges.at(-1)!.source).toBe('baseline')
+  })
+})
+
+describe('through the engine: a hostile HTTP service gives error findings with the reason, never a crash', () => {
+  it.each(['gzip-bomb', 'garbage', 'silent', 'redirect-loop'] as const)('%s', async (name) => {
+    server = await startHttpHostile(name)
+    const report = await scan({targets: [`http://127.0.0.1:${server.port}`], timeoutMs: TIMEOUT_MS})
+    expectValidReport(report)
+    const device = report.devices[0]!
+    expect(device.verdict).toBe('incomplete')
+    const http = device.findings.filter((f) => f.check.startsWith('http.') || f.check.startsWith('pii.http.'))
+    expect(http.length).toBeGreaterThan(3)
+    for (const f of http) expect(f.outcome, f.check).toBe('error')
+    expect(http[0]!.message).toMatch(/decompression-limit|bad-response|timeout|redirect-loop/)
   })
 })
