@@ -30,6 +30,8 @@ export const WEBCAM_PII = {
   fullName: 'Rosalind Okafor',
   email: 'rosalind.okafor@example.org',
   phone: '+44 20 7946 0321',
+  /** E.164 form, UK drama range (Ofcom 07700 900xxx). */
+  mobile: '+447700900321',
   /** Luhn-valid test IMEI. */
   imei: '490154203237518',
   mac: '3c:5a:b4:12:9e:07',
@@ -42,6 +44,8 @@ export const WEBCAM_SEEDED_STRINGS: readonly string[] = [
   WEBCAM_PII.fullName,
   WEBCAM_PII.email,
   WEBCAM_PII.phone,
+  WEBCAM_PII.mobile,
+  '7700900321',
   WEBCAM_PII.imei,
   WEBCAM_PII.mac,
   String(WEBCAM_PII.latitude),
@@ -63,9 +67,15 @@ const USERS = JSON.stringify({
       name: WEBCAM_PII.fullName,
       email: WEBCAM_PII.email,
       phone: WEBCAM_PII.phone,
+      mobile: WEBCAM_PII.mobile,
     },
   ],
-  device: {imei: WEBCAM_PII.imei, mac: WEBCAM_PII.mac, location: {lat: WEBCAM_PII.latitude, lon: WEBCAM_PII.longitude}},
+  device: {
+    imei: WEBCAM_PII.imei,
+    mac: WEBCAM_PII.mac,
+    location: {lat: WEBCAM_PII.latitude, lon: WEBCAM_PII.longitude},
+    gps: `${WEBCAM_PII.latitude},${WEBCAM_PII.longitude}`,
+  },
 })
 
 const LOGIN_PAGE = `<!DOCTYPE html>
