@@ -9,6 +9,15 @@ import {check as credDefaultHttp} from './cred/default-http.js'
 import {check as credDefaultSsh} from './cred/default-ssh.js'
 import {check as credDefaultTelnet} from './cred/default-telnet.js'
 import {check as credWeakDictionary} from './cred/weak-dictionary.js'
+import {check as httpAdminNoHttps} from './http/admin-no-https.js'
+import {check as httpCookieHttponlyMissing} from './http/cookie-httponly-missing.js'
+import {check as httpCookieSamesiteMissing} from './http/cookie-samesite-missing.js'
+import {check as httpCookieSecureMissing} from './http/cookie-secure-missing.js'
+import {check as httpHeadersMissing} from './http/headers-missing.js'
+import {check as httpHstsMissing} from './http/hsts-missing.js'
+import {check as httpUnauthSensitiveEndpoint} from './http/unauth-sensitive-endpoint.js'
+import {check as piiHttpCleartextCredentials} from './pii/http-cleartext-credentials.js'
+import {check as piiHttpCleartextPersonalData} from './pii/http-cleartext-personal-data.js'
 import {check as piiSnmpContactLocation} from './snmp/pii-contact-location.js'
 import {check as snmpCommunityDefaultRo} from './snmp/community-default-ro.js'
 import {check as snmpCommunityWrite} from './snmp/community-write.js'
@@ -107,6 +116,18 @@ const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcT
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
 const IDENTITY_CHECKS: readonly AnyCheck[] = [identityDeclaredMismatch, sshHostkeyShared, tlsCertSharedDeviceKey]
 
+const HTTP_CHECKS: readonly Check[] = [
+  httpAdminNoHttps,
+  httpCookieHttponlyMissing,
+  httpCookieSamesiteMissing,
+  httpCookieSecureMissing,
+  httpHeadersMissing,
+  httpHstsMissing,
+  httpUnauthSensitiveEndpoint,
+  piiHttpCleartextCredentials,
+  piiHttpCleartextPersonalData,
+]
+
 /** Throws at import when two checks share an id (a registration mistake, never a runtime condition). */
 function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   const byId = new Map<string, AnyCheck>()
@@ -117,7 +138,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

@@ -1,6 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
 import {P_SSH_KEXINIT, REF, readKexinit} from '../ssh/shared.js'
-import {evaluateCleartextBanner} from './version-disclosure.js'
+import {P_HTTP_SURFACE} from '../http/shared.js'
+import {evaluateCleartextBanner, evaluateHttpHeaders} from './version-disclosure.js'
 
 /** A version-like token: a digit run, optionally dotted, e.g. "9.2p1", "2022.83", "1.25". */
 const VERSION = /\d+(?:[._]\d+)*[a-z]?\d*/i
@@ -12,19 +13,20 @@ export const check: Check = {
   description:
     'Fails (informational) when an unauthenticated banner reveals the software version: for SSH, the ' +
     'softwareversion or comments of the identification string (RFC 4253 §4.2) contain a version number; for ' +
-    'Telnet the pre-login text, for FTP the 220 greeting. ' +
+    'Telnet the pre-login text, for FTP the 220 greeting, for HTTP(S) the Server and X-Powered-By headers. ' +
     'Version strings let an attacker match the device against known vulnerabilities without authenticating.',
   remediation:
     'Reduce banners to a product name without version or patch level (OpenSSH: DebianBanner no; FTP and ' +
-    'Telnet daemons: a neutral greeting), or better, disable Telnet and FTP altogether.',
+    'Telnet daemons: a neutral greeting; web servers: a Server header without version and no X-Powered-By), ' +
+    'or better, disable Telnet and FTP altogether.',
   defaultSeverity: 'info',
   intrusive: false,
-  protocols: ['ssh', 'telnet', 'ftp'],
+  protocols: ['ssh', 'telnet', 'ftp', 'http', 'https'],
   // The engine gives each service only the probes of its own protocol (see judge.ts).
-  reads: [P_SSH_KEXINIT, 'telnet.banner', 'ftp.session'],
+  reads: [P_SSH_KEXINIT, 'telnet.banner', 'ftp.session', P_HTTP_SURFACE],
   references: [REF.X1352_PLATFORM, REF.EN_5_6_2, REF.CR_7_6, REF.cwe(200), REF.RFC4253_IDENT],
   evaluate(input) {
-    const cleartext = evaluateCleartextBanner(input)
+    const cleartext = evaluateCleartextBanner(input) ?? evaluateHttpHeaders(input)
     if (cleartext) return cleartext
     const d = readKexinit(input)
     if (!d.banner) return {outcome: 'inconclusive', message: 'The observation holds no SSH identification string.'}

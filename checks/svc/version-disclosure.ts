@@ -5,6 +5,7 @@
  * "lighttpd/1.4"); IPv4 addresses, dates and protocol versions ("HTTP/1.1", "SSH-2.0") never match.
  */
 import type {CheckInput, CheckResult} from '../../src/checks/types.js'
+import {readSurface} from '../http/shared.js'
 import {excerpt, readFtpSession, readTelnetBanner} from './shared.js'
 
 export interface VersionDisclosure {
@@ -123,4 +124,28 @@ export function evaluateCleartextBanner(input: CheckInput): CheckResult | undefi
     return {outcome: 'fail', message: `The ${label} discloses ${describe(found)} (${JSON.stringify(found.match)} in ${excerpt(banner)}).`}
   }
   return {outcome: 'pass', message: `The ${label} ${excerpt(banner)} names no software version.`}
+}
+
+/**
+ * The `svc.banner.version-disclosure` result for an HTTP(S) service: the Server and X-Powered-By response
+ * headers (first value seen during the crawl); undefined for any other protocol.
+ */
+export function evaluateHttpHeaders(input: CheckInput): CheckResult | undefined {
+  const protocol = input.service.protocol
+  if (protocol !== 'http' && protocol !== 'https') return undefined
+  const s = readSurface(input)
+  if (!s.valid) return {outcome: 'inconclusive', message: 'The HTTP observation holds no surface data.'}
+  const headers = [
+    ['Server', s.server],
+    ['X-Powered-By', s.poweredBy],
+  ].filter(([, v]) => v !== '')
+  if (headers.length === 0) return {outcome: 'pass', message: 'The HTTP responses carry no Server or X-Powered-By header.'}
+  const disclosed = headers.map(([name, value]) => ({name, value, found: detectVersion(value!)})).filter((h) => h.found.disclosed)
+  if (disclosed.length) {
+    return {
+      outcome: 'fail',
+      message: `HTTP headers disclose software versions: ${disclosed.map((h) => `${h.name}: ${JSON.stringify(h.value!.slice(0, 80))} (${describe(h.found)})`).join('; ')}.`,
+    }
+  }
+  return {outcome: 'pass', message: `${headers.map(([n, v]) => `${n}: ${JSON.stringify(v!.slice(0, 80))}`).join('; ')} name no software version.`}
 }

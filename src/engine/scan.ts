@@ -14,6 +14,7 @@ import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity
 import {deviceServiceId, identityEmission} from '../identity/derive.js'
 import {judge, judgeDevice} from './judge.js'
 import {planScope, planService} from './plan.js'
+import {PROBE_UNITS} from './probe-registry.js'
 import {runUnit, toObservation} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {type ParsedTarget, parseTarget} from './targets.js'
@@ -212,7 +213,7 @@ export async function scanStream(
           if (plan.checks.length === 0) {
             const onlyIntrusive = plan.skippedIntrusive.length > 0 ? `; only intrusive checks apply (${plan.skippedIntrusive.map((c) => c.check.id).join(', ')})` : ''
             findings.push(engineFinding('scan.coverage', 'Service covered by the profile', service.id, 'not_tested',
-              `no check of profile ${deviceProfile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${service.protocol.toUpperCase()} module not implemented yet${onlyIntrusive})`, []))
+              `no check of profile ${deviceProfile.id} applies to ${service.protocol} services in sg17scan ${toolVersion()} (${PROBE_UNITS.some((u) => u.protocols.includes(service.protocol)) ? 'the profile selects none of them' : `${service.protocol.toUpperCase()} module not implemented yet`}${onlyIntrusive})`, []))
           }
         }),
       )

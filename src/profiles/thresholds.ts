@@ -56,6 +56,8 @@ export interface Thresholds {
   /** Treat a self-signed leaf as acceptable (device-local trust declared by the lab). */
   allowSelfSigned: boolean
   credentials: CredentialThresholds
+  /** Shortest acceptable HSTS max-age in seconds (http.hsts.missing). */
+  minHstsMaxAge: number
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -70,4 +72,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   weakSignatureHashes: ['md2', 'md4', 'md5', 'sha1'],
   allowSelfSigned: false,
   credentials: DEFAULT_CREDENTIAL_THRESHOLDS,
+  minHstsMaxAge: 15552000,
 }

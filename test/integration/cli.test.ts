@@ -63,7 +63,7 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
-    expect(report.devices.map((d) => d.name).sort()).toEqual(['default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'secure-sensor', 'strong-hub'])
+    expect(report.devices.map((d) => d.name).sort()).toEqual(['default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http'])
   })
 })
 
@@ -96,16 +96,14 @@ describe('exit codes and bad input', () => {
     expect(report.devices[0].findings.every((f) => f.outcome === 'error' && /refused/.test(f.message))).toBe(true)
   })
 
-  it('3 (not 0) when a service type is not implemented yet: reported not_tested with the reason', async () => {
-    const r = await runCli(['scan', 'http://127.0.0.1:80', '--json'])
+  it('3 (not 0) when the profile selects no check for a service type: reported not_tested with the reason', async () => {
+    // Every service type has a module now; a TLS-only profile leaves an HTTP service uncovered.
+    const r = await runCli(['scan', 'http://127.0.0.1:80', '--profile', 'mozilla-intermediate', '--json'])
     expect(r.code).toBe(3)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
-    // The intrusive credential checks are listed as not_tested too; they do not cover the service.
-    const coverage = report.devices[0].findings.find((f) => f.check === 'scan.coverage')
-    expect(coverage).toMatchObject({outcome: 'not_tested'})
-    expect(coverage!.message).toMatch(/HTTP module not implemented/)
-    expect(report.devices[0].findings.filter((f) => f.check !== 'scan.coverage').every((f) => f.check.startsWith('cred.') && f.outcome === 'not_tested')).toBe(true)
+    expect(report.devices[0].findings).toMatchObject([{check: 'scan.coverage', outcome: 'not_tested'}])
+    expect(report.devices[0].findings[0].message).toMatch(/no check of profile mozilla-intermediate applies to http services .*the profile selects none of them/)
   })
 
   it.each([

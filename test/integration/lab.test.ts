@@ -64,7 +64,7 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -76,6 +76,8 @@ describe('virtual lab', () => {
       'open-door': ['telnet:', 'http:'],
       'strong-hub': ['ssh:', 'http:'],
       'locking-camera': ['telnet:', 'ssh:'],
+      'webcam-http': ['http:'],
+      'secure-admin': ['https:', 'http:'],
     }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
@@ -216,6 +218,8 @@ describe('startLab options', () => {
         [`telnet://127.0.0.1:${base + 7}`, `http://127.0.0.1:${base + 107}`],
         [`ssh://127.0.0.1:${base + 8}`, `http://127.0.0.1:${base + 108}`],
         [`telnet://127.0.0.1:${base + 9}`, `ssh://127.0.0.1:${base + 109}`],
+        [`http://127.0.0.1:${base + 10}`],
+        [`https://127.0.0.1:${base + 11}`, `http://127.0.0.1:${base + 111}`],
       ])
     } finally {
       await lab.stop()

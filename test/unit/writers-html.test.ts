@@ -105,7 +105,9 @@ describe('html writer', () => {
         if (name !== 'title' && name !== 'aria-label') expect(value, `${e.name}@${name}`).not.toMatch(/https?:/i)
       }
     }
-    const stripped = html.replace(/https?:\/\/[\w.[\]:-]+(:\d+)?/g, (m) => (report.devices.some((d) => JSON.stringify(d).includes(m)) ? '' : m))
+    // Host (bracketed IPv6 or name/IPv4) and port only: a title like "http://127.0.0.1:80: Pass" must not
+    // swallow the colon after the port.
+    const stripped = html.replace(/https?:\/\/(?:\[[\w:.]+\]|[\w.-]+)(?::\d+)?/g, (m) => (report.devices.some((d) => JSON.stringify(d).includes(m)) ? '' : m))
     expect(stripped).not.toMatch(/https?:\/\//)
   })
 
