@@ -13,8 +13,9 @@ import ssh2 from 'ssh2'
 import {expectedDigestResponse, parseChallenges} from '../probes/cred/digest.js'
 import type {StartedDevice} from './devices/types.js'
 import {formatHostForUri, listenTracked} from './server.js'
+import {newHostKey} from './ssh-service.js'
 
-const {Server, utils} = ssh2
+const {Server} = ssh2
 
 export type AcceptRule = (username: string, password: string) => boolean
 
@@ -34,10 +35,9 @@ class FailureCounter {
   }
 }
 
-let sshKey: string | undefined
-
 export async function startLoginSsh(o: LoginServiceOptions, host: string, port: number): Promise<StartedDevice> {
-  sshKey ??= utils.generateKeyPairSync('ed25519').private
+  // Each device its own host key, as real devices should have (the batch check flags shared keys).
+  const sshKey = newHostKey({type: 'ed25519'})
   const counter = new FailureCounter(o.lockAfter)
   const clients = new Set<{end(): void}>()
   const server = new Server({hostKeys: [sshKey], ident: 'OpenSSH_8.4p1 Lab'}, (client) => {

@@ -28,19 +28,21 @@ function hostKey(purpose: string, spec: LabSshConfig['hostKeys'][number]): strin
   const id = `${purpose}:${spec.type}:${'bits' in spec ? spec.bits : ''}`
   let pem = keyCache.get(id)
   if (!pem) {
-    // ssh2's keygen drops leading zero bytes of an Ed25519 public key (about 1 key in 256), producing a key its
-    // own parser rejects ("Malformed OpenSSH private key"): draw again until it parses.
-    for (let attempt = 0; attempt < 16 && pem === undefined; attempt++) {
-      const pair =
-        spec.type === 'ed25519'
-          ? utils.generateKeyPairSync('ed25519')
-          : utils.generateKeyPairSync(spec.type, {bits: spec.bits})
-      if (!(utils.parseKey(pair.private) instanceof Error)) pem = pair.private
-    }
-    if (pem === undefined) throw new Error(`could not generate a usable ${spec.type} host key`)
+    pem = newHostKey(spec)
     keyCache.set(id, pem)
   }
   return pem
+}
+
+/** A fresh host key (OpenSSH PEM) that ssh2 can load. */
+export function newHostKey(spec: LabSshConfig['hostKeys'][number]): string {
+  // ssh2's keygen drops leading zero bytes of an Ed25519 public key (about 1 key in 256), producing a key its
+  // own parser rejects ("Malformed OpenSSH private key"): draw again until it parses.
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const pair = spec.type === 'ed25519' ? utils.generateKeyPairSync('ed25519') : utils.generateKeyPairSync(spec.type, {bits: spec.bits})
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair.private
+  }
+  throw new Error(`could not generate a usable ${spec.type} host key`)
 }
 
 export async function startLabSsh(purpose: string, config: LabSshConfig, host: string, port: number): Promise<StartedDevice> {

@@ -123,8 +123,8 @@ describe('SSH check registration and metadata', () => {
       expect(check.id).toBe(id)
       expect(check.defaultSeverity).toBe(severity)
       expect(check.family).toBe(id.startsWith('svc.') ? 'svc' : 'ssh')
-      // The banner check spans SSH, Telnet and FTP; the engine hands each service its own protocol's probes.
-      expect([...check.protocols]).toEqual(id.startsWith('svc.') ? ['ssh', 'telnet', 'ftp'] : ['ssh'])
+      // The banner check spans SSH, Telnet, FTP and HTTP(S); the engine hands each service its own protocol's probes.
+      expect([...check.protocols]).toEqual(id.startsWith('svc.') ? ['ssh', 'telnet', 'ftp', 'http', 'https'] : ['ssh'])
       expect(check.intrusive).toBe(false)
       expect(check.description.length).toBeGreaterThan(40)
       expect(check.remediation.length).toBeGreaterThan(20)
