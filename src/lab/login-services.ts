@@ -6,6 +6,7 @@
  */
 import {createHash, randomBytes} from 'node:crypto'
 import {createServer as createHttpServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
 import {createServer, type Socket} from 'node:net'
 
 import ssh2 from 'ssh2'
@@ -146,7 +147,20 @@ const FORM_PAGE =
   '<input type="text" name="user"><input type="password" name="pass"><input type="submit"></form></body></html>'
 
 /** Digest needs the stored password (the server recomputes the response), so digest devices list their users. */
-export async function startLoginHttp(o: LoginServiceOptions & {kind: HttpLoginKind; realm: string; digestUsers?: Record<string, string>}, host: string, port: number): Promise<StartedDevice> {
+/** Serve over TLS (lab-CA leaf) with these extra headers on every response (HSTS, security headers). */
+export interface LoginHttpsOptions {
+  keyPem: string
+  certPem: string
+  ciphers: string
+  ecdhCurve: string
+  headers: Record<string, string>
+}
+
+export async function startLoginHttp(
+  o: LoginServiceOptions & {kind: HttpLoginKind; realm: string; digestUsers?: Record<string, string>; https?: LoginHttpsOptions},
+  host: string,
+  port: number,
+): Promise<StartedDevice> {
   const counter = new FailureCounter(o.lockAfter)
   const sessions = new Set<string>()
   const nonces = new Set<string>()
@@ -176,7 +190,7 @@ export async function startLoginHttp(o: LoginServiceOptions & {kind: HttpLoginKi
   }
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-      res.writeHead(status, {'content-type': 'text/html', ...headers})
+      res.writeHead(status, {'content-type': 'text/html', ...o.https?.headers, ...headers})
       res.end(body)
     }
     if (counter.locked) return send(429, '<html><body>Too many failed login attempts: locked for 10 minutes</body></html>')
@@ -207,6 +221,12 @@ export async function startLoginHttp(o: LoginServiceOptions & {kind: HttpLoginKi
       return
     }
     send(200, FORM_PAGE)
+  }
+  if (o.https) {
+    const {keyPem, certPem, ciphers, ecdhCurve} = o.https
+    const server = createHttpsServer({key: keyPem, cert: certPem, minVersion: 'TLSv1.2', ciphers, honorCipherOrder: true, ecdhCurve}, handler)
+    server.on('tlsClientError', () => {})
+    return listenTracked(server as unknown as import('node:net').Server, host, port, 'https')
   }
   return listenTracked(createHttpServer(handler) as unknown as import('node:net').Server, host, port, 'http')
 }

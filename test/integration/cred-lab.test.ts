@@ -76,12 +76,14 @@ describe('credential checks on the login lab', () => {
     }
   })
 
-  it('passes a device with strong credentials (SSH and HTTP Digest)', () => {
+  it('passes a device with strong credentials (SSH and HTTPS Digest), and the device itself passes', () => {
     expect(outcome('strong-hub', 'cred.default.ssh', 'ssh')).toBe('pass')
-    expect(outcome('strong-hub', 'cred.default.http', 'http')).toBe('pass')
+    expect(outcome('strong-hub', 'cred.default.http', 'https')).toBe('pass')
     expect(outcome('strong-hub', 'cred.weak.dictionary', 'ssh')).toBe('pass')
-    const http = attempts('strong-hub').find((a) => a.service.startsWith('http://'))!
+    expect(outcome('strong-hub', 'cred.weak.dictionary', 'https')).toBe('pass')
+    const http = attempts('strong-hub').find((a) => a.service.startsWith('https://'))!
     expect(http.mechanism).toBe('http-digest')
+    expect(device('strong-hub').verdict).toBe('pass')
   })
 
   it('stops at a lockout and reports it inconclusive', () => {

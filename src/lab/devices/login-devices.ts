@@ -6,14 +6,17 @@
  *  - netgear-ap (declared vendor Netgear): HTML form login Gearguy/Geardog (a Netgear row of
  *    default-passwords.csv) → cred.default.http fails via the vendor-defaults list.
  *  - open-door: Telnet and HTTP Basic that accept any password → every cred.* result is inconclusive.
- *  - strong-hub: SSH and HTTP Digest (SHA-256) with a long random password → cred.* pass.
+ *  - strong-hub: SSH and HTTPS Digest (SHA-256, HSTS, security headers) with a long random password → cred.*
+ *    pass, and the device passes.
  *  - locking-camera: Telnet ("account locked" after 3 failures) and SSH (refuses connections after 3 failures),
  *    no default credentials → lockout detected, inconclusive.
  */
 import {randomBytes} from 'node:crypto'
 
+import {issueLeaf} from '../ca.js'
 import {startLoginHttp, startLoginSsh, startLoginTelnet} from '../login-services.js'
 import {SECOND_SERVICE_PORT_OFFSET, startServices} from '../server.js'
+import {GOOD_GATEWAY_CIPHERS, GOOD_GATEWAY_GROUPS} from './good-gateway.js'
 import type {LabDeviceDefinition} from './types.js'
 
 const THIRD_SERVICE_PORT_OFFSET = 2 * SECOND_SERVICE_PORT_OFFSET
@@ -60,16 +63,32 @@ export const openDoor: LabDeviceDefinition = {
   },
 }
 
+/** What a well-kept HTTPS admin page sends with every response (the HTTP checks pass on it). */
+const HARDENED_HEADERS = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'content-security-policy': "default-src 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+}
+
 export const strongHub: LabDeviceDefinition = {
   name: 'strong-hub',
-  description: 'Hub with SSH and an HTTP Digest (SHA-256) admin page, both with a strong unique password',
+  description: 'Hub with SSH and an HTTPS Digest (SHA-256) admin page (HSTS, security headers), both with a strong unique password — passes',
   portOffset: 8,
   async start({host, port}) {
+    const leaf = issueLeaf({purpose: 'strong-hub', commonName: 'strong-hub.lab', keyBits: 2048, days: 90})
     return startServices([
       () => startLoginSsh({accept: is(STRONG_USER, STRONG_PASSWORD)}, host, port),
       () =>
         startLoginHttp(
-          {accept: is(STRONG_USER, STRONG_PASSWORD), kind: 'digest', realm: 'Hub', digestUsers: {[STRONG_USER]: STRONG_PASSWORD}},
+          {
+            accept: is(STRONG_USER, STRONG_PASSWORD),
+            kind: 'digest',
+            realm: 'Hub',
+            digestUsers: {[STRONG_USER]: STRONG_PASSWORD},
+            https: {keyPem: leaf.keyPem, certPem: leaf.certPem, ciphers: GOOD_GATEWAY_CIPHERS, ecdhCurve: GOOD_GATEWAY_GROUPS, headers: HARDENED_HEADERS},
+          },
           host,
           at(port, SECOND_SERVICE_PORT_OFFSET),
         ),
