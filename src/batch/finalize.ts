@@ -7,7 +7,8 @@
 import {closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 
-import type {Device, Report, Severity} from '../evidence/types.js'
+import {withBatch} from '../engine/verdict.js'
+import type {BatchSummary, Device, Report, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
 import {csvWriter} from '../writers/csv.js'
 import {htmlWriter} from '../writers/html.js'
@@ -39,6 +40,7 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   const out = new Sink(`${reportPath}.tmp`)
   const csv = new Sink(`${csvPath}.tmp`)
   const acc = new SummaryAccumulator(o.failOn)
+  let batch: BatchSummary | undefined
   const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: {name: TOOL_NAME, version: toolVersion()}, run: o.run, devices, summary: acc.result()})
   try {
     out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify({name: TOOL_NAME, version: toolVersion()})},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
@@ -53,16 +55,16 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
     }
     if (first) csv.write(csvWriter.write(shell([])))
     out.write('\n],\n')
-    const batch = o.batchAnalysis ? await o.batchAnalysis(readJournal(o.journalPath)) : undefined
+    batch = o.batchAnalysis ? ((await o.batchAnalysis(readJournal(o.journalPath))) as BatchSummary | undefined) : undefined
     if (batch !== undefined) out.write(`"batch": ${JSON.stringify(batch)},\n`)
-    out.write(`"summary": ${JSON.stringify(acc.result())}\n}\n`)
+    out.write(`"summary": ${JSON.stringify(withBatch(acc.result(), batch))}\n}\n`)
   } finally {
     out.close()
     csv.close()
   }
   out.commit(reportPath)
   csv.commit(csvPath)
-  const summary = acc.result()
+  const summary = withBatch(acc.result(), batch)
   let htmlPath: string | undefined
   if (summary.devices <= (o.htmlMaxDevices ?? HTML_MAX_DEVICES)) {
     htmlPath = join(o.dir, 'report.html')

@@ -19,7 +19,7 @@ import {runUnit, toObservation} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {type ParsedTarget, parseTarget} from './targets.js'
 import type {RateLimiter} from './rate-limiter.js'
-import {deviceVerdict, summarize} from './verdict.js'
+import {deviceVerdict, summarize, withBatch} from './verdict.js'
 
 export interface ScanOptions {
   /** Built-in profile id, a path to a profile YAML, or a loaded profile. Default itu-t-x1352-baseline. */
@@ -97,6 +97,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   })
   const failOn = options.failOn ?? 'medium'
   const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
+  // Keys shared between devices and per-model consistency: only meaningful across several devices.
+  const batch = devices.length > 1 && batchChecks.length > 0 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: {name: TOOL_NAME, version: toolVersion()},
@@ -109,9 +111,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       statistics: info.statistics,
     },
     devices,
-    // Keys shared between devices and per-model consistency: only meaningful across several devices.
-    ...(devices.length > 1 && batchChecks.length > 0 ? {batch: analyzeBatch(devices.map(identityDigest), batchChecks)} : {}),
-    summary: summarize(devices, failOn),
+    ...(batch ? {batch} : {}),
+    summary: withBatch(summarize(devices, failOn), batch),
   }
 }
 

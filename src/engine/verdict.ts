@@ -1,5 +1,5 @@
 import {checkById} from '../../checks/index.js'
-import {type Device, type Finding, OUTCOMES, type Outcome, type ReportSummary, SEVERITIES, type Severity, type Verdict} from '../evidence/types.js'
+import {type BatchSummary, type Device, type Finding, OUTCOMES, type Outcome, type ReportSummary, SEVERITIES, type Severity, type Verdict} from '../evidence/types.js'
 
 export const EXIT = {compliant: 0, finding: 1, usage: 2, incomplete: 3} as const
 
@@ -8,7 +8,7 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.length - 1 - SEVERITIES.indexOf(s)
 }
 
-export function isBlocking(f: Finding, failOn: Severity): boolean {
+export function isBlocking(f: Pick<Finding, 'outcome' | 'severity'>, failOn: Severity): boolean {
   return f.outcome === 'fail' && severityRank(f.severity) >= severityRank(failOn)
 }
 
@@ -41,4 +41,11 @@ export function summarize(devices: Device[], failOn: Severity): ReportSummary {
   const exitCode =
     verdicts.fail > 0 ? EXIT.finding : verdicts.incomplete > 0 || devices.length === 0 ? EXIT.incomplete : EXIT.compliant
   return {devices: devices.length, verdicts, outcomes, failedBySeverity, failOn, exitCode}
+}
+
+/** A failed batch finding at/above failOn (e.g. one private key on several devices) fails the run as a device
+ *  finding would: exit 1. Device verdicts and counts stay those of the devices. */
+export function withBatch(summary: ReportSummary, batch: BatchSummary | undefined): ReportSummary {
+  const blocking = batch?.findings.some((f) => isBlocking(f, summary.failOn)) ?? false
+  return blocking && summary.exitCode !== EXIT.finding ? {...summary, exitCode: EXIT.finding} : summary
 }

@@ -15,7 +15,7 @@
  * - batch: recomputed from the merged devices (keys shared between devices of different inputs are found) when
  *   more than one device carries a `device.identity` observation, i.e. the profile selected identity checks.
  */
-import {deviceVerdict, summarize} from '../engine/verdict.js'
+import {deviceVerdict, summarize, withBatch} from '../engine/verdict.js'
 import {analyzeBatch, defaultBatchChecks, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {P_DEVICE_IDENTITY} from '../identity/types.js'
 import {ConfigError} from '../profiles/errors.js'
@@ -137,7 +137,10 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
     summary: summarize(devices, failOn),
   }
   const batch = mergedBatch(devices, first.report)
-  if (batch) report.batch = batch
+  if (batch) {
+    report.batch = batch
+    report.summary = withBatch(report.summary, batch)
+  }
   const stats = reports.map((r) => r.run.statistics)
   if (stats.every((s) => s !== undefined)) {
     report.run.statistics = {

@@ -6,6 +6,7 @@ import {createServer} from 'node:tls'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {scanDevices} from '../../src/engine/scan.js'
+import {summarize} from '../../src/engine/verdict.js'
 import {mergeReports} from '../../src/evidence/merge.js'
 import type {Device, Report} from '../../src/evidence/types.js'
 import {issueLeaf, labCa} from '../../src/lab/ca.js'
@@ -112,6 +113,10 @@ describe('batch of 4 devices: shared keys and declared identities', () => {
     expect(ssh[0]!.devices).not.toContain('cam-1')
   })
 
+  it('fails the run (exit 1) on the shared keys', () => {
+    expect(report.summary.exitCode).toBe(1)
+  })
+
   it('tabulates samples per declared model and which ones differ', () => {
     const models = report.batch!.models
     expect(models.map((m) => [m.vendor, m.model, m.samples, m.devices])).toEqual([
@@ -143,6 +148,9 @@ describe('batch of 4 devices: shared keys and declared identities', () => {
     expectValidReport(merged)
     const tls = merged!.batch!.findings.filter((f) => f.check === 'tls.cert.shared-device-key')
     expect(tls).toMatchObject([{outcome: 'fail', devices: ['cam-1', 'cam-2']}])
+    // A key shared across the batch fails the run (exit 1) whatever the single devices' verdicts.
+    expect(merged!.summary.exitCode).toBe(1)
+    expect(merged!.summary.verdicts).toEqual(summarize(merged!.devices, merged!.summary.failOn).verdicts)
     // The same through the CLI (built dist/).
     writeFileSync(join(dir, 'one.json'), JSON.stringify(one))
     writeFileSync(join(dir, 'two.json'), JSON.stringify(two))

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {deviceVerdict, summarize} from '../../src/engine/verdict.js'
-import type {Device, Finding} from '../../src/evidence/types.js'
+import {deviceVerdict, summarize, withBatch} from '../../src/engine/verdict.js'
+import type {BatchSummary, Device, Finding} from '../../src/evidence/types.js'
 
 const f = (outcome: Finding['outcome'], severity: Finding['severity'] = 'medium'): Finding => ({
   check: 'tls.x.y', title: 't', outcome, severity, service: 's', message: 'm', evidence: [], references: [],
@@ -36,5 +36,19 @@ describe('verdicts and exit codes', () => {
     const s = summarize([device('fail', [f('fail', 'high'), f('pass')])], 'medium')
     expect(s.failedBySeverity.high).toBe(1)
     expect(s.outcomes).toMatchObject({fail: 1, pass: 1})
+  })
+
+  it('a failed batch finding at or above fail-on makes the exit code 1; below it, or passed, changes nothing', () => {
+    const passing = summarize([{id: 'a', services: [], observations: [], findings: [f('pass')], verdict: 'pass'}], 'medium')
+    expect(passing.exitCode).toBe(0)
+    const batch = (outcome: Finding['outcome'], severity: Finding['severity']): BatchSummary => ({
+      findings: [{check: 'tls.cert.shared-device-key', title: 't', outcome, severity, message: 'm', devices: ['a', 'b'], evidence: [], references: []}],
+      models: [],
+    })
+    expect(withBatch(passing, batch('fail', 'high')).exitCode).toBe(1)
+    expect(withBatch(passing, batch('fail', 'high')).verdicts).toEqual(passing.verdicts)
+    expect(withBatch(passing, batch('fail', 'low')).exitCode).toBe(0)
+    expect(withBatch(passing, batch('pass', 'high')).exitCode).toBe(0)
+    expect(withBatch(passing, undefined)).toBe(passing)
   })
 })
