@@ -3,10 +3,10 @@
  * `cred.bruteforce` and the reference constants (standards-mapping.md §3 rows cred.*; X.1352 cited at clause
  * level §8.1 only, no [U] clause). Pure. Messages name credential ids and dataset usernames, never passwords.
  */
-import type {CheckInput, CheckResult} from '../../src/checks/types.js'
-import type {Reference} from '../../src/evidence/types.js'
+import type {Check, CheckInput, CheckResult} from '../../src/checks/types.js'
+import type {Reference, ServiceProtocol} from '../../src/evidence/types.js'
 import {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from '../../src/probes/cred/unit.js'
-import type {BruteforceData, CredAttemptsData, CredentialList} from '../../src/probes/cred/types.js'
+import {type BruteforceData, type CredAttemptsData, type CredentialList, DEFAULT_LISTS} from '../../src/probes/cred/types.js'
 
 export {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE}
 
@@ -92,5 +92,30 @@ export function judgeCredentialLists(input: CheckInput, lists: readonly Credenti
   return {
     outcome: 'pass',
     message: `None of ${tried} candidate credential(s) from ${a.lists.join(', ')} worked over ${a.mechanism}${scope}${errors ? `; ${errors} attempt(s) errored` : ''}.`,
+  }
+}
+
+/** cred.default.<protocol>: the same judgement on each login protocol (one check per protocol, so a profile can
+ *  pick them apart and findings name the protocol). */
+export function defaultCredentialCheck(id: string, protocols: readonly ServiceProtocol[], surface: string): Check {
+  return {
+    id,
+    title: `Default credentials accepted on ${surface}`,
+    family: 'cred',
+    description:
+      'Fails when a vendor or well-known default username/password (SecLists vendor defaults, better-default ' +
+      `lists, the Mirai list) logs in on the ${surface}, proven by a completed login after a random negative control was ` +
+      'rejected. Default credentials are the first thing automated attacks try.',
+    remediation:
+      'Ship without a usable default password: a unique per-device password or one the user must set at first use, ' +
+      'and remove factory accounts from the shipped configuration.',
+    defaultSeverity: 'critical',
+    intrusive: true,
+    protocols,
+    reads: [P_CRED_ATTEMPTS],
+    references: [REF.X805_AUTH, REF.X805_MGMT, REF.X1352_AUTH, REF.X1214_PASSWORD, REF.EN_5_1_1, REF.CR_1_5, REF.CR_1_1, REF.cwe(1392), REF.cwe(1393)],
+    evaluate(input) {
+      return judgeCredentialLists(input, DEFAULT_LISTS, 'default credential')
+    },
   }
 }

@@ -100,24 +100,30 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     const shard = flags.shard ? parseShard(flags.shard) : undefined
     const rate = flags.rate ? new RateLimiter(flags.rate) : undefined
     const commandLine = redactCommandLine(['sg17scan', ...(this.id ?? 'scan').split(':'), ...this.argv])
+    // What a single scan and a batch share; credential files are read (and checked) before any network I/O.
+    const common = {
+      profile: flags.profile,
+      timeoutMs: flags.timeout,
+      maxConnectionsPerDevice: flags['max-connections-per-device'],
+      concurrency: flags.concurrency,
+      rate,
+      caFiles: flags.ca,
+      intrusive: flags.intrusive,
+      snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
+      snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
+      loginCredentials: flags.credentials ? loadCredentialFile(flags.credentials) : undefined,
+      loginDelayMs: flags['login-delay'],
+      failOn: flags['fail-on'] as Severity,
+      commandLine,
+    }
     if (flags['out-dir']) {
       if (this.jsonEnabled()) throw new ConfigError('--json prints the whole report on stdout; with --out-dir the report is DIR/report.json')
       const result = await runBatch({
+        ...common,
         inventoryPath: flags.inventory!,
         outDir: resolve(flags['out-dir']),
         resume: flags.resume,
         shard,
-        profile: flags.profile,
-        timeoutMs: flags.timeout,
-        maxConnectionsPerDevice: flags['max-connections-per-device'],
-        concurrency: flags.concurrency,
-        rate,
-        caFiles: flags.ca,
-        intrusive: flags.intrusive,
-        snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
-        snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
-        failOn: flags['fail-on'] as Severity,
-        commandLine,
         progress: flags.progress === false ? undefined : process.stderr,
       })
       const s = result.summary
@@ -156,22 +162,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     }
     let report: Report
     try {
-      report = await scanDevices(specs, {
-        profile: flags.profile,
-        timeoutMs: flags.timeout,
-        maxConnectionsPerDevice: flags['max-connections-per-device'],
-        concurrency: flags.concurrency,
-        rate,
-        caFiles: flags.ca,
-        caCertificates,
-        intrusive: flags.intrusive,
-        snmpV3Credentials: flags['snmp-v3-credentials'] ? loadSnmpV3Credentials(flags['snmp-v3-credentials']) : undefined,
-        snmpCommunities: flags.communities ? loadCommunityFile(flags.communities) : undefined,
-        loginCredentials: flags.credentials ? loadCredentialFile(flags.credentials) : undefined,
-        loginDelayMs: flags['login-delay'],
-        failOn: flags['fail-on'] as Severity,
-        commandLine,
-      })
+      report = await scanDevices(specs, {...common, caCertificates})
     } finally {
       await lab?.stop()
     }
