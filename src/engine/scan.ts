@@ -71,6 +71,8 @@ export interface DeviceSpec {
   profile?: Profile
   /** The device's own SNMP communities (inventory credentialsRef), tried before options.snmpCommunities. */
   snmpCommunities?: readonly CommunityCandidate[]
+  /** The device's own login credentials (inventory loginsRef), tried before options.loginCredentials. */
+  loginCredentials?: readonly LabCredential[]
 }
 
 /** What a streamed run did, for the report's `run` section. */
@@ -173,6 +175,7 @@ export async function scanStream(
         }
       }
       const snmpCommunities = spec.snmpCommunities ? [...spec.snmpCommunities, ...(options.snmpCommunities ?? [])] : options.snmpCommunities
+      const logins = spec.loginCredentials ? [...spec.loginCredentials, ...(options.loginCredentials ?? [])] : options.loginCredentials
       await Promise.all(
         services.map(async (service) => {
           const plan = planService(service, deviceProfile, options.intrusive ?? false)
@@ -191,7 +194,7 @@ export async function scanStream(
                   caCertificates: ca,
                   intrusive: (options.intrusive ?? false) || deviceProfile.intrusive,
                   declared: spec.declared,
-                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities, logins: options.loginCredentials},
+                  credentials: {snmpV3: options.snmpV3Credentials, snmpCommunities, logins},
                   login,
                   now,
                   signal: options.signal,

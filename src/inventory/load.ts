@@ -23,6 +23,8 @@ export interface InventoryEntry {
   profile?: string
   tags?: string[]
   credentialsRef?: string
+  /** env:VAR or file:PATH with the device's own user:password lines. */
+  loginsRef?: string
   /** "file:line" of the device's record. */
   at: string
 }
@@ -81,7 +83,7 @@ function refuseInlineSecrets(devices: unknown[], located: Located): void {
     if (d === null || typeof d !== 'object') return
     for (const key of Object.keys(d)) {
       if (SECRET_FIELDS.has(key.toLowerCase())) {
-        problems.push(`${located.locate(`/devices/${index}/${key}`)} ${key}: secrets are never accepted inline; reference them with credentialsRef (env:VAR or file:PATH)`)
+        problems.push(`${located.locate(`/devices/${index}/${key}`)} ${key}: secrets are never accepted inline; reference them with credentialsRef or loginsRef (env:VAR or file:PATH)`)
       }
     }
   })
@@ -123,7 +125,7 @@ function fromCsv(text: string, file: string): Located {
   if (secretColumns.length > 0) {
     throw new ConfigError(
       'the inventory holds secrets in clear',
-      secretColumns.map((c) => `${file}:${header!.line} ${c}: secrets are never accepted inline; reference them with credentialsRef (env:VAR or file:PATH)`),
+      secretColumns.map((c) => `${file}:${header!.line} ${c}: secrets are never accepted inline; reference them with credentialsRef or loginsRef (env:VAR or file:PATH)`),
     )
   }
   const devices = rows.map((row) => {

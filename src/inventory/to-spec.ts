@@ -4,6 +4,8 @@ import {readFileSync} from 'node:fs'
 
 import type {DeviceSpec} from '../engine/scan.js'
 import {parseTarget} from '../engine/targets.js'
+import {parseCredentialFile} from '../probes/cred/credential-file.js'
+import type {LabCredential} from '../probes/cred/types.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
@@ -12,6 +14,7 @@ import type {InventoryEntry} from './load.js'
 export class InventoryResolver {
   private readonly profiles = new Map<string, Profile>()
   private readonly credentials = new Map<string, CommunityCandidate[]>()
+  private readonly loginLists = new Map<string, LabCredential[]>()
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -36,6 +39,7 @@ export class InventoryResolver {
       ...(entry.tags?.length ? {tags: entry.tags} : {}),
       ...(entry.profile ? {profile: this.profile(entry)} : {}),
       ...(entry.credentialsRef ? {snmpCommunities: this.communities(entry)} : {}),
+      ...(entry.loginsRef ? {loginCredentials: this.logins(entry)} : {}),
     }
   }
 
@@ -57,8 +61,24 @@ export class InventoryResolver {
     const ref = entry.credentialsRef!
     let list = this.credentials.get(ref)
     if (!list) {
-      list = readCredentialRef(ref, this.env, entry.at)
+      list = toCommunities(ref, readRef(ref, 'credentialsRef', this.env, entry.at), entry.at)
       this.credentials.set(ref, list)
+    }
+    return list
+  }
+
+  private logins(entry: InventoryEntry): LabCredential[] {
+    const ref = entry.loginsRef!
+    let list = this.loginLists.get(ref)
+    if (!list) {
+      const text = readRef(ref, 'loginsRef', this.env, entry.at)
+      try {
+        // Ids `<ref>#<line>`: never derived from the secret, and the line's text is never quoted in errors.
+        list = parseCredentialFile(text, ref).map((c) => ({...c, id: `${ref.startsWith('env:') ? ref : 'file'}#${c.id.split(':').pop()}`}))
+      } catch (error) {
+        throw new ConfigError(`${entry.at} loginsRef: ${(error as Error).message}`)
+      }
+      this.loginLists.set(ref, list)
     }
     return list
   }
@@ -72,22 +92,24 @@ function serviceTarget(entry: string, device: InventoryEntry): string {
   return `${short[1]}://${host}:${short[2]}`
 }
 
-/** env:VAR or file:PATH holding one community per line. Evidence names them `<ref>#<n>`, never the string. */
-function readCredentialRef(ref: string, env: NodeJS.ProcessEnv, at: string): CommunityCandidate[] {
-  let text: string
+/** The text behind env:VAR or file:PATH (a secret: kept in memory only, never quoted in errors). */
+function readRef(ref: string, field: string, env: NodeJS.ProcessEnv, at: string): string {
   if (ref.startsWith('env:')) {
     const name = ref.slice(4)
     const value = env[name]
-    if (value === undefined) throw new ConfigError(`${at} credentialsRef: environment variable ${name} is not set`)
-    text = value
-  } else {
-    const path = ref.slice(5)
-    try {
-      text = readFileSync(path, 'utf8')
-    } catch (error) {
-      throw new ConfigError(`${at} credentialsRef: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
-    }
+    if (value === undefined) throw new ConfigError(`${at} ${field}: environment variable ${name} is not set`)
+    return value
   }
+  const path = ref.slice(5)
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ConfigError(`${at} ${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
+  }
+}
+
+/** One community per line. Evidence names them `<ref>#<n>`, never the string. */
+function toCommunities(ref: string, text: string, at: string): CommunityCandidate[] {
   const out: CommunityCandidate[] = []
   text.split(/\r?\n/).forEach((line, index) => {
     if (line.trim() === '' || line.startsWith('#') || out.some((c) => c.community === line)) return

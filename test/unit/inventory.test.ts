@@ -83,6 +83,21 @@ describe('inventory loading', () => {
     expect(y.message).not.toContain('private123')
   })
 
+  it('resolves loginsRef (env or file) to user:password credentials named by reference and line, never by secret', () => {
+    const secretFile = file('logins.txt', '# lab accounts\nadmin:S3cret-Lab\n')
+    const path = file('logins.csv', `id,host,services,loginsRef\nr1,192.0.2.1,ssh:22,env:R1_LOGINS\nr2,192.0.2.2,ssh:22,file:${secretFile}\nr3,192.0.2.3,ssh:22,env:BROKEN\n`)
+    const entries = loadInventory(path)
+    const r = new InventoryResolver({R1_LOGINS: 'root:calvin\n\nops:pa:ss', BROKEN: 'root:x\nno-colon-here'})
+    expect(r.toSpec(entries[0]!).loginCredentials).toEqual([
+      {id: 'env:R1_LOGINS#1', username: 'root', password: 'calvin'},
+      {id: 'env:R1_LOGINS#3', username: 'ops', password: 'pa:ss'},
+    ])
+    expect(r.toSpec(entries[1]!).loginCredentials).toEqual([{id: 'file#2', username: 'admin', password: 'S3cret-Lab'}])
+    const e = configError(() => r.toSpec(entries[2]!))
+    expect(e.message).toMatch(/logins\.csv:4 loginsRef: env:BROKEN:2: malformed credential line/)
+    expect(e.message).not.toContain('no-colon-here')
+  })
+
   it('reports bad service targets, unknown profiles and missing credential variables at the entry', () => {
     const entries = loadInventory(file('refs.yaml', '- {id: a, host: "bad host", services: []}\n- {id: b, host: h, profile: no-such-profile}\n- {id: c, host: h, credentialsRef: "env:SG17_NOT_SET_X"}\n'))
     const r = new InventoryResolver({})
