@@ -18,7 +18,8 @@ function cell(value: string): string {
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded
 }
 
-/** RFC 4180 CSV: a header row, then one row per device × finding, CRLF line ends (the last row included). */
+/** RFC 4180 CSV: a header row, then one row per device × finding and one per batch finding, CRLF line ends (the
+ *  last row included). */
 export const csvWriter: Writer = {
   format: 'csv',
   extensions: ['.csv'],
@@ -40,6 +41,10 @@ export const csvWriter: Writer = {
           f.evidence.join(' '),
         ])
       }
+    }
+    // Batch findings concern several devices: their ids in the first column, service "batch".
+    for (const f of report.batch?.findings ?? []) {
+      rows.push([f.devices.join(' '), '', 'batch', f.check, f.title, f.outcome, f.severity, f.message, f.references.map(formatReference).join('; '), f.evidence.join(' ')])
     }
     return rows.map((row) => `${row.map(cell).join(',')}\r\n`).join('')
   },

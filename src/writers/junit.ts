@@ -1,4 +1,4 @@
-import type {Device, Finding} from '../evidence/types.js'
+import type {BatchFinding, Device, Finding} from '../evidence/types.js'
 import {deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
 
@@ -28,7 +28,7 @@ interface Counts {
   skipped: number
 }
 
-function count(findings: readonly Finding[]): Counts {
+function count(findings: ReadonlyArray<Pick<Finding, 'outcome'>>): Counts {
   const n = (...outcomes: Finding['outcome'][]) => findings.filter((f) => outcomes.includes(f.outcome)).length
   return {tests: findings.length, failures: n('fail'), errors: n('error', 'inconclusive'), skipped: n('not_tested', 'not_applicable')}
 }
@@ -36,15 +36,15 @@ function count(findings: readonly Finding[]): Counts {
 const countAttrs = (c: Counts) => attrs([['tests', c.tests], ['failures', c.failures], ['errors', c.errors], ['skipped', c.skipped]])
 
 /** Body of a failure/error element: the message, then the references and evidence ids (never artifact contents). */
-function details(f: Finding): string {
+function details(f: Pick<Finding, 'message' | 'severity' | 'outcome' | 'references' | 'evidence'>): string {
   const lines = [f.message, `severity: ${f.severity}`, `outcome: ${f.outcome}`]
   if (f.references.length > 0) lines.push(`references: ${f.references.map(formatReference).join('; ')}`)
   if (f.evidence.length > 0) lines.push(`evidence: ${f.evidence.join(' ')}`)
   return xmlText(lines.join('\n'))
 }
 
-function testcase(device: Device, f: Finding): string {
-  const open = `    <testcase${attrs([['classname', `${deviceLabel(device)}.${f.service}`], ['name', f.check]])}`
+function testcase(classname: string, f: Finding | BatchFinding): string {
+  const open = `    <testcase${attrs([['classname', classname], ['name', f.check]])}`
   switch (f.outcome) {
     case 'pass':
       return `${open}/>`
@@ -60,7 +60,8 @@ function testcase(device: Device, f: Finding): string {
 }
 
 /**
- * JUnit XML for CI test reporters: a test suite per device, a test case per finding. No `time`/`timestamp`
+ * JUnit XML for CI test reporters: a test suite per device, a test case per finding (and a `batch` suite for
+ * findings about several devices). No `time`/`timestamp`
  * attributes: the report has no per-check durations, and the Ant schema's timestamp has no time zone, so the
  * run start goes in a property instead.
  */
@@ -70,7 +71,8 @@ export const junitWriter: Writer = {
   description: 'JUnit XML: one test suite per device, one test case per finding (CI test reports)',
   write(report) {
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>']
-    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(count(allOf(report.devices)))}>`)
+    const batch = report.batch?.findings ?? []
+    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(count([...allOf(report.devices), ...batch]))}>`)
     for (const device of report.devices) {
       lines.push(`  <testsuite${attrs([['name', deviceLabel(device)]])}${countAttrs(count(device.findings))}>`)
       lines.push('    <properties>')
@@ -85,7 +87,13 @@ export const junitWriter: Writer = {
         lines.push(`      <property${attrs([['name', name], ['value', value]])}/>`)
       }
       lines.push('    </properties>')
-      for (const f of device.findings) lines.push(testcase(device, f))
+      for (const f of device.findings) lines.push(testcase(`${deviceLabel(device)}.${f.service}`, f))
+      lines.push('  </testsuite>')
+    }
+    // Findings about several devices at once (a key shared across the batch): their own suite.
+    if (batch.length > 0) {
+      lines.push(`  <testsuite${attrs([['name', 'batch']])}${countAttrs(count(batch))}>`)
+      for (const f of batch) lines.push(testcase(`batch.${f.devices.join('+')}`, f))
       lines.push('  </testsuite>')
     }
     lines.push('</testsuites>')

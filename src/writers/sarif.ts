@@ -68,7 +68,7 @@ interface RuleInfo {
 
 function collectRules(report: Report): RuleInfo[] {
   const byId = new Map<string, RuleInfo>()
-  for (const {finding} of allFindings(report)) {
+  for (const finding of [...allFindings(report).map((x) => x.finding), ...(report.batch?.findings ?? [])]) {
     let rule = byId.get(finding.check)
     if (!rule) {
       rule = {id: finding.check, title: finding.title, severity: finding.severity, references: []}
@@ -131,7 +131,7 @@ function toSarif(report: Report): object {
     }
   })
 
-  const results = allFindings(report).map(({device, finding}) => {
+  const results: object[] = allFindings(report).map(({device, finding}) => {
     const kind = KIND[finding.outcome]
     return {
       ruleId: finding.check,
@@ -151,6 +151,21 @@ function toSarif(report: Report): object {
       },
     }
   })
+
+  // Batch findings (one key on several devices …) are about several devices at once: one location each.
+  for (const finding of report.batch?.findings ?? []) {
+    const kind = KIND[finding.outcome]
+    results.push({
+      ruleId: finding.check,
+      ruleIndex: ruleIndex.get(finding.check),
+      kind,
+      level: kind === 'fail' ? LEVEL[finding.severity] : 'none',
+      message: {text: finding.message || finding.title},
+      locations: finding.devices.map((id) => ({physicalLocation: {artifactLocation: {uri: `devices/${encodeURIComponent(id)}`, uriBaseId: URI_BASE_ID}}})),
+      partialFingerprints: {[FINGERPRINT_KEY]: createHash('sha256').update(`batch\u0000${finding.check}\u0000${finding.devices.join('\u0000')}`).digest('hex')},
+      properties: {scope: 'batch', devices: finding.devices, outcome: finding.outcome, severity: finding.severity, evidence: finding.evidence},
+    })
+  }
 
   const run = report.run
   return {

@@ -114,4 +114,5 @@ export function trickyReport(): Report {
   return report
 }
 
-export const findingCount = (report: Report) => report.devices.reduce((n, d) => n + d.findings.length, 0)
+/** Result rows a per-finding writer produces: every device finding plus every batch finding. */
+export const findingCount = (report: Report) => report.devices.reduce((n, d) => n + d.findings.length, 0) + (report.batch?.findings.length ?? 0)

@@ -15,9 +15,13 @@ import type {StartedDevice} from '../../src/lab/devices/types.js'
 import {listenTracked} from '../../src/lab/server.js'
 import {type LabSshConfig, startLabSsh} from '../../src/lab/ssh-service.js'
 import {renderSummary} from '../../src/writers/console.js'
+import {csvWriter} from '../../src/writers/csv.js'
 import {htmlWriter} from '../../src/writers/html.js'
+import {junitWriter} from '../../src/writers/junit.js'
 import {mdWriter} from '../../src/writers/md.js'
+import {sarifWriter} from '../../src/writers/sarif.js'
 import {runCli} from '../helpers/cli.js'
+import {parseCsv} from '../helpers/mini-csv.js'
 import {deviceNamed, expectValidReport} from '../helpers/report.js'
 
 const HOST = '127.0.0.1'
@@ -138,6 +142,18 @@ describe('batch of 4 devices: shared keys and declared identities', () => {
     const html = htmlWriter.write(report)
     expect(html).toContain('<section id="batch">')
     expect(html).toContain('cam-1, cam-2.')
+  })
+
+  it('puts the batch findings in the CSV, JUnit and SARIF outputs too', () => {
+    const csv = parseCsv(csvWriter.write(report))
+    expect(csv.find((r) => r[3] === 'tls.cert.shared-device-key')?.slice(0, 7)).toEqual([
+      'cam-1 cam-2', '', 'batch', 'tls.cert.shared-device-key', 'TLS key unique per device', 'fail', 'high',
+    ])
+    expect(junitWriter.write(report)).toMatch(/<testsuite name="batch"[^>]*failures="2"[\s\S]*<testcase classname="batch\.cam-1\+cam-2" name="tls\.cert\.shared-device-key">\s*<failure/)
+    const sarif = JSON.parse(sarifWriter.write(report)) as {runs: Array<{results: Array<{ruleId: string; level: string; locations: Array<{physicalLocation: {artifactLocation: {uri: string}}}>}>}>}
+    const shared = sarif.runs[0]!.results.find((r) => r.ruleId === 'ssh.hostkey.shared')!
+    expect(shared.level).toBe('error')
+    expect(shared.locations.map((l) => l.physicalLocation.artifactLocation.uri)).toEqual(['devices/rtr-1', 'devices/rtr-2'])
   })
 
   it('report merge of two single-device reports sharing a key yields the batch finding', async () => {

@@ -35,9 +35,15 @@ describe('junit writer', () => {
   it('writes well-formed XML: one testsuite per device, one testcase per finding, counts right', () => {
     const root = parseXml(junitWriter.write(lab))
     expect(root.name).toBe('testsuites')
-    expect(counts(root)).toEqual(expectedCounts(lab.devices.flatMap((d) => d.findings)))
-    const suites = childrenNamed(root, 'testsuite')
-    expect(suites.map((s) => s.attrs.name)).toEqual(lab.devices.map((d) => d.name))
+    const batch = lab.batch?.findings ?? []
+    expect(batch.length).toBeGreaterThan(0)
+    expect(counts(root)).toEqual(expectedCounts([...lab.devices.flatMap((d) => d.findings), ...batch]))
+    const all = childrenNamed(root, 'testsuite')
+    expect(all.map((s) => s.attrs.name)).toEqual([...lab.devices.map((d) => d.name), 'batch'])
+    const batchSuite = all.at(-1)!
+    expect(counts(batchSuite)).toEqual(expectedCounts(batch))
+    expect(childrenNamed(batchSuite, 'testcase').map((tc) => tc.attrs)).toEqual(batch.map((f) => ({classname: `batch.${f.devices.join('+')}`, name: f.check})))
+    const suites = all.slice(0, -1)
     suites.forEach((suite, i) => {
       const device = lab.devices[i]
       expect(counts(suite)).toEqual(expectedCounts(device.findings))
@@ -54,7 +60,7 @@ describe('junit writer', () => {
         }
       })
     })
-    expect(suites.reduce((n, s) => n + Number(s.attrs.tests), 0)).toBe(findingCount(lab))
+    expect(all.reduce((n, s) => n + Number(s.attrs.tests), 0)).toBe(findingCount(lab))
   })
 
   it('escapes & < > " \' and keeps tricky text intact through a parse', () => {

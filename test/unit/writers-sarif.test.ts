@@ -78,7 +78,8 @@ describe('sarif writer', () => {
     expect(run.tool.driver.name).toBe('sg17scan')
     expect(run.tool.driver.version).toBe(lab.tool.version)
     expect(run.tool.driver.informationUri).toBeUndefined()
-    const checks = [...new Set(lab.devices.flatMap((d) => d.findings.map((f) => f.check)))].sort()
+    const checks = [...new Set([...lab.devices.flatMap((d) => d.findings.map((f) => f.check)), ...(lab.batch?.findings ?? []).map((f) => f.check)])].sort()
+    expect(checks).toContain('tls.cert.shared-device-key')
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(checks)
     const rule = run.tool.driver.rules.find((r) => r.id === 'tls.cipher.null-or-export')
     const meta = checkById('tls.cipher.null-or-export')
@@ -150,11 +151,17 @@ describe('sarif writer', () => {
     expect(weak?.properties.evidence).toEqual(['obs-0000000000000001', 'obs-0000000000000002'])
     const reach = results.find((r) => r.ruleId === 'scan.reachability')
     expect(reach?.locations[0].physicalLocation.artifactLocation.uri).toBe('devices/198.51.100.7')
+    const batchChecks = new Set((lab.batch?.findings ?? []).map((f) => f.check))
     for (const r of parse(lab).runs[0].results) {
-      const uri = r.locations[0].physicalLocation.artifactLocation.uri
-      // Device-scope checks (identity) are about the device, not one of its services: their location stops there.
-      expect(uri).toMatch(r.ruleId.startsWith('identity.') ? /^devices\/[^/:]+$/ : /^devices\/[^/:]+\/(tcp|udp)\/\d+$/)
-      expect(uri).not.toMatch(/^[a-z]+:/i)
+      const uris = r.locations.map((l) => l.physicalLocation.artifactLocation.uri)
+      // Device-scope checks (identity) are about the device, not one of its services: their location stops there;
+      // a batch finding names every device it concerns.
+      const deviceOnly = r.ruleId.startsWith('identity.') || batchChecks.has(r.ruleId)
+      for (const uri of uris) {
+        expect(uri).toMatch(deviceOnly ? /^devices\/[^/:]+$/ : /^devices\/[^/:]+\/(tcp|udp)\/\d+$/)
+        expect(uri).not.toMatch(/^[a-z]+:/i)
+      }
+      if (batchChecks.has(r.ruleId)) expect(uris).toHaveLength(lab.batch!.findings.find((f) => f.check === r.ruleId)!.devices.length)
     }
   })
 
