@@ -265,7 +265,7 @@ describe('evidence bundles', () => {
       writeFileSync(join(dir, artifact), after)
       const r = verifyBundle(dir)
       expect(r.problems).toContain(`${artifact}: sha256 mismatch (manifest ${sha(before).slice(0, 16)}…, file ${sha(after).slice(0, 16)}…)`)
-      expect(r.problems).toContainEqual(expect.stringMatching(new RegExp(`^${artifact}: sha256 mismatch \\(report\\.json devices\\[\\d\\]\\.observations\\[\\d+\\]\\.artifacts\\[0\\] records`)))
+      expect(r.problems).toContainEqual(expect.stringMatching(new RegExp(`^${artifact}: sha256 mismatch \\(report\\.json devices\\[\\d+\\]\\.observations\\[\\d+\\]\\.artifacts\\[0\\] records`)))
     })
 
     it('a changed manifest.json (even re-hashed consistently) fails the signature', () => {
