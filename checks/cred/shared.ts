@@ -4,15 +4,13 @@
  * level §8.1 only, no [U] clause). Pure. Messages name credential ids and dataset usernames, never passwords.
  */
 import type {Check, CheckInput, CheckResult} from '../../src/checks/types.js'
-import type {Reference, ServiceProtocol} from '../../src/evidence/types.js'
+import type {ServiceProtocol} from '../../src/evidence/types.js'
 import {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from '../../src/probes/cred/unit.js'
 import {type BruteforceData, type CredAttemptsData, type CredentialList, DEFAULT_LISTS} from '../../src/probes/cred/types.js'
+import {cr, cwe, en, itu} from '../../src/checks/references.js'
 
 export {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE}
 
-const itu = (id: string, clause: string): Reference => ({framework: 'ITU-T', id, clause})
-const en = (id: string): Reference => ({framework: 'ETSI EN 303 645', id})
-const cr = (id: string): Reference => ({framework: 'IEC 62443-4-2', id})
 
 export const REF = {
   X805_AUTH: itu('X.805', '§6.2'),
@@ -26,7 +24,7 @@ export const REF = {
   CR_1_5: cr('CR 1.5'),
   CR_1_7: cr('CR 1.7'),
   CR_1_11: cr('CR 1.11'),
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

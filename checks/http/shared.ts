@@ -15,6 +15,7 @@ import {
   type PiiFinding,
   type SensitiveEndpoint,
 } from '../../src/probes/http/types.js'
+import {cr, cwe, en, itu, rfc} from '../../src/checks/references.js'
 
 export {P_HTTP_SURFACE}
 
@@ -73,12 +74,6 @@ export function describePii(hits: readonly PiiFinding[]): string {
   return formatList(hits.map((h) => `${h.type} ×${h.count} at ${h.location}${h.samples.length ? ` (${h.samples.slice(0, 2).join(', ')})` : ''}`))
 }
 
-const itu = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'ITU-T', id} : {framework: 'ITU-T', id, clause}
-const en = (id: string): Reference => ({framework: 'ETSI EN 303 645', id})
-const cr = (id: string): Reference => ({framework: 'IEC 62443-4-2', id})
-const rfc = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'RFC', id} : {framework: 'RFC', id, clause}
 
 export const REF = {
   X805_ACCESS: itu('X.805', '§6.1'),
@@ -102,7 +97,7 @@ export const REF = {
   CR_3_8: cr('CR 3.8'),
   CR_4_1: cr('CR 4.1'),
   CR_7_6: cr('CR 7.6'),
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
   RFC6797: rfc('RFC 6797'),
   RFC6265: rfc('RFC 6265'),
   RFC7617: rfc('RFC 7617'),

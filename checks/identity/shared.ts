@@ -5,6 +5,7 @@
  */
 import type {Observation, Reference} from '../../src/evidence/types.js'
 import type {IdentityRecord} from '../../src/identity/types.js'
+import {cwe, itu} from '../../src/checks/references.js'
 
 export {P_DEVICE_IDENTITY, IDENTITY_SOURCES} from '../../src/identity/types.js'
 
@@ -29,7 +30,6 @@ export function readIdentity(o: Observation | undefined): IdentityRecord {
   }
 }
 
-const itu = (id: string, clause?: string): Reference => (clause === undefined ? {framework: 'ITU-T', id} : {framework: 'ITU-T', id, clause})
 
 export const REF = {
   X1352_CRYPTO: itu('X.1352', '§8.2'),
@@ -38,5 +38,5 @@ export const REF = {
   EN_5_4_4: {framework: 'ETSI EN 303 645', id: '5.4-4'},
   CR_1_5: {framework: 'IEC 62443-4-2', id: 'CR 1.5'},
   CR_4_3: {framework: 'IEC 62443-4-2', id: 'CR 4.3'},
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
 } as const satisfies Record<string, Reference | ((n: number) => Reference)>

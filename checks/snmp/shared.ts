@@ -21,6 +21,7 @@ import {
   type SnmpV3UserResult,
   type SnmpWriteResult,
 } from '../../src/probes/snmp/types.js'
+import {cr, cwe, en, itu, rfc} from '../../src/checks/references.js'
 
 export {P_SNMP_COMMUNITIES, P_SNMP_SYSTEM, P_SNMP_V3}
 
@@ -171,11 +172,6 @@ export function quote(s: string, max = 80): string {
 // ---------------------------------------------------------------------------------------------------------
 // References (standards-mapping.md §1.2, §2.8, §3.6, §3.7; X.1352 cited at dimension level only)
 
-const itu = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'ITU-T', id} : {framework: 'ITU-T', id, clause}
-const en = (id: string): Reference => ({framework: 'ETSI EN 303 645', id})
-const cr = (id: string): Reference => ({framework: 'IEC 62443-4-2', id})
-const rfc = (id: string): Reference => ({framework: 'RFC', id})
 
 export const REF = {
   X805_ACCESS: itu('X.805', '§6.1'),
@@ -203,7 +199,7 @@ export const REF = {
   CR_4_1: cr('CR 4.1'),
   CR_4_3: cr('CR 4.3'),
   CR_7_6: cr('CR 7.6'),
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
   RFC3414: rfc('RFC 3414'),
   RFC3418: rfc('RFC 3418'),
   RFC3584: rfc('RFC 3584'),

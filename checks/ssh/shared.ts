@@ -14,6 +14,7 @@ import {
   type SshHostKeyInfo,
   type SshKexinitData,
 } from '../../src/probes/ssh/types.js'
+import {cwe, itu, rfc} from '../../src/checks/references.js'
 
 export {P_SSH_AUTH_METHODS, P_SSH_HOSTKEYS, P_SSH_KEXINIT}
 
@@ -157,10 +158,6 @@ export function evaluateAlgorithms(
 // ---------------------------------------------------------------------------------------------------------
 // References (standards-mapping.md §1.2, §2, §3.3, §3.5; no [U] clause is cited)
 
-const itu = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'ITU-T', id} : {framework: 'ITU-T', id, clause}
-const rfc = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'RFC', id} : {framework: 'RFC', id, clause}
 
 export const REF = {
   X1352_AUTH: itu('X.1352', '§8.1'),
@@ -177,7 +174,7 @@ export const REF = {
   CR_4_1: {framework: 'IEC 62443-4-2', id: 'CR 4.1'},
   CR_4_3: {framework: 'IEC 62443-4-2', id: 'CR 4.3'},
   CR_7_6: {framework: 'IEC 62443-4-2', id: 'CR 7.6'},
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
   RFC4252: rfc('RFC 4252'),
   RFC4253: rfc('RFC 4253'),
   RFC4253_IDENT: rfc('RFC 4253', '§4.2'),

@@ -7,6 +7,7 @@ import type {CheckInput} from '../../src/checks/types.js'
 import type {Reference} from '../../src/evidence/types.js'
 import {P_FTP_SESSION, type AnonymousResult, type FtpReplyRecord, type FtpSessionData} from '../../src/probes/ftp/types.js'
 import {P_TELNET_BANNER, type TelnetBannerData, type TelnetNegotiation} from '../../src/probes/telnet/types.js'
+import {cr, cwe, en, itu, rfc} from '../../src/checks/references.js'
 
 export {P_FTP_SESSION, P_TELNET_BANNER}
 
@@ -80,12 +81,6 @@ export function excerpt(text: string, max = 80): string {
   return JSON.stringify(t.length > max ? `${t.slice(0, max)}…` : t)
 }
 
-const itu = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'ITU-T', id} : {framework: 'ITU-T', id, clause}
-const en = (id: string): Reference => ({framework: 'ETSI EN 303 645', id})
-const cr = (id: string): Reference => ({framework: 'IEC 62443-4-2', id})
-const rfc = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'RFC', id} : {framework: 'RFC', id, clause}
 
 export const REF = {
   X805_ACCESS: itu('X.805', '§6.1'),
@@ -105,7 +100,7 @@ export const REF = {
   CR_4_1: cr('CR 4.1'),
   CR_7_6: cr('CR 7.6'),
   CR_7_7: cr('CR 7.7'),
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
   RFC854: rfc('RFC 854'),
   RFC959: rfc('RFC 959'),
   RFC1635: rfc('RFC 1635'),

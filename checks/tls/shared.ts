@@ -20,6 +20,7 @@ import type {
 import {TLS_PROTOCOLS} from '../../src/probes/tls/types.js'
 import type {NamedGroupInfo} from '../../src/probes/tls/registry.js'
 import {cipherSuiteByName, namedGroupByName} from '../../src/probes/tls/registry.js'
+import {cwe, itu, rfc} from '../../src/checks/references.js'
 
 // ---------------------------------------------------------------------------------------------------------
 // Probe names
@@ -335,10 +336,6 @@ export function normaliseHashName(h: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // References (standards-mapping.md §1.2, §2, §3.1–3.2; no [U] clause is cited)
 
-const itu = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'ITU-T', id} : {framework: 'ITU-T', id, clause}
-const rfc = (id: string, clause?: string): Reference =>
-  clause === undefined ? {framework: 'RFC', id} : {framework: 'RFC', id, clause}
 
 export const REF = {
   X805_AUTH: itu('X.805', '§6.2'),
@@ -358,7 +355,7 @@ export const REF = {
   CR_3_1_RE1: {framework: 'IEC 62443-4-2', id: 'CR 3.1', clause: 'RE 1'},
   CR_4_1: {framework: 'IEC 62443-4-2', id: 'CR 4.1'},
   CR_4_3: {framework: 'IEC 62443-4-2', id: 'CR 4.3'},
-  cwe: (n: number): Reference => ({framework: 'CWE', id: `CWE-${n}`}),
+  cwe,
   RFC8996: rfc('RFC 8996'),
   RFC9325_VERSIONS: rfc('RFC 9325', '§3.1.1'),
   RFC9325_COMPRESSION: rfc('RFC 9325', '§3.3'),
