@@ -14,7 +14,7 @@ import ssh2 from 'ssh2'
 import {expectedDigestResponse, parseChallenges} from '../probes/cred/digest.js'
 import type {StartedDevice} from './devices/types.js'
 import {formatHostForUri, listenTracked} from './server.js'
-import {newHostKey} from './ssh-service.js'
+import {listenSsh, newHostKey} from './ssh-service.js'
 
 const {Server} = ssh2
 
@@ -62,26 +62,7 @@ export async function startLoginSsh(o: LoginServiceOptions, host: string, port: 
     })
     client.on('ready', () => client.end())
   })
-  server.on('error', () => {})
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const address = server.address() as {port: number}
-  let stopped: Promise<void> | undefined
-  return {
-    targets: [`ssh://${formatHostForUri(host)}:${address.port}`],
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        for (const c of clients) c.end()
-        server.close(() => resolve())
-      })
-      return stopped
-    },
-  }
+  return listenSsh(server, clients, host, port)
 }
 
 const IAC = 255

@@ -61,6 +61,11 @@ export async function startLabSsh(purpose: string, config: LabSshConfig, host: s
       client.on('ready', () => client.end())
     },
   )
+  return listenSsh(server, clients, host, port)
+}
+
+/** Listens with an ssh2 Server; stop() ends every client session and closes the listener (once). */
+export async function listenSsh(server: InstanceType<typeof ssh2.Server>, clients: ReadonlySet<{end(): void}>, host: string, port: number): Promise<StartedDevice> {
   server.on('error', () => {})
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
