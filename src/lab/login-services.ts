@@ -13,7 +13,7 @@ import ssh2 from 'ssh2'
 
 import {expectedDigestResponse, parseChallenges} from '../probes/cred/digest.js'
 import type {StartedDevice} from './devices/types.js'
-import {formatHostForUri, listenTracked} from './server.js'
+import {listenTracked} from './server.js'
 import {listenSsh, newHostKey} from './ssh-service.js'
 
 const {Server} = ssh2
