@@ -52,12 +52,20 @@ function judgeWith(sel: SelectedCheck, serviceId: string, byProbe: Record<string
   }
   try {
     const result = evaluate()
+    const evidence = result.evidence ?? present.map((o) => o.id)
+    // No pass without positive evidence from a complete observation: what a partial one did not show may be
+    // exactly what would fail. A fail found in what was seen stands.
+    const partial = present.filter((o) => o.partial)
+    if (result.outcome === 'pass' && partial.length > 0) {
+      const reasons = [...new Set(partial.map((o) => `${o.probe} is partial (${o.partial!.code}: ${o.partial!.message})`))]
+      return {...base, outcome: 'inconclusive', message: `${result.message} — but ${reasons.join('; ')}`, evidence}
+    }
     return {
       ...base,
       outcome: result.outcome,
       severity: result.severity ?? sel.severity,
       message: result.message,
-      evidence: result.evidence ?? present.map((o) => o.id),
+      evidence,
     }
   } catch (error) {
     return {

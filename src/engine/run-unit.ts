@@ -94,7 +94,7 @@ export function toObservation(service: Pick<Service, 'id'>, e: ProbeEmission, co
   const observation: Observation = {
     // From what was seen, not from artifact bytes: a ServerHello carries a fresh random every time, and the
     // id must stay the same across runs that observe the same configuration.
-    id: contentId('obs', {service: service.id, probe: e.probe, data: e.data, error: e.error ?? null}),
+    id: contentId('obs', {service: service.id, probe: e.probe, data: e.data, error: e.error ?? null, ...(e.partial && !e.error ? {partial: e.partial} : {})}),
     service: service.id,
     probe: e.probe,
     collectedAt,
@@ -102,5 +102,6 @@ export function toObservation(service: Pick<Service, 'id'>, e: ProbeEmission, co
     artifacts,
   }
   if (e.error) observation.error = e.error
+  else if (e.partial) observation.partial = e.partial
   return observation
 }

@@ -58,6 +58,19 @@ export interface Observation {
   artifacts: Artifact[]
   /** Set when the probe could not complete; checks reading it yield outcome "error" with this reason. */
   error?: ObservationError
+  /** Set when the probe observed something but not everything (a budget ran out, a transient failure persisted
+   *  past its retries): `data` holds what was seen. A check may fail on it, never pass: the judge turns a pass
+   *  read from a partial observation into `inconclusive` with this reason. */
+  partial?: ObservationPartial
+}
+
+/** Why an observation is incomplete, and (where the probe knows) which parts of `data` are missing. */
+export interface ObservationPartial {
+  /** Machine-readable reason, e.g. "budget", "reset", "timeout". */
+  code: string
+  message: string
+  /** Parts of `data` that could not be determined, e.g. ["TLSv1.0 cipher suites"]. */
+  missing?: string[]
 }
 
 export interface Finding {

@@ -1,6 +1,6 @@
 import type {Socket} from 'node:net'
 
-import type {Artifact, DeclaredIdentity, ObservationError, Service} from '../evidence/types.js'
+import type {Artifact, DeclaredIdentity, ObservationError, ObservationPartial, Service} from '../evidence/types.js'
 import type {LoginContext} from './cred/policy.js'
 import type {LabCredential} from './cred/types.js'
 import type {CommunityCandidate} from './snmp/dataset.js'
@@ -42,6 +42,8 @@ export interface ProbeEmission {
   data: Record<string, unknown>
   artifacts?: ArtifactInput[]
   error?: ObservationError
+  /** What was seen is incomplete (see Observation.partial): `data` is kept and judged, but never passes. */
+  partial?: ObservationPartial
 }
 
 /** A probe unit: one piece of network work that emits one or more observations. */
