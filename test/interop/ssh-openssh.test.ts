@@ -35,6 +35,7 @@ import type {Check} from '../../src/checks/types.js'
 import type {Observation} from '../../src/evidence/types.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {sshProbeUnit} from '../../src/probes/ssh/unit.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
 
