@@ -3,7 +3,7 @@
  * same camera (same certificate and SSH host key) after an update that removes the NULL suites and leaves a
  * Telnet console open. Scanned under different device names, so the devices must be paired by identity.
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -104,6 +104,17 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
     expect(bad.stderr).toContain(`${b2}: the bundle does not verify`)
     expect(bad.stderr).toContain('report.json')
   }, 90_000)
+
+  it('reads a batch output directory (its report.json)', async () => {
+    const outDir = join(tmp, 'batch-run')
+    mkdirSync(outDir)
+    copyFileSync(fw1, join(outDir, 'report.json'))
+    const r = await runCli(['report', 'diff', outDir, fw2, '--format', 'json'])
+    expect(r.code).toBe(1)
+    const diff = JSON.parse(r.stdout) as ReportDiff
+    expect(diff.a).toMatchObject({source: outDir, kind: 'report', devices: 1})
+    expect(diff.summary.findings).toMatchObject({new: 1, fixed: 1})
+  }, 30_000)
 
   it('bad input exits 2 naming it', async () => {
     const missing = await runCli(['report', 'diff', fw1, join(tmp, 'nope.json')])
