@@ -220,6 +220,14 @@ describe('observation changes', () => {
     ])
   })
 
+  it('SNMP communities accepted, by dataset id (never the string)', () => {
+    const snmp = svc('snmp', 161)
+    const accepted = (...ids: string[]) => obs(snmp.id, 'snmp.communities', {accepted: ids.map((credentialId) => ({credentialId, version: 'v2c', access: 'read'}))})
+    expect(pair([accepted('snmp-common-1')], [accepted('snmp-common-1', 'snmp-common-2')], [snmp], [snmp])).toEqual([
+      {kind: 'snmp-communities', service: snmp.id, added: ['v2c snmp-common-2 read']},
+    ])
+  })
+
   it('what a probe could not see is never "removed": partial B only adds, an errored side compares nothing', () => {
     const a = [obs(tls.id, 'tls.protocols', {'TLSv1.0': true, 'TLSv1.2': true})]
     const partial = [obs(tls.id, 'tls.protocols', {'TLSv1.2': true, 'TLSv1.3': true}, {partial: {code: 'budget', message: 'ran out'}})]

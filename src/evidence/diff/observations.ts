@@ -1,7 +1,7 @@
 /**
  * Observation changes that matter between the two sides of one device pair: services that appeared or vanished,
  * TLS protocols / cipher suites / groups, the leaf certificate and its key, SSH algorithms / host keys /
- * authentication methods, banners, and the firmware the device reports.
+ * authentication methods, SNMP communities accepted (by dataset id), banners, and the firmware the device reports.
  *
  * What a probe could not see is never reported as removed: an errored observation on either side compares
  * nothing, and a partial one can only add (B partial: nothing is "removed"; A partial: nothing is "added").
@@ -47,6 +47,12 @@ const SET_FACTS: ReadonlyArray<{kind: ObservationChangeKind; probe: string; extr
     probe: 'ssh.hostkeys',
     extract: (d) =>
       (Array.isArray(d.keys) ? d.keys : []).map(record).flatMap((k) => (typeof k.fingerprint === 'string' ? [`${String(k.type ?? k.algorithm)} ${k.fingerprint}`] : [])),
+  },
+  {
+    // Dataset ids only (never the community string), e.g. "v2c snmp-common-1 read".
+    kind: 'snmp-communities',
+    probe: 'snmp.communities',
+    extract: (d) => (Array.isArray(d.accepted) ? d.accepted : []).map(record).map((c) => `${String(c.version)} ${String(c.credentialId)} ${String(c.access)}`),
   },
 ]
 

@@ -57,6 +57,7 @@ export type ObservationChangeKind =
   | 'ssh-algorithms'
   | 'ssh-host-key'
   | 'ssh-auth-methods'
+  | 'snmp-communities'
   | 'banner'
   | 'software-version'
 

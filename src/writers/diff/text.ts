@@ -49,6 +49,7 @@ export const OBSERVATION_LABEL: Record<ObservationChange['kind'], string> = {
   'ssh-algorithms': 'SSH algorithms',
   'ssh-host-key': 'SSH host keys',
   'ssh-auth-methods': 'SSH authentication methods',
+  'snmp-communities': 'SNMP communities accepted',
   banner: 'banner changed',
   'software-version': 'firmware reported',
 }
