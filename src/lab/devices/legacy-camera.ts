@@ -86,7 +86,8 @@ export const legacyCameraFw2: LabDeviceDefinition = {
   name: 'legacy-camera-fw2',
   description:
     'legacy-camera after a firmware update: same certificate and SSH host key, NULL suites removed, dropbear 2019.78 banner, and a Telnet debug console left open',
-  portOffset: 12,
+  // Far above the reference devices, so a device added to the default lab never takes its ports.
+  portOffset: 50,
   start: ({host, port}) => startCamera(host, port, LEGACY_CAMERA_FW2_CIPHERS, LEGACY_CAMERA_FW2_SSH, true),
 }
 
