@@ -29,6 +29,8 @@ export interface BatchOptions extends Omit<ScanOptions, 'profile'> {
   shard?: Shard
   progress?: ProgressSink
   batchAnalysis?: BatchAnalysis
+  /** Notes the user must see (a torn last journal line left out). */
+  warn?: (message: string) => void
 }
 
 export interface BatchResult extends FinalizeResult {
@@ -72,7 +74,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   state.sessions.push(session)
   writeRunState(o.outDir, state)
 
-  const done = await journaledIds(journalPath)
+  const done = await journaledIds(journalPath, {onTornLastLine: o.warn})
   const todo = specs.filter((s) => !done.has(s.id!))
   const progress = o.progress ? new BatchProgress(todo.length, o.progress) : undefined
   const journal = new JournalWriter(journalPath)

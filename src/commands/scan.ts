@@ -125,6 +125,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
         resume: flags.resume,
         shard,
         progress: flags.progress === false ? undefined : process.stderr,
+        warn: (message) => this.logToStderr(`Warning: ${message}`),
       })
       const s = result.summary
       this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)
