@@ -18,6 +18,7 @@ import type {Writer} from '../writers/types.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../cli/bundle-flags.js'
 import {writeBundle} from '../evidence/bundle.js'
+import {inputFiles} from '../evidence/provenance.js'
 import {loadCredentialFile} from '../probes/cred/credential-file.js'
 import {loadCommunityFile} from '../probes/snmp/community-file.js'
 import {loadSnmpV3Credentials} from '../probes/snmp/v3-credentials.js'
@@ -115,6 +116,14 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       loginDelayMs: flags['login-delay'],
       failOn: flags['fail-on'] as Severity,
       commandLine,
+      // Provenance (run.inputs, public files by SHA-256) and --resume pinning (secret files, by a salted scrypt in
+      // run.json only: a plain digest of a short credential list could be reversed by guessing).
+      inputs: inputFiles([{flag: '--inventory', path: flags.inventory}]),
+      secretFiles: [
+        {flag: '--credentials', path: flags.credentials},
+        {flag: '--communities', path: flags.communities},
+        {flag: '--snmp-v3-credentials', path: flags['snmp-v3-credentials']},
+      ].filter((f): f is {flag: string; path: string} => f.path !== undefined),
     }
     if (flags['out-dir']) {
       if (this.jsonEnabled()) throw new ConfigError('--json prints the whole report on stdout; with --out-dir the report is DIR/report.json')
