@@ -82,7 +82,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     ...BUNDLE_SIGNING_FLAGS,
     inventory: Flags.string({description: 'device inventory (CSV, YAML or JSON; schemas/inventory.schema.json): one device per entry, credentials referenced (env:VAR / file:PATH), never inline'}),
     'out-dir': Flags.string({description: 'batch mode: append each finished device to DIR/journal.jsonl (fsync\'d), then write DIR/report.json, DIR/summary.csv, DIR/report.html'}),
-    resume: Flags.boolean({description: 'continue the batch in --out-dir: skip devices already in its journal (refused for another inventory, profile or shard)', default: false}),
+    resume: Flags.boolean({description: 'continue the batch in --out-dir: skip devices already in its journal (refused when the inventory, profile, shard, --fail-on, tool build, data files, --intrusive, --timeout, --ca or credential/community files differ)', default: false}),
     shard: Flags.string({description: 'scan only shard K of N (K/N, by a hash of the device id); combine shard reports with `report merge`'}),
     concurrency: Flags.integer({description: 'devices scanned at once (the per-device connection cap still applies)', default: 64, min: 1, max: 4096}),
     rate: Flags.integer({description: 'global limit on new TCP connections per second (all devices together)', min: 1}),
