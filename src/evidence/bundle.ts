@@ -32,7 +32,7 @@ import {sarifWriter} from '../writers/sarif.js'
 import type {Writer} from '../writers/types.js'
 import {sha256Hex} from './ids.js'
 import {signManifest, signerInfo, type Signer} from './sign.js'
-import type {Artifact, Report} from './types.js'
+import type {Artifact, Report, ToolInfo} from './types.js'
 import {validateReport} from './validate.js'
 
 /** 2: signedAt inside the signed manifest, canonical manifest bytes, observation ids binding artifacts. */
@@ -65,7 +65,7 @@ export interface ManifestFile {
 export interface BundleManifest {
   bundleVersion: number
   createdAt: string
-  tool: {name: string; version: string}
+  tool: ToolInfo
   runId: string
   lab?: LabInfo
   profile: {id: string; version: string; sha256: string}
@@ -149,7 +149,7 @@ export function buildManifest(report: Report, files: Map<string, Buffer>, lab?: 
   return {
     bundleVersion: BUNDLE_VERSION,
     createdAt: report.run.finishedAt,
-    tool: {name: report.tool.name, version: report.tool.version},
+    tool: structuredClone(report.tool),
     runId: report.run.id,
     ...(labInfo ? {lab: labInfo} : {}),
     profile: {id: report.run.profile.id, version: report.run.profile.version, sha256: report.run.profile.sha256},
@@ -181,7 +181,13 @@ export function serializeManifest(m: BundleManifest): Buffer {
   const ordered = {
     bundleVersion: m.bundleVersion,
     createdAt: m.createdAt,
-    tool: {name: m.tool.name, version: m.tool.version},
+    tool: {
+      name: m.tool.name,
+      version: m.tool.version,
+      ...(m.tool.commit !== undefined ? {commit: m.tool.commit} : {}),
+      ...(m.tool.packageIntegrity !== undefined ? {packageIntegrity: m.tool.packageIntegrity} : {}),
+      ...(m.tool.node !== undefined ? {node: m.tool.node} : {}),
+    },
     runId: m.runId,
     ...(m.lab ? {lab: {...(m.lab.name !== undefined ? {name: m.lab.name} : {}), ...(m.lab.operator !== undefined ? {operator: m.lab.operator} : {}), ...(m.lab.accreditationId !== undefined ? {accreditationId: m.lab.accreditationId} : {})}} : {}),
     profile: {id: m.profile.id, version: m.profile.version, sha256: m.profile.sha256},

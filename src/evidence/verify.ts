@@ -42,7 +42,7 @@ import {
   SIGNER_FILE,
 } from './bundle.js'
 import {reportContradictions} from './consistency.js'
-import {sha256Hex} from './ids.js'
+import {canonicalJson, sha256Hex} from './ids.js'
 import {algorithmOf, keyFingerprint, oneLine, safeVerify, SIGNATURE_ALGORITHMS, type SignatureAlgorithm, verifyManifestSignature} from './sign.js'
 import type {Report} from './types.js'
 import {validateReport} from './validate.js'
@@ -263,7 +263,9 @@ function manifestShapeProblems(value: unknown, signed: boolean): string[] {
   if (!signed && value.signedAt !== undefined) problems.push('signedAt is recorded but the bundle is not signed (manifest.sig and signer.json missing)')
   if (value.bundleVersion !== BUNDLE_VERSION) problems.push(`bundleVersion ${JSON.stringify(value.bundleVersion)} is not supported (this sg17scan reads ${BUNDLE_VERSION})`)
   for (const key of ['createdAt', 'runId', 'commandLine'] as const) if (typeof value[key] !== 'string') problems.push(`${key} must be a string`)
-  if (!isObject(value.tool) || typeof value.tool.name !== 'string' || typeof value.tool.version !== 'string') problems.push('tool must be {name, version}')
+  if (!isObject(value.tool) || Object.values(value.tool).some((v) => typeof v !== 'string') || typeof value.tool.name !== 'string' || typeof value.tool.version !== 'string') {
+    problems.push('tool must be {name, version, commit?, packageIntegrity?, node?} (strings)')
+  }
   const profile = value.profile
   if (!isObject(profile) || typeof profile.id !== 'string' || typeof profile.version !== 'string' || typeof profile.sha256 !== 'string') {
     problems.push('profile must be {id, version, sha256}')
@@ -441,7 +443,7 @@ function checkReport(
   mismatch('runId', manifest.runId, 'run.id', report.run.id)
   mismatch('createdAt', manifest.createdAt, 'run.finishedAt', report.run.finishedAt)
   mismatch('commandLine', manifest.commandLine, 'run.commandLine', report.run.commandLine)
-  mismatch('tool', [manifest.tool.name, manifest.tool.version], 'tool', [report.tool.name, report.tool.version])
+  mismatch('tool', canonicalJson(manifest.tool), 'tool', canonicalJson(report.tool))
   mismatch(
     'profile',
     [manifest.profile.id, manifest.profile.version, manifest.profile.sha256],
