@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -116,6 +117,11 @@ describe('sg17scan report bundle / verify / merge (built CLI)', () => {
       expect(merged.run.startedAt).toBe('2026-03-01T10:00:00.000Z')
       expect(merged.run.finishedAt).toBe('2026-03-02T09:30:00.000Z')
       expect(merged.run.commandLine).toBe(`sg17scan report merge ${a} ${b} -o ${out}`)
+      // Each input keeps its provenance, with the digest of the file as read.
+      expect(merged.run.sources?.map((x) => [x.name, x.runId, x.sha256])).toEqual([
+        [a, 'run-a', createHash('sha256').update(readFileSync(a)).digest('hex')],
+        [b, 'run-b', createHash('sha256').update(readFileSync(b)).digest('hex')],
+      ])
       // The merged report bundles and verifies like any other.
       const bundle = join(tmp, 'merged-bundle')
       expect((await runCli(['report', 'bundle', out, '--out', bundle, '--sign-key', pki.files.edKey])).code).toBe(0)
