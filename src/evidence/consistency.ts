@@ -35,6 +35,9 @@ export function reportContradictions(report: Report): ConsistencyResult {
   const problems: string[] = []
   const notes: string[] = []
   const failOn = report.summary.failOn
+  if (/^1\.0\./.test(report.schemaVersion)) {
+    notes.push(`schemaVersion ${report.schemaVersion}: written before observation ids bound the artifacts' SHA-256 (schema 1.1.0), so its ids do not recompute here; verify it with the sg17scan build that wrote it`)
+  }
 
   const deviceIds = new Set<string>()
   report.devices.forEach((device, d) => {
