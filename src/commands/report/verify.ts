@@ -61,6 +61,7 @@ Exit codes: 0 verified (a bundle signed by a --trust signer; a consistent report
     } else {
       this.logToStderr(`FAILED: ${args.target}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; first: ${result.problems[0]}`)
       for (const problem of result.problems) this.logToStderr(`  ${problem}`)
+      for (const note of result.notes) this.logToStderr(`  note: ${note}`)
     }
     process.exitCode = result.exitCode
     return result
