@@ -68,6 +68,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     data: dataFiles(),
     intrusive: o.intrusive ?? false,
     timeoutMs: o.timeoutMs ?? 5000,
+    loginDelayMs: o.loginDelayMs ?? null,
     inputs,
     secrets: {salt, files: secretTexts.map(({flag, text}) => ({flag, digest: secretDigest(text, salt)}))},
   }

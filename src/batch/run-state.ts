@@ -22,6 +22,8 @@ export interface BatchPins {
   data: DataFileRef[]
   intrusive: boolean
   timeoutMs: number
+  /** --login-delay (null: the profile's): the pause between logins decides what lockout detection sees. */
+  loginDelayMs: number | null
   /** Public files (--ca, --inventory) by SHA-256. */
   inputs: InputFileRef[]
   /** Secret-bearing files (--credentials, --communities, --snmp-v3-credentials, inventory credentialsRef/loginsRef)
@@ -86,6 +88,10 @@ export function resumeMismatches(previous: BatchRunState, current: Pick<BatchRun
   }
   if (before.intrusive !== now.intrusive) out.push(`--intrusive differs (${before.intrusive ? 'on' : 'off'} before, ${now.intrusive ? 'on' : 'off'} now)`)
   if (before.timeoutMs !== now.timeoutMs) out.push(`--timeout differs (${before.timeoutMs} ms before, ${now.timeoutMs} ms now)`)
+  if (before.loginDelayMs !== now.loginDelayMs) {
+    const show = (v: number | null) => (v === null ? "the profile's" : `${v} ms`)
+    out.push(`--login-delay differs (${show(before.loginDelayMs)} before, ${show(now.loginDelayMs)} now)`)
+  }
   const files = (list: InputFileRef[], flag: string) => list.filter((i) => i.flag === flag).map((i) => i.sha256).sort().join(',')
   // The inventory itself is pinned above.
   for (const flag of [...new Set([...before.inputs, ...now.inputs].map((i) => i.flag))].filter((f) => f !== '--inventory').sort()) {

@@ -49,6 +49,7 @@ describe('--resume refuses whatever changes results', () => {
   it.each([
     ['--timeout', () => ({timeoutMs: 4000}), /--timeout differs \(3000 ms before, 4000 ms now\)/],
     ['--intrusive', () => ({intrusive: true}), /--intrusive differs \(off before, on now\)/],
+    ['--login-delay', () => ({loginDelayMs: 10}), /--login-delay differs \(the profile's before, 10 ms now\)/],
     ['--ca', () => ({caFiles: [caFile, caFile]}), /--ca file\(s\) differ by digest/],
   ])('a different %s', async (_flag, over, message) => {
     const error = await runBatch({...base(out), resume: true, ...over()}).catch((e: unknown) => e as Error)
