@@ -31,9 +31,9 @@ export const PARTIAL_PAYLOADS: Record<string, Array<Record<string, unknown>>> = 
   'ftp.session': [{banner: '', features: [], replies: []}],
   'http.exchanges': [{exchanges: [{...exchange, url: 'http://192.0.2.77/', status: 0, error: {code: 'timeout', message: 'no answer'}}], skipped: 20, offOrigin: []}],
   'http.surface': [{scheme: 'http', rootReachable: false, loginForms: [], authChallenges: []}],
-  // Discovery done, every attempt cut off.
+  // Login found, cut off before the negative control was recorded; a control that errored.
   'cred.attempts': [
-    {service: 'x', mechanism: 'http-basic', negativeControl: {result: 'rejected'}, attempts: [], stoppedBy: 'budget', candidates: 10, lists: ['vendor-defaults'], delayMs: 0, budget: 0, throttling: {baselineMs: 1, attemptMs: [], maxMs: 1}},
+    {service: 'x', mechanism: 'http-basic', attempts: [], stoppedBy: 'budget', candidates: 10, lists: ['vendor-defaults'], delayMs: 0, budget: 0, throttling: {baselineMs: 1, attemptMs: [], maxMs: 1}},
     {service: 'x', mechanism: 'ssh-password', negativeControl: {result: 'error', reason: 'reset'}, attempts: [{service: 'x', credentialId: 'dc-1', result: 'error', at: '2026-06-01T12:00:00Z'}], stoppedBy: 'exhausted', candidates: 1, lists: ['vendor-defaults'], delayMs: 0, budget: 20, throttling: {baselineMs: 1, attemptMs: [1], maxMs: 1}},
   ],
   'cred.bruteforce': [{service: 'x', mechanism: 'ssh-password', attempts: 0, results: {rejected: 0, accepted: 0, error: 0, locked: 0}, attemptMs: [], slowdown: 0}],
