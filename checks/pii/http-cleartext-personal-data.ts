@@ -21,6 +21,9 @@ export const check: Check = {
   intrusive: false,
   protocols: ['http'],
   reads: [P_HTTP_SURFACE],
+  conditions: {
+    'location-or-device-id': {description: 'the personal data includes GPS coordinates or IMEIs', defaultSeverity: 'high'},
+  },
   references: [REF.X805_PRIVACY, REF.X805_CONF, REF.X1352_DATA, REF.X1058, REF.EN_5_8_1, REF.EN_5_8_2, REF.CR_4_1, REF.cwe(319), REF.cwe(359)],
   evaluate(input) {
     const s = readSurface(input)
@@ -33,7 +36,7 @@ export const check: Check = {
     return {
       outcome: 'fail',
       message: `Personal data served in cleartext without authentication on ${urls.length} URL(s): ${describePii(hits)}.`,
-      ...(sensitive ? {severity: 'high' as const} : {}),
+      ...(sensitive ? {condition: 'location-or-device-id'} : {}),
     }
   },
 }

@@ -83,6 +83,9 @@ export interface Finding {
   /** Observation ids that prove the outcome. */
   evidence: string[]
   references: Reference[]
+  /** The severity rule that applied when a check condition set the severity: the condition and whether the
+   *  profile or the check's default mapped it. */
+  severityRule?: {condition: string; source: 'profile' | 'check'}
 }
 
 export type Verdict = 'pass' | 'fail' | 'incomplete'
