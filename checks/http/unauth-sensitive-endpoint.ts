@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {describePii, formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {describePii, formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.unauth.sensitive-endpoint',
   title: 'Sensitive data served without authentication',
   family: 'http',
@@ -36,4 +36,4 @@ export const check: Check = {
     if (credentials.length) parts.push(`credential fields in ${formatList(credentials.map((e) => e.path), 4)}`)
     return {outcome: 'fail', message: `${parts.join('; ')}.`, ...(credentials.length ? {condition: 'credential-fields'} : {})}
   },
-}
+})

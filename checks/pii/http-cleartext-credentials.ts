@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from '../http/shared.js'
+import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from '../http/shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'pii.http.cleartext-credentials',
   title: 'Credentials sent over plain HTTP',
   family: 'pii',
@@ -43,4 +43,4 @@ export const check: Check = {
       ...(onlyDigest ? {condition: 'digest-only'} : {}),
     }
   },
-}
+})

@@ -1,12 +1,12 @@
 import type {Check} from '../../src/checks/types.js'
-import {describePii, INVALID, P_HTTP_SURFACE, readSurface, REF} from '../http/shared.js'
+import {describePii, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from '../http/shared.js'
 
 /**
  * Decision: this check judges *transport* — personal data in responses received over plain HTTP (every
  * request of the probe is unauthenticated, so these hits were also served to anyone). Personal data served
  * without authentication over HTTPS is judged by http.unauth.sensitive-endpoint instead.
  */
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'pii.http.cleartext-personal-data',
   title: 'Personal data served over plain HTTP',
   family: 'pii',
@@ -39,4 +39,4 @@ export const check: Check = {
       ...(sensitive ? {condition: 'location-or-device-id'} : {}),
     }
   },
-}
+})
