@@ -1,5 +1,6 @@
-import type {Check} from '../../src/checks/types.js'
-import {P_CRED_ATTEMPTS, readAttempts, REF} from './shared.js'
+import type {Check, CheckResult} from '../../src/checks/types.js'
+import type {CredAttemptsData} from '../../src/probes/cred/types.js'
+import {overLogins, P_CRED_ATTEMPTS, REF} from './shared.js'
 
 /**
  * Mechanisms whose success is proven at protocol level: SSH USERAUTH_SUCCESS, a Telnet shell prompt after the
@@ -24,21 +25,21 @@ export const check: Check = {
   reads: [P_CRED_ATTEMPTS],
   references: [REF.X805_AUTH, REF.X1352_AUTH, REF.EN_5_1_1, REF.CR_1_1, REF.CR_1_5, REF.cwe(287), REF.cwe(306)],
   evaluate(input) {
-    const d = readAttempts(input)
-    if (!d) return {outcome: 'inconclusive', message: 'The credential observation is malformed.'}
-    if (d.mechanism === 'none') return {outcome: 'not_applicable', message: `No login to test on this service: ${(d as {reason: string}).reason}.`}
-    if (!('negativeControl' in d)) return {outcome: 'inconclusive', message: 'The credential observation holds no negative control.'}
-    const control = d.negativeControl.result
-    if (control === 'accepted') {
-      if (PROVEN.has(d.mechanism)) {
-        return {outcome: 'fail', message: `A random username and password logged in over ${d.mechanism} (negative control accepted): the service does not enforce authentication.`}
-      }
-      return {
-        outcome: 'inconclusive',
-        message: `The negative control looked accepted over ${d.mechanism}, but that mechanism's success is a heuristic, not a protocol-level proof; review the login by hand.`,
-      }
-    }
-    if (control === 'rejected') return {outcome: 'pass', message: `A random username and password was refused over ${d.mechanism}.`}
-    return {outcome: 'inconclusive', message: `The negative control over ${d.mechanism} ended ${control}${d.negativeControl.reason ? ` (${d.negativeControl.reason})` : ''}: nothing was proven.`}
+    return overLogins(input, judgeLogin)
   },
+}
+
+function judgeLogin(d: CredAttemptsData): CheckResult {
+  const control = d.negativeControl.result
+  if (control === 'accepted') {
+    if (PROVEN.has(d.mechanism)) {
+      return {outcome: 'fail', message: `A random username and password logged in over ${d.mechanism} (negative control accepted): the service does not enforce authentication.`}
+    }
+    return {
+      outcome: 'inconclusive',
+      message: `The negative control looked accepted over ${d.mechanism}, but that mechanism's success is a heuristic, not a protocol-level proof; review the login by hand.`,
+    }
+  }
+  if (control === 'rejected') return {outcome: 'pass', message: `A random username and password was refused over ${d.mechanism}.`}
+  return {outcome: 'inconclusive', message: `The negative control over ${d.mechanism} ended ${control}${d.negativeControl.reason ? ` (${d.negativeControl.reason})` : ''}: nothing was proven.`}
 }
