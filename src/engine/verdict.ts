@@ -14,7 +14,7 @@ export function isBlocking(f: Pick<Finding, 'outcome' | 'severity'>, failOn: Sev
 
 /** An intrusive check left out because intrusive testing was not enabled: a policy choice, listed in the report
  *  but not a gap in what was asked for. Derived from the data, so `report merge` recomputes the same verdict. */
-function skippedByPolicy(f: Finding): boolean {
+export function skippedByPolicy(f: Finding): boolean {
   return f.outcome === 'not_tested' && checkById(f.check)?.intrusive === true
 }
 

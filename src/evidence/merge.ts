@@ -15,6 +15,7 @@
  * - batch: recomputed from the merged devices (keys shared between devices of different inputs are found) when
  *   more than one device carries a `device.identity` observation, i.e. the profile selected identity checks.
  */
+import {deviceCoverage} from '../engine/coverage.js'
 import {deviceVerdict, summarize, withBatch} from '../engine/verdict.js'
 import {analyzeBatch, defaultBatchChecks, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {P_DEVICE_IDENTITY} from '../identity/types.js'
@@ -118,6 +119,7 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
   const devices: Device[] = order.map((id) => {
     const device = structuredClone(chosen.get(id)!)
     device.verdict = deviceVerdict(device.findings, failOn)
+    device.coverage = deviceCoverage(device)
     return device
   })
 

@@ -126,5 +126,8 @@ describe('an HTTP service that redirects every path to another host (issue 11 it
     expect(device.findings.filter((f) => f.outcome === 'pass').map((f) => f.check)).not.toContain('pii.http.cleartext-credentials')
     expect(device.verdict).not.toBe('pass')
     expect(report.summary.exitCode).not.toBe(0)
+    // The coverage statement says the surface was not examined, and why.
+    expect(device.coverage?.status).toBe('partial')
+    expect(device.coverage!.partial.find((g) => g.check === 'pii.http.cleartext-credentials')?.reason).toContain(OFF_DEVICE_TARGET)
   })
 })
