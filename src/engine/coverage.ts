@@ -61,7 +61,10 @@ export function deviceCoverage(device: Pick<Device, 'services' | 'findings' | 'o
   }
   const gaps = partial.length + notTested.length - skipped
   const status: DeviceCoverage['status'] = complete === 0 && partial.length === 0 ? 'not-tested' : gaps > 0 ? 'partial' : 'complete'
-  return {status, statement: statement(status, [...services.values()], complete, partial, notTested, skipped), checks: {complete, partial: partial.length, notTested: notTested.length, skippedByPolicy: skipped}, services: [...services.values()], partial, notTested}
+  // The statement counts network services; device-level checks (identity) have a pseudo-service of their own.
+  const real = new Set(device.services.map((s) => s.id))
+  const named = [...services.values()].filter((s) => real.has(s.service))
+  return {status, statement: statement(status, named, complete, partial, notTested, skipped), checks: {complete, partial: partial.length, notTested: notTested.length, skippedByPolicy: skipped}, services: [...services.values()], partial, notTested}
 }
 
 function statement(
