@@ -11,7 +11,8 @@ import {runBruteforce} from './bruteforce.js'
 import {selectCandidates} from './dataset.js'
 import {runLoginLoop} from './engine.js'
 import {httpLoginMethod} from './http-login.js'
-import {discoverHttpLogins} from './http-logins.js'
+import {discoverHttpLogins, MAX_HTTP_LOGINS} from './http-logins.js'
+import {CRAWL_DEADLINE_FACTOR} from '../http/crawl.js'
 import {redactUrl} from '../http/redact.js'
 import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.js'
 import {sshLoginMethod} from './ssh-login.js'
@@ -55,8 +56,9 @@ export const credProbeUnit: ProbeUnit = {
   emits: [P_CRED_ATTEMPTS],
   budgetMs: ({timeoutMs, login}) => {
     const p = login?.policy ?? loginPolicy(DEFAULT_CREDENTIAL_THRESHOLDS)
-    // Discovery + negative control + every candidate the device budget allows, each with its delay.
-    return (p.attemptBudget + 2) * (p.delayMs + ATTEMPT_ALLOWANCE_TIMEOUTS * timeoutMs)
+    // Discovery (the HTTP crawl) + a negative control per login + every candidate the device budget allows,
+    // each with its delay.
+    return CRAWL_DEADLINE_FACTOR * timeoutMs + (p.attemptBudget + 1 + MAX_HTTP_LOGINS) * (p.delayMs + ATTEMPT_ALLOWANCE_TIMEOUTS * timeoutMs)
   },
   run(ctx): Promise<ProbeEmission[]> {
     const login = loginOf(ctx)
