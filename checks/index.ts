@@ -4,6 +4,7 @@ import {check as identityDeclaredMismatch} from './identity/declared-mismatch.js
 import {check as sshHostkeyShared} from './identity/ssh-hostkey-shared.js'
 import {check as tlsCertSharedDeviceKey} from './identity/tls-shared-device-key.js'
 
+import {check as credAuthNotEnforced} from './cred/auth-not-enforced.js'
 import {check as credBruteforceUnthrottled} from './cred/bruteforce-unthrottled.js'
 import {check as credDefaultHttp} from './cred/default-http.js'
 import {check as credDefaultSsh} from './cred/default-ssh.js'
@@ -109,7 +110,7 @@ const SSH_CHECKS: readonly Check[] = [
   sshProtocolV1,
 ]
 
-const CRED_CHECKS: readonly Check[] = [credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
+const CRED_CHECKS: readonly Check[] = [credAuthNotEnforced, credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 

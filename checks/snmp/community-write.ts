@@ -17,8 +17,11 @@ export const check: Check = {
   references: [REF.X805_ACCESS, REF.X1352_AUTH, REF.EN_5_5_5, REF.EN_5_1_1, REF.CR_2_1, REF.CR_1_5, REF.cwe(1392), REF.cwe(284)],
   evaluate(input) {
     const d = readCommunities(input)
+    // No pass on nothing: an empty sweep, or one cut short, proves no community is writable.
+    if (d.tried === 0) return {outcome: 'inconclusive', message: 'No community was tried, so nothing is known about write access.'}
     if (d.accepted.length === 0) {
-      return {outcome: 'pass', message: 'No community was accepted, so no SET could be attempted.'}
+      if (d.untried > 0) return {outcome: 'inconclusive', message: `No community of the ${d.tried} tried was accepted, but ${d.untried} were left untried.`}
+      return {outcome: 'pass', message: `None of the ${d.tried} communities tried was accepted, so none can write.`}
     }
     if (!d.writeTest.ran) {
       return {outcome: 'not_tested', message: 'The write test did not run (intrusive tests not enabled for the SNMP probe).'}
@@ -30,6 +33,10 @@ export const check: Check = {
         return `${r.credentialId} (${r.version}${state})`
       })
       return {outcome: 'fail', message: `SET of sysLocation.0 accepted with ${formatList(notes)}.`}
+    }
+    const untested = d.accepted.filter((a) => !d.writeTest.results.some((r) => r.credentialId === a.credentialId && r.version === a.version))
+    if (untested.length > 0) {
+      return {outcome: 'inconclusive', message: `No SET result for ${formatList(untested.map((a) => `${a.credentialId} (${a.version})`))}: write access not tested.`}
     }
     const refused = d.writeTest.results.map((r) => `${r.credentialId} (${r.version}: ${r.error ?? 'refused'})`)
     return {outcome: 'pass', message: `Every SET was refused: ${formatList(refused)}.`}

@@ -147,6 +147,20 @@ export function readV3(input: CheckInput): SnmpV3Data {
   }
 }
 
+/**
+ * Why an unreadable system group proves nothing (undefined when it does prove the group is closed): the read
+ * itself must have been possible to fail for lack of access, i.e. communities were tried and none was accepted.
+ */
+export function unreadableSystemDoubt(input: CheckInput): string | undefined {
+  const s = input.observations[P_SNMP_SYSTEM]?.data
+  if (!isRecord(s) || typeof s.readable !== 'boolean') return 'The system-group observation is empty.'
+  const c = readCommunities(input)
+  if (c.accepted.length > 0) return `${describeAccepted(c.accepted).join(', ')} accepted, but the system group could not be read with it.`
+  if (c.tried === 0) return 'No community was tried, so nothing shows the system group is closed.'
+  if (c.untried > 0) return `${c.untried} communities were left untried.`
+  return undefined
+}
+
 /** Distinct credential ids with the versions each was accepted for: "snmp-common-1 (v1, v2c)". */
 export function describeAccepted(accepted: readonly SnmpAcceptedCommunity[]): string[] {
   const byId = new Map<string, string[]>()

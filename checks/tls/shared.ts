@@ -57,6 +57,11 @@ function dataOf(input: CheckInput, probe: string): Record<string, unknown> {
   return isRecord(data) ? data : {}
 }
 
+/** The probe recorded `field` as a list (possibly empty): an empty list is then evidence, a missing one is not. */
+export function hasArrayField(input: CheckInput, probe: string, field: string): boolean {
+  return Array.isArray(dataOf(input, probe)[field])
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Typed observation readers (tolerate missing or malformed fields: a check never throws on odd data)
 

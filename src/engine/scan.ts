@@ -20,6 +20,7 @@ import {runUnit, toObservation} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {type ParsedTarget, parseTarget} from './targets.js'
 import type {RateLimiter} from './rate-limiter.js'
+import {deviceCoverage} from './coverage.js'
 import {deviceVerdict, summarize, withBatch} from './verdict.js'
 
 export interface ScanOptions {
@@ -259,6 +260,7 @@ export async function scanStream(
         findings,
         verdict: deviceVerdict(findings, failOn),
       }
+      device.coverage = deviceCoverage(device)
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)
       await onDevice(device, index)
       options.onDevice?.(device)

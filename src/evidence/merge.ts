@@ -22,6 +22,7 @@
  *   files are refused (MergeBuildError) unless `allowMixedBuilds`, which merges them and lists the differences
  *   in `mixedBuilds` for the caller to flag. tool is the merging build (it recomputed verdicts and summary).
  */
+import {deviceCoverage} from '../engine/coverage.js'
 import {deviceVerdict, summarize, withBatch} from '../engine/verdict.js'
 import {analyzeBatch, defaultBatchChecks, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {P_DEVICE_IDENTITY} from '../identity/types.js'
@@ -159,6 +160,7 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
   const devices: Device[] = order.map((id) => {
     const device = structuredClone(chosen.get(id)!)
     device.verdict = deviceVerdict(device.findings, failOn)
+    device.coverage = deviceCoverage(device)
     return device
   })
 

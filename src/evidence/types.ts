@@ -83,6 +83,9 @@ export interface Finding {
   /** Observation ids that prove the outcome. */
   evidence: string[]
   references: Reference[]
+  /** The severity rule that applied when a check condition set the severity: the condition and whether the
+   *  profile or the check's default mapped it. */
+  severityRule?: {condition: string; source: 'profile' | 'check'}
 }
 
 export type Verdict = 'pass' | 'fail' | 'incomplete'
@@ -106,6 +109,23 @@ export interface Device {
   observations: Observation[]
   findings: Finding[]
   verdict: Verdict
+  /** What the verdict covers (derived from findings and observations: src/engine/coverage.ts). */
+  coverage?: DeviceCoverage
+}
+
+export type CoverageStatus = 'complete' | 'partial' | 'not-tested'
+
+/** Which services and checks ran to completion, which were partial and why, which were not tested and why. */
+export interface DeviceCoverage {
+  status: CoverageStatus
+  /** One sentence for people. */
+  statement: string
+  checks: {complete: number; partial: number; notTested: number; skippedByPolicy: number}
+  services: Array<{service: string; status: CoverageStatus; complete: number; partial: number; notTested: number}>
+  /** Inconclusive checks, or checks judged on a partial observation, with the reason. */
+  partial: Array<{check: string; service: string; reason: string}>
+  /** Errored or not-tested checks (intrusive ones left out by policy included), with the reason. */
+  notTested: Array<{check: string; service: string; reason: string}>
 }
 
 export interface ReportSummary {

@@ -105,13 +105,17 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
 
         // System group: first accepted community (v2c preferred for the same id), else first noAuth user.
         let system: SnmpSystemData = unreadableSystem()
+        // Access was granted (a community or a noAuth user) but the read failed: the group is not proven closed.
+        let systemReadFailed: string | undefined
         const first = sweep.accepted.find((a) => a.version === 'v2c') ?? sweep.accepted[0]
         const firstUser = users.results.findIndex((u) => u.accepted)
         if (first && !ctx.signal.aborted) {
           const session = communitySession(first.version, {host: ctx.service.host, port: ctx.service.port, timeoutMs: ctx.timeoutMs, retries, traffic: newTraffic(), signal: ctx.signal})
           const detach = closeOnAbort(ctx.signal, [session])
           try {
-            system = (await readSystem(session, first.candidate.community, {credentialId: first.candidate.id, version: first.version})) ?? system
+            const read = await readSystem(session, first.candidate.community, {credentialId: first.candidate.id, version: first.version})
+            if (read) system = read
+            else systemReadFailed = `${first.candidate.id} (${first.version}) was accepted but the system-group read got no answer`
           } finally {
             detach()
             closeSession(session)
@@ -120,7 +124,9 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           const session = noAuthV3Session(v3Users[firstUser] as string, {host: ctx.service.host, port: ctx.service.port, timeoutMs: ctx.timeoutMs, retries, traffic: newTraffic(), signal: ctx.signal})
           const detach = closeOnAbort(ctx.signal, [session])
           try {
-            system = (await readSystem(session, undefined, {credentialId: v3UserId(firstUser), version: 'v3'})) ?? system
+            const read = await readSystem(session, undefined, {credentialId: v3UserId(firstUser), version: 'v3'})
+            if (read) system = read
+            else systemReadFailed = `${v3UserId(firstUser)} (v3 noAuthNoPriv) was accepted but the system-group read got no answer`
           } finally {
             detach()
             closeSession(session)
@@ -192,7 +198,9 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           // v1/v2c works but the v3 port answered with junk: say why the v3 result is missing.
           v3Emission.error = {code: disc.failure.code, message: disc.failure.message}
         }
-        return [{probe: P_SNMP_COMMUNITIES, data: {...communities}}, {probe: P_SNMP_SYSTEM, data: {...system}}, v3Emission]
+        const systemEmission: ProbeEmission = {probe: P_SNMP_SYSTEM, data: {...system}}
+        if (systemReadFailed) systemEmission.partial = {code: 'read-failed', message: systemReadFailed, missing: ['system group']}
+        return [{probe: P_SNMP_COMMUNITIES, data: {...communities}}, systemEmission, v3Emission]
       } catch (err) {
         const e = toProbeError(err)
         const error = {code: e.code, message: e.message}
