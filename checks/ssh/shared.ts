@@ -63,6 +63,8 @@ export function readKexinit(input: CheckInput): SshKexinitData {
     languagesClientToServer: stringArray(d.languagesClientToServer),
     firstKexPacketFollows: d.firstKexPacketFollows === true,
     sshV1Only: d.sshV1Only === true,
+    preBannerLineCount: typeof d.preBannerLineCount === 'number' ? d.preBannerLineCount : stringArray(d.preBannerLines).length,
+    anomalies: stringArray(d.anomalies),
   }
 }
 
