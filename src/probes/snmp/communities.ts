@@ -158,7 +158,7 @@ export async function sweepCommunities(ctx: ProbeContext, candidates: readonly C
     })
 
   const pass = async (list: Job[], countStarted: boolean): Promise<void> => {
-    const t0 = Date.now()
+    let due = Date.now()
     for (let i = 0; i < list.length; i++) {
       if (ctx.signal.aborted) {
         stopped = 'aborted'
@@ -168,12 +168,11 @@ export async function sweepCommunities(ctx: ProbeContext, candidates: readonly C
         stopped = 'deadline'
         return
       }
-      // Pace against the clock, not per timer: a late timer does not stretch the sweep, and the catch-up is
-      // bounded to a few datagrams so a small agent never sees a burst.
-      const due = t0 + i * interval
+      // Never faster than one datagram per interval, even after a late timer (no catch-up burst: a small agent's
+      // receive buffer drops bursts); the deadline bounds what a slow event loop can cost.
       const ahead = due - Date.now()
       if (ahead > 0) await sleep(ahead, ctx.signal)
-      else if (i % 4 === 0 && interval > 0) await sleep(0, ctx.signal)
+      due = Math.max(due, Date.now()) + interval
       await send(list[i] as Job)
       if (countStarted) started = Math.max(started, (list[i] as Job).index + 1)
     }
