@@ -25,7 +25,8 @@ export const QUIRKY_SSH_CONFIG: LabSshConfig = {
 
 /** 300 lines before the identification: a banner with a few 2,000-byte lines (OpenSSH accepts up to 1,024 lines). */
 export const QUIRKY_PRE_BANNER_LINES: readonly string[] = Array.from({length: 300}, (_, i) =>
-  i % 100 === 0 ? `NOTICE ${i}: ${'authorised use only. '.repeat(95)}` : `NOTICE ${i}: this system is for authorised use only`,
+  // No digits: a notice, not a version string (svc.banner.version-disclosure reads these lines too).
+  i % 100 === 0 ? `NOTICE: ${'authorised use only. '.repeat(95)}` : 'NOTICE: this system is for authorised use only',
 )
 
 /** Starts an upstream ssh2 server on an ephemeral port and a quirk proxy in front of it. */
