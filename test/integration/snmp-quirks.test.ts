@@ -11,7 +11,7 @@ import {createSocket, type Socket} from 'node:dgram'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {check as noAuthNoPriv} from '../../checks/snmp/v3-noauthnopriv.js'
-import {authzSensor} from '../../src/lab/devices/snmp-agent.js'
+import {authzSensor, openRouter} from '../../src/lab/devices/snmp-agent.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {berInt, berOctets, readElement, tlv} from '../../src/probes/snmp/ber.js'
 import {parseCommunityReply} from '../../src/probes/snmp/community-pdu.js'
@@ -136,5 +136,23 @@ describe('replies matched by request-id and community, not by source address str
     const data = byProbe(emissions)['snmp.communities']!.data as unknown as SnmpCommunitiesData
     expect(data.accepted.map((a) => a.version)).toEqual(['v1', 'v2c'])
     expect(data.anomalies.malformed).toBe(0)
+  })
+})
+
+describe('a sweep cut short keeps what it found (partial contract)', () => {
+  it('cancelled mid-sweep: the community already found stays, the observation is partial with the untried count', async () => {
+    const device = await openRouter.start({host: '127.0.0.1', port: 0})
+    closers.push(() => device.stop())
+    const port = Number(new URL(device.targets[0]!).port)
+    const communities = [{id: 'lab-1', community: 'public'}, ...Array.from({length: 200}, (_, i) => ({id: `lab-${i + 2}`, community: `wrong-${i}`}))]
+    const ac = new AbortController()
+    setTimeout(() => ac.abort(), 300)
+    const emissions = await createSnmpProbeUnit({communities, maxCommunities: communities.length, intervalMs: 10, v3Users: []}).run(makeSnmpContext(port, {timeoutMs: 1000, signal: ac.signal}))
+    const c = byProbe(emissions)['snmp.communities']!
+    expect(c.error).toBeUndefined()
+    const data = c.data as unknown as SnmpCommunitiesData
+    expect(data.accepted.map((a) => a.credentialId)).toContain('lab-1')
+    expect(data.untried).toBeGreaterThan(0)
+    expect(c.partial).toMatchObject({code: 'aborted', missing: [`${data.untried} untried communities`]})
   })
 })
