@@ -15,6 +15,7 @@
  */
 import {randomInt} from 'node:crypto'
 import {createSocket} from 'node:dgram'
+import {lookup} from 'node:dns/promises'
 import {isIP} from 'node:net'
 
 import type {ProbeContext} from '../types.js'
@@ -94,7 +95,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export async function sweepCommunities(ctx: ProbeContext, candidates: readonly CommunityCandidate[], options: SweepOptions): Promise<SweepResult> {
   const traffic = newTraffic()
-  const host = ctx.service.host
+  // A name is resolved once: not one lookup per datagram, and replies compare against the address we sent to.
+  const host = isIP(ctx.service.host) !== 0 ? ctx.service.host : (await lookup(ctx.service.host).catch(() => ({address: ctx.service.host}))).address
   const port = ctx.service.port
   const interval = Math.max(0, options.intervalMs)
   const jobs: Job[] = candidates.flatMap((candidate, index) => options.versions.map((version) => ({index, candidate, version, answered: false, sendFailed: false})))
