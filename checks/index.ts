@@ -26,6 +26,7 @@ import {check as snmpSysmibDisclosure} from './snmp/sysmib-disclosure.js'
 import {check as snmpV1v2cEnabled} from './snmp/v1v2c-enabled.js'
 import {check as snmpV3Noauthnopriv} from './snmp/v3-noauthnopriv.js'
 import {check as snmpV3WeakCrypto} from './snmp/v3-weak-crypto.js'
+import {check as sshAuthNone} from './ssh/auth-none.js'
 import {check as sshAuthPasswordOnly} from './ssh/auth-password-only.js'
 import {check as sshBannerVersionDisclosure} from './svc/banner-version-disclosure.js'
 import {check as sshCipherWeak} from './ssh/cipher-weak.js'
@@ -101,6 +102,7 @@ const SNMP_CHECKS: readonly Check[] = [
 ]
 
 const SSH_CHECKS: readonly Check[] = [
+  sshAuthNone,
   sshAuthPasswordOnly,
   sshBannerVersionDisclosure,
   sshCipherWeak,

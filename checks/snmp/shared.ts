@@ -71,6 +71,16 @@ export function readCommunities(input: CheckInput): SnmpCommunitiesData {
       }
       if (typeof r.restored === 'boolean') out.restored = r.restored
       if (typeof r.error === 'string') out.error = r.error
+      if (typeof r.object === 'string') out.object = r.object
+      if (r.verdict === 'write' || r.verdict === 'denied' || r.verdict === 'ambiguous') out.verdict = r.verdict
+      const attempts = records(r.attempts).filter((a) => typeof a.object === 'string' && typeof a.result === 'string')
+      if (attempts.length) {
+        out.attempts = attempts.map((a) => ({
+          object: a.object as string,
+          result: a.result as string,
+          class: a.class === 'denied' || a.class === 'past-access-control' ? a.class : 'ambiguous',
+        }))
+      }
       return out
     })
   const an = isRecord(d.anomalies) ? d.anomalies : {}

@@ -195,7 +195,7 @@ export async function scanStream(
                   service,
                   targetName: service.host,
                   timeoutMs,
-                  budgetMs: Math.max(options.probeBudgetMs ?? timeoutMs * 12, unit.budgetMs?.({timeoutMs, login}) ?? 0),
+                  budgetMs: Math.max(options.probeBudgetMs ?? timeoutMs * 12, unit.budgetMs?.({timeoutMs, login, credentials: {snmpCommunities}}) ?? 0),
                   semaphore,
                   stats,
                   rate: options.rate,

@@ -9,8 +9,9 @@ import {legacyCamera, legacyCameraFw2} from './devices/legacy-camera.js'
 import {LOGIN_LAB_DEVICES} from './devices/login-devices.js'
 import {oldNvr} from './devices/old-nvr.js'
 import {portalRouter} from './devices/portal-router.js'
+import {quirkySsh} from './devices/quirky-ssh.js'
 import {secureAdmin} from './devices/secure-admin.js'
-import {openRouter, secureSensor} from './devices/snmp-agent.js'
+import {authzSensor, openRouter, secureSensor} from './devices/snmp-agent.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
 
@@ -30,7 +31,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor]
 
 /** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device. */
 export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2]

@@ -64,7 +64,7 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -79,6 +79,8 @@ describe('virtual lab', () => {
       'webcam-http': ['http:'],
       'secure-admin': ['https:', 'http:'],
       'portal-router': ['http:'],
+      'quirky-ssh': ['ssh:', 'ssh:', 'ssh:'],
+      'authz-sensor': ['snmp:'],
     }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
@@ -223,6 +225,8 @@ describe('startLab options', () => {
         [`http://127.0.0.1:${base + 10}`],
         [`https://127.0.0.1:${base + 11}`, `http://127.0.0.1:${base + 111}`],
         [`http://127.0.0.1:${base + 12}`],
+        [`ssh://127.0.0.1:${base + 40}`, `ssh://127.0.0.1:${base + 140}`, `ssh://127.0.0.1:${base + 240}`],
+        [`snmp://127.0.0.1:${base + 41}`],
       ])
     } finally {
       await lab.stop()
