@@ -20,6 +20,8 @@ import {Semaphore} from './semaphore.js'
 import {type ParsedTarget, parseTarget} from './targets.js'
 import type {RateLimiter} from './rate-limiter.js'
 import {deviceVerdict, summarize, withBatch} from './verdict.js'
+import type {RecordedDeclaration} from '../declaration/types.js'
+import {withRequirements} from '../requirements/assess.js'
 
 export interface ScanOptions {
   /** Built-in profile id, a path to a profile YAML, or a loaded profile. Default itu-t-x1352-baseline. */
@@ -73,6 +75,9 @@ export interface DeviceSpec {
   snmpCommunities?: readonly CommunityCandidate[]
   /** The device's own login credentials (inventory loginsRef), tried before options.loginCredentials. */
   loginCredentials?: readonly LabCredential[]
+  /** The manufacturer's declaration (--declaration, inventory `declaration`): recorded on the device, its
+   *  identity fills what `declared` leaves open, and the profile's requirement rules read it. */
+  declaration?: RecordedDeclaration
 }
 
 /** What a streamed run did, for the report's `run` section. */
@@ -101,6 +106,10 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   // Keys shared between devices and per-model consistency: only meaningful across several devices.
   const batch = devices.length > 1 && batchChecks.length > 0 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
+  // Requirement verdicts last: the shared-key requirements read the batch findings about each device.
+  for (const [i, device] of devices.entries()) {
+    devices[i] = withRequirements(device, (specs[i]?.profile ?? info.profile).requirements, batch ? {summary: batch, devices: devices.length} : undefined)
+  }
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: {name: TOOL_NAME, version: toolVersion()},
@@ -153,7 +162,8 @@ export async function scanStream(
   }
   const worker = async () => {
     for (let item = await take(); item; item = await take()) {
-      const {spec, index} = item
+      const {spec: given, index} = item
+      const spec = withDeclaredIdentity(given)
       const targets = parseSpecTargets(spec)
       const deviceProfile = spec.profile ?? profile
       const semaphore = new Semaphore(Math.max(1, options.maxConnectionsPerDevice ?? 2))
@@ -251,6 +261,7 @@ export async function scanStream(
         observations,
         findings,
         verdict: deviceVerdict(findings, failOn),
+        ...(spec.declaration ? {declaration: spec.declaration} : {}),
       }
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)
       await onDevice(device, index)
@@ -270,6 +281,15 @@ export async function scanStream(
 
 export function profileRef(profile: Profile): {id: string; version: string; sha256: string} {
   return {id: profile.id, version: profile.version, sha256: profile.sha256}
+}
+
+/** The declaration's identity fills the fields the inventory (or --device-name run) left undeclared, so the
+ *  identity check compares the declared firmware with what the device shows. */
+function withDeclaredIdentity(spec: DeviceSpec): DeviceSpec {
+  const fromDeclaration = spec.declaration?.identity
+  if (!fromDeclaration) return spec
+  const declared: DeclaredIdentity = {...fromDeclaration, ...spec.declared}
+  return Object.keys(declared).length > 0 ? {...spec, declared} : spec
 }
 
 function parseSpecTargets(spec: DeviceSpec): ParsedTarget[] {

@@ -118,7 +118,9 @@ function fromChecks(def: RequirementDef, findings: readonly Finding[]): Decision
   if (mine.length > 0) {
     return {verdict: 'not_applicable', reason: `not applicable to the services seen: ${mine.map((f) => `${f.check} on ${f.service}: ${f.message}`).join('; ')}`, findings: refs(mine)}
   }
-  return {verdict: 'inconclusive', reason: `none of its checks (${def.checks.join(', ')}) applied to the services scanned`}
+  // Observed not to apply: none of the services seen is of a kind these checks test (e.g. no Telnet, FTP or
+  // HTTP service for the cleartext checks). The services-vs-declared rule says whether others were looked for.
+  return {verdict: 'not_applicable', reason: `none of its checks (${def.checks.join(', ')}) applies to the services seen`}
 }
 
 function checksAndDeclaredCrypto(def: RequirementDef, inputs: RequirementInputs): Decision {
@@ -166,7 +168,7 @@ function passwordScheme(def: RequirementDef, inputs: RequirementInputs): Decisio
     return {verdict: 'pass', reason: `no default or dictionary credential worked (${tests.reason}); declared password scheme '${scheme}'`, findings: tests.findings, declaration: item}
   }
   if (scheme === 'none') {
-    return {verdict: 'inconclusive', reason: `password logins were found and resisted the dataset (${tests.reason}), but the declaration says no passwords are used`, findings: tests.findings, declaration: item}
+    return {verdict: 'not_applicable', reason: `declared: no password-based login; no default or dictionary credential worked either (${tests.reason})`, findings: tests.findings, declaration: item}
   }
   return {verdict: 'inconclusive', reason: `no default or dictionary credential worked (${tests.reason}), but passwords unique per device or set by the user need the declared password scheme (accounts.passwordScheme)`, findings: tests.findings}
 }

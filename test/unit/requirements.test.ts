@@ -32,7 +32,7 @@ describe('requirement rules', () => {
     expect(evaluateRequirement(d, inputs([f('ssh.kex.weak', 'pass'), f('ssh.cipher.weak', 'pass')])).verdict).toBe('pass')
     expect(evaluateRequirement(d, inputs([f('ssh.kex.weak', 'not_applicable')])).verdict).toBe('not_applicable')
     const none = evaluateRequirement(d, inputs([f('tls.cipher.rc4', 'fail')]))
-    expect(none.verdict).toBe('inconclusive')
+    expect(none.verdict).toBe('not_applicable')
     expect(none.reason).toContain('none of its checks')
   })
 

@@ -13,6 +13,7 @@ import {runLoginLoop} from './engine.js'
 import {discoverHttpLogin, httpLoginMethod} from './http-login.js'
 import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.js'
 import {sshLoginMethod} from './ssh-login.js'
+import {probeAuthMethods} from '../ssh/client.js'
 import {telnetLoginMethod} from './telnet-login.js'
 import type {LoginMethod} from './types.js'
 
@@ -26,8 +27,15 @@ const ATTEMPT_ALLOWANCE_TIMEOUTS = 3
 /** The method for this service, or why there is none. */
 async function methodFor(ctx: ProbeContext): Promise<LoginMethod | {none: string}> {
   switch (ctx.service.protocol) {
-    case 'ssh':
+    case 'ssh': {
+      // A server that offers no password-based method (e.g. publickey only) has no password to guess: trying
+      // one anyway would read "no lockout" into rejections that are not login failures.
+      const auth = await probeAuthMethods(ctx).catch(() => undefined)
+      if (auth && !auth.noneAccepted && !auth.methods.some((m) => m === 'password' || m === 'keyboard-interactive')) {
+        return {none: `the SSH server offers no password-based authentication (methods: ${auth.methods.join(', ') || 'none'})`}
+      }
       return sshLoginMethod(ctx)
+    }
     case 'telnet':
       return telnetLoginMethod(ctx)
     default: {
