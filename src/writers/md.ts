@@ -1,5 +1,6 @@
 import type {Device, Finding, Verdict} from '../evidence/types.js'
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
+import {requirementMarkdown} from './requirements-text.js'
 import {deviceLabel, severityWeight} from './shared.js'
 import type {Writer} from './types.js'
 
@@ -65,7 +66,7 @@ export const mdWriter: Writer = {
       out.push(`| ${mdCell(deviceLabel(d))} | ${VERDICT[d.verdict]} | ${d.services.length} | ${failed} | ${errors} |`)
     }
     for (const d of report.devices) {
-      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', counts(d.findings), '')
+      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', ...requirementMarkdown(d), counts(d.findings), '')
       const rows = problems(d)
       if (rows.length === 0) {
         out.push('No failed or errored findings.')
