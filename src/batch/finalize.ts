@@ -14,6 +14,13 @@ import {csvWriter} from '../writers/csv.js'
 import {htmlWriter} from '../writers/html.js'
 import type {BatchAnalysis} from './batch-analysis.js'
 import {readJournal} from './journal.js'
+import {refreshBatchRequirements} from '../requirements/assess.js'
+
+async function countJournal(path: string): Promise<number> {
+  let n = 0
+  for await (const _ of readJournal(path)) n++
+  return n
+}
 import {SummaryAccumulator} from './summary.js'
 
 export const HTML_MAX_DEVICES = 250
@@ -44,8 +51,12 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: {name: TOOL_NAME, version: toolVersion()}, run: o.run, devices, summary: acc.result()})
   try {
     out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify({name: TOOL_NAME, version: toolVersion()})},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
+    // The batch first (its own pass over the journal): the shared-key requirement verdicts of each device read it.
+    batch = o.batchAnalysis ? ((await o.batchAnalysis(readJournal(o.journalPath))) as BatchSummary | undefined) : undefined
+    const context = batch ? {summary: batch, devices: await countJournal(o.journalPath)} : undefined
     let first = true
-    for await (const device of readJournal(o.journalPath)) {
+    for await (const journaled of readJournal(o.journalPath)) {
+      const device = refreshBatchRequirements(journaled, context)
       // Verdicts are the journal's own: run.json pins --fail-on across resumed sessions.
       acc.add(device)
       out.write(`${first ? '\n' : ',\n'}${JSON.stringify(device)}`)
@@ -55,7 +66,6 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
     }
     if (first) csv.write(csvWriter.write(shell([])))
     out.write('\n],\n')
-    batch = o.batchAnalysis ? ((await o.batchAnalysis(readJournal(o.journalPath))) as BatchSummary | undefined) : undefined
     if (batch !== undefined) out.write(`"batch": ${JSON.stringify(batch)},\n`)
     out.write(`"summary": ${JSON.stringify(withBatch(acc.result(), batch))}\n}\n`)
   } finally {

@@ -21,7 +21,7 @@ import {type ParsedTarget, parseTarget} from './targets.js'
 import type {RateLimiter} from './rate-limiter.js'
 import {deviceVerdict, summarize, withBatch} from './verdict.js'
 import type {RecordedDeclaration} from '../declaration/types.js'
-import {withRequirements} from '../requirements/assess.js'
+import {assessDevice, refreshBatchRequirements} from '../requirements/assess.js'
 
 export interface ScanOptions {
   /** Built-in profile id, a path to a profile YAML, or a loaded profile. Default itu-t-x1352-baseline. */
@@ -106,10 +106,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   // Keys shared between devices and per-model consistency: only meaningful across several devices.
   const batch = devices.length > 1 && batchChecks.length > 0 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
-  // Requirement verdicts last: the shared-key requirements read the batch findings about each device.
-  for (const [i, device] of devices.entries()) {
-    devices[i] = withRequirements(device, (specs[i]?.profile ?? info.profile).requirements, batch ? {summary: batch, devices: devices.length} : undefined)
-  }
+  // The shared-key requirements read the batch findings about each device: derived again now the batch is known.
+  for (const [i, device] of devices.entries()) devices[i] = refreshBatchRequirements(device, batch ? {summary: batch, devices: devices.length} : undefined)
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: {name: TOOL_NAME, version: toolVersion()},
@@ -263,6 +261,8 @@ export async function scanStream(
         verdict: deviceVerdict(findings, failOn),
         ...(spec.declaration ? {declaration: spec.declaration} : {}),
       }
+      // Requirement verdicts of a whole-standard profile; those reading the batch are refreshed once it is known.
+      if (deviceProfile.requirements.length > 0) device.requirements = assessDevice(device, deviceProfile.requirements)
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)
       await onDevice(device, index)
       options.onDevice?.(device)

@@ -5,7 +5,7 @@
  */
 import type {BatchSummary, Device, RequirementResult} from '../evidence/types.js'
 import {identityDigest} from '../identity/batch.js'
-import {evaluateRequirements} from './evaluate.js'
+import {evaluateRequirement, evaluateRequirements} from './evaluate.js'
 import type {BatchContext, ObservedServices, RequirementDef} from './types.js'
 
 /**
@@ -48,4 +48,26 @@ export function assessDevice(device: Device, defs: readonly RequirementDef[], ba
 export function withRequirements(device: Device, defs: readonly RequirementDef[], batch?: {summary: BatchSummary; devices: number}): Device {
   if (defs.length === 0) return device
   return {...device, requirements: assessDevice(device, defs, batch)}
+}
+
+/**
+ * Re-derives the requirements that read the batch (rule shared-keys) once the batch analysis is known: a device
+ * is assessed when it finishes (journaled with its table), the batch only when every device has. The definition
+ * is rebuilt from the result itself (rule, checks), so a journal, a merge or a saved report can be refreshed
+ * without the profile file.
+ */
+export function refreshBatchRequirements(device: Device, batch: {summary: BatchSummary; devices: number} | undefined): Device {
+  if (!batch || !device.requirements?.some((r) => r.rule === 'shared-keys')) return device
+  const context = batchContext(device, batch.summary, batch.devices)
+  return {
+    ...device,
+    requirements: device.requirements.map((r) =>
+      r.rule !== 'shared-keys'
+        ? r
+        : evaluateRequirement(
+            {standard: r.standard, id: r.id, title: r.title, ...(r.level ? {level: r.level} : {}), checks: r.decidedBy.checks, declaration: [], rule: 'shared-keys'},
+            {findings: device.findings, ...(device.declaration ? {declaration: device.declaration} : {}), observedServices: observedServices(device), batch: context},
+          ),
+    ),
+  }
 }

@@ -7,7 +7,12 @@
  * CCK-3. One intrusive scan under etsi-en-303-645 (whose checks include those of the other profiles), then each
  * profile's requirements are derived from the same findings.
  */
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {runBatch} from '../../src/batch/run-batch.js'
 
 import {scanDevices} from '../../src/engine/scan.js'
 import {assertValidReport} from '../../src/evidence/validate.js'
@@ -131,4 +136,24 @@ describe('two samples with one key', () => {
     // A sample whose model has another sample in the run, sharing no key with anything, passes.
     expect(batch.devices.some((d) => !clones.includes(d) && d.requirements!.find((r) => r.id === 'CCK-3')!.verdict === 'pass')).toBe(true)
   })
+
+  it('a journaled batch (--inventory --out-dir) with per-device declarations: the clones fail CCK-3 in report.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg17-req-batch-'))
+    const declaration = join(dir, 'decl.yaml')
+    writeFileSync(declaration, 'identity: {vendor: Acme}\naccounts: {passwordScheme: user-set-at-first-use}\nclaims:\n  - {standard: EN 18031-1, requirement: GEC-6, support: not_applicable, justification: no input interface}\n')
+    const inventory = join(dir, 'inv.yaml')
+    const lines = fleet.devices.map((d) => `  - {id: ${d.id}, host: 127.0.0.1, services: [${d.targets.map((t) => `"${t}"`).join(', ')}], vendor: ${d.declared.vendor}, model: ${d.declared.model}, tags: [${d.tags.join(', ')}], declaration: "${declaration}"}`)
+    writeFileSync(inventory, `devices:\n${lines.join('\n')}\n`)
+    const ca = join(dir, 'ca.pem')
+    writeFileSync(ca, fleet.caPem)
+    const result = await runBatch({inventoryPath: inventory, outDir: join(dir, 'out'), profile: 'en-18031-1', caFiles: [ca], timeoutMs: 3000, concurrency: 4})
+    const written = JSON.parse(readFileSync(result.reportPath, 'utf8')) as Report
+    assertValidReport(written)
+    for (const d of written.devices) {
+      expect(d.declaration?.source).toBe(declaration)
+      expect(d.requirements!.find((r) => r.id === 'GEC-6')).toMatchObject({verdict: 'not_applicable', decidedBy: {declaration: ['claims[0]']}})
+      const clone = d.tags?.includes('clone-tls') || d.tags?.includes('clone-ssh')
+      expect([d.id, d.requirements!.find((r) => r.id === 'CCK-3')!.verdict]).toEqual([d.id, clone ? 'fail' : expect.stringMatching(/^(pass|inconclusive)$/)])
+    }
+  }, 120_000)
 })
