@@ -1,6 +1,6 @@
 import type {Device, Finding, Verdict} from '../evidence/types.js'
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
-import {requirementMarkdown} from './requirements-text.js'
+import {requirementMarkdown, requirementsByModelMarkdown} from './requirements-text.js'
 import {deviceLabel, severityWeight} from './shared.js'
 import type {Writer} from './types.js'
 
@@ -94,6 +94,7 @@ export const mdWriter: Writer = {
         if (report.batch.models.length > MAX_ROWS) out.push('', `… and ${report.batch.models.length - MAX_ROWS} more models (see the full report).`)
       }
     }
+    out.push(...requirementsByModelMarkdown(report, MAX_ROWS))
     return `${out.join('\n')}\n`
   },
 }

@@ -1,7 +1,7 @@
 /** The requirement tables of the HTML report: shown before the checks, one per device with requirements. Each
  *  row links the findings that decided it to their expandable blocks further down. */
 import type {Device, Report, RequirementResult} from '../evidence/types.js'
-import {countsLine, hasRequirements, standardsOf, VERDICT_LABEL, VERDICT_ORDER} from './requirements.js'
+import {countsLine, hasRequirements, standardsOf, VERDICT_LABEL, VERDICT_ORDER, verdictsByModel} from './requirements.js'
 
 type Esc = (value: string) => string
 
@@ -40,7 +40,14 @@ export function requirementsSection(
 <p class="small muted">${esc(countsLine(rs))}${d.declaration ? ` · declaration ${esc(d.declaration.source)} (sha256 ${esc(d.declaration.sha256.slice(0, 16))}…)` : ' · no declaration'}</p>
 <table class="devices reqs"><thead><tr><th>Verdict</th><th>Requirement</th><th>Level</th><th>Title and reason</th><th>Decided by</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   })
+  const byModel = report.devices.length > 1 ? verdictsByModel(report) : []
+  const models = byModel.map((m) => {
+    const open = m.requirements.filter((r) => r.counts.fail > 0 || r.counts.inconclusive > 0)
+    const rows = open.map((r) => `<tr><td>${esc(r.key)}</td><td class="num">${r.counts.fail}</td><td class="num">${r.counts.inconclusive}</td><td class="num">${r.counts.pass}</td><td class="num">${r.counts.not_applicable}</td><td class="num">${r.counts.not_assessed_remotely}</td></tr>`)
+    return `<h4>${esc(m.model)} (${m.devices} device(s)): ${open.length} of ${m.requirements.length} requirements failed or inconclusive on some sample</h4>${rows.length ? `<table class="devices"><thead><tr><th>Requirement</th><th class="num">Fail</th><th class="num">Inconclusive</th><th class="num">Pass</th><th class="num">N/A</th><th class="num">Not assessed remotely</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}`
+  })
   return `<section id="requirements"><h2>Requirements</h2>
+${models.length > 0 ? `<h3>By declared model</h3>${models.join('\n')}` : ''}
 <p class="muted small">Each verdict is derived by the profile's rule from the check findings and the manufacturer's declaration; requirements no network test can decide are listed as not assessed remotely.</p>
 ${tables.join('\n')}</section>`
 }

@@ -1,7 +1,7 @@
 /** The requirement table in the console summary and in Markdown: first in each device's block. */
-import type {Device} from '../evidence/types.js'
+import type {Device, Report} from '../evidence/types.js'
 import {mdCell} from './md.js'
-import {countsLine, decidedByText, standardsOf, VERDICT_LABEL, VERDICT_ORDER} from './requirements.js'
+import {countsLine, decidedByText, standardsOf, VERDICT_LABEL, VERDICT_ORDER, verdictsByModel} from './requirements.js'
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
 const truncate = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
@@ -41,5 +41,25 @@ export function requirementMarkdown(device: Device): string[] {
   const remote = rs.filter((r) => r.verdict === 'not_assessed_remotely')
   if (remote.length > 0) out.push('', `Not assessed remotely (${remote.length}, documentation or physical review): ${remote.map((r) => mdCell(r.id)).join(', ')}`)
   out.push('', '### Checks', '')
+  return out
+}
+
+/** Markdown, batch reports: requirement verdicts aggregated per declared model — the requirements some sample
+ *  failed or left inconclusive, with how many samples had each verdict. */
+export function requirementsByModelMarkdown(report: Report, maxRows: number): string[] {
+  const models = verdictsByModel(report)
+  if (report.devices.length < 2 || models.length === 0) return []
+  const out = ['', '## Requirements by declared model', '']
+  for (const m of models) {
+    const open = m.requirements.filter((r) => r.counts.fail > 0 || r.counts.inconclusive > 0)
+    out.push(`**${mdCell(m.model)}** (${m.devices} device(s)): ${m.requirements.length} requirements, ${open.length} failed or inconclusive on some sample`, '')
+    if (open.length === 0) continue
+    out.push('| Requirement | Fail | Inconclusive | Pass | Not applicable | Not assessed remotely |', '| --- | ---: | ---: | ---: | ---: | ---: |')
+    for (const r of open.slice(0, maxRows)) {
+      out.push(`| ${mdCell(r.key)} | ${r.counts.fail} | ${r.counts.inconclusive} | ${r.counts.pass} | ${r.counts.not_applicable} | ${r.counts.not_assessed_remotely} |`)
+    }
+    if (open.length > maxRows) out.push('', `… and ${open.length - maxRows} more (see the requirements CSV).`)
+    out.push('')
+  }
   return out
 }

@@ -70,4 +70,14 @@ describe('requirement tables in every format', () => {
     expect(row[9]).toMatch(/tls\.\S+@tls:\/\//)
     expect(csvWriter.write(report)).toBe(csvWriter.write(plain))
   })
+
+  it('batch reports aggregate requirement verdicts per declared model (Markdown and HTML)', () => {
+    const md = mdWriter.write(report)
+    const section = md.slice(md.indexOf('## Requirements by declared model'))
+    expect(md).toContain('## Requirements by declared model')
+    expect(section).toContain(`**(model not declared)** (${report.devices.length} device(s)): 68 requirements`)
+    const failing = report.devices.filter((d) => d.requirements!.find((r) => r.id === '5.5-1')!.verdict === 'fail' && !d.declared?.model).length
+    expect(section).toContain(`| ETSI EN 303 645 5.5-1 | ${failing} |`)
+    expect(htmlWriter.write(report)).toContain('<h3>By declared model</h3>')
+  })
 })
