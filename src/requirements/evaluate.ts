@@ -11,8 +11,19 @@ type Decision = {verdict: RequirementVerdict; reason: string; findings?: string[
 
 export const findingRef = (f: Pick<Finding, 'check' | 'service'>): string => `${f.check}@${f.service}`
 
-/** Cleartext application protocols: a login or management session over them is readable on the path. */
-const CLEARTEXT_PROTOCOLS = new Set(['telnet', 'ftp', 'http', 'snmp'])
+/** Always cleartext: a login or management session over them is readable on the path. */
+const CLEARTEXT_PROTOCOLS = new Set(['telnet', 'ftp'])
+/** Cleartext only when a check saw it so (an HTTP port that only redirects to HTTPS, SNMPv3 with privacy are not). */
+const CLEARTEXT_WHEN_FAILED: Record<string, readonly string[]> = {
+  http: ['http.admin.no-https', 'pii.http.cleartext-credentials'],
+  snmp: ['snmp.v1v2c.enabled'],
+}
+
+function cleartext(s: ObservedService, findings: readonly Finding[]): boolean {
+  if (CLEARTEXT_PROTOCOLS.has(s.protocol)) return true
+  const checks = CLEARTEXT_WHEN_FAILED[s.protocol] ?? []
+  return findings.some((f) => f.service === s.source && f.outcome === 'fail' && checks.includes(f.check))
+}
 
 export function evaluateRequirement(def: RequirementDef, inputs: RequirementInputs): RequirementResult {
   const claim = findClaim(inputs.declaration, def)
@@ -130,7 +141,7 @@ function checksAndDeclaredCrypto(def: RequirementDef, inputs: RequirementInputs)
   const contradictions: string[] = []
   const items: string[] = []
   for (const s of inputs.observedServices.services) {
-    if (!CLEARTEXT_PROTOCOLS.has(s.protocol)) continue
+    if (!cleartext(s, inputs.findings)) continue
     if (d.encryptedManagementOnly) {
       contradictions.push(`${s.protocol} on ${s.port}/${s.transport} is cleartext but the declaration says every management interface is encrypted`)
       items.push('encryptedManagementOnly')

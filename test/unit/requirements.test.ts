@@ -86,6 +86,17 @@ describe('requirement rules', () => {
     const r = evaluateRequirement(d, inputs([f('svc.telnet.exposed', 'pass', 'telnet://x:23')], {declaration, observedServices: seen([{port: 23, transport: 'tcp', protocol: 'telnet', source: 't'}])}))
     expect(r.verdict).toBe('fail')
     expect(r.decidedBy.declaration).toEqual(['crypto[0]'])
+    // An HTTP port that only redirects and SNMPv3 are not cleartext management, even with encryptedManagementOnly.
+    const quiet = evaluateRequirement(d, inputs([f('svc.telnet.exposed', 'not_applicable', 'http://x:80'), f('snmp.v1v2c.enabled', 'pass', 'snmp://x:161')], {
+      declaration: decl({encryptedManagementOnly: true}),
+      observedServices: seen([{port: 80, transport: 'tcp', protocol: 'http', source: 'http://x:80'}, {port: 161, transport: 'udp', protocol: 'snmp', source: 'snmp://x:161'}]),
+    }))
+    expect(quiet.verdict).not.toBe('fail')
+    const v1 = evaluateRequirement(d, inputs([f('snmp.v1v2c.enabled', 'fail', 'snmp://x:161')], {
+      declaration: decl({encryptedManagementOnly: true}),
+      observedServices: seen([{port: 161, transport: 'udp', protocol: 'snmp', source: 'snmp://x:161'}]),
+    }))
+    expect(v1).toMatchObject({verdict: 'fail', decidedBy: {declaration: ['encryptedManagementOnly']}})
   })
 
   it('documentation: never decided by a test; a declared claim can make it not applicable or (mandatory, not supported) fail', () => {
