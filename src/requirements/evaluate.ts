@@ -3,6 +3,7 @@
  * declaration, services seen, batch context) → its verdict, what decided it and why. No I/O, no clock.
  */
 import {checkById} from '../../checks/index.js'
+import {severityRank} from '../engine/verdict.js'
 import type {Declaration, RequirementClaim} from '../declaration/types.js'
 import type {Finding, RequirementResult, RequirementVerdict} from '../evidence/types.js'
 import type {ObservedService, RequirementDef, RequirementInputs} from './types.js'
@@ -108,7 +109,8 @@ function documentation(def: RequirementDef, declaration: Declaration | undefined
 function fromChecks(def: RequirementDef, findings: readonly Finding[]): Decision {
   const mine = findings.filter((f) => def.checks.includes(f.check))
   const refs = (fs: Finding[]) => fs.map(findingRef)
-  const failed = mine.filter((f) => f.outcome === 'fail')
+  // Worst first: the reason leads with what matters most (a NULL cipher before a CBC mode).
+  const failed = mine.filter((f) => f.outcome === 'fail').sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
   if (failed.length > 0) {
     return {verdict: 'fail', reason: `failed: ${failed.map((f) => `${f.check} on ${f.service} (${f.message})`).join('; ')}`, findings: refs(failed)}
   }
@@ -209,7 +211,8 @@ function sharedKeys(def: RequirementDef, inputs: RequirementInputs): Decision {
   const batch = inputs.batch
   if (!batch) return {verdict: 'inconclusive', reason: 'comparing keys needs at least two samples of the model scanned in one run (e.g. --inventory with both); this run had no batch analysis'}
   const mine = batch.findings.filter((f) => def.checks.includes(f.check))
-  const failed = mine.filter((f) => f.outcome === 'fail')
+  // Worst first: the reason leads with what matters most (a NULL cipher before a CBC mode).
+  const failed = mine.filter((f) => f.outcome === 'fail').sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
   if (failed.length > 0) {
     return {verdict: 'fail', reason: `key shared with other devices: ${failed.map((f) => f.message).join(' ')}`, findings: uniq(failed.map((f) => `batch:${f.check}`))}
   }

@@ -34,7 +34,9 @@ describe('requirement tables in every format', () => {
     expect(block).toMatch(/Requirements \(ETSI EN 303 645\): \d+ fail, \d+ inconclusive, \d+ pass, \d+ not applicable, \d+ not assessed remotely/)
     expect(block.indexOf('Requirements (')).toBeLessThan(block.indexOf('  Checks:'))
     expect(block).toMatch(/FAIL\s+5\.5-1\s+failed: /)
-    expect(block).toMatch(/NOT ASSESSED REMOTELY\s+4-1, 5\.1-4/)
+    expect(block).toMatch(/NOT ASSESSED REMOTELY \(\d+, documentation or physical review\):\n\s+4-1, 5\.1-4/)
+    // Every one listed, none cut.
+    for (const r of camera().requirements!.filter((x) => x.verdict === 'not_assessed_remotely')) expect(block).toMatch(new RegExp(`[ ,]${r.id.replace(/\./g, '\\.')}(,|\n|$)`))
     // Unchanged without requirements.
     expect(renderSummary(plain)).not.toContain('Requirements (')
   })
