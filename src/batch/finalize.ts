@@ -11,6 +11,7 @@ import {withBatch} from '../engine/verdict.js'
 import type {BatchSummary, Device, Report, Severity} from '../evidence/types.js'
 import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
 import {csvWriter} from '../writers/csv.js'
+import {requirementsCsvWriter} from '../writers/requirements-csv.js'
 import {htmlWriter} from '../writers/html.js'
 import type {BatchAnalysis} from './batch-analysis.js'
 import {readJournal} from './journal.js'
@@ -39,6 +40,8 @@ export interface FinalizeResult {
   reportPath: string
   csvPath: string
   htmlPath?: string
+  /** DIR/requirements.csv: one row per device × requirement, when the profile lists requirements. */
+  requirementsCsvPath?: string
 }
 
 export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult> {
@@ -47,6 +50,8 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   const out = new Sink(`${reportPath}.tmp`)
   const csv = new Sink(`${csvPath}.tmp`)
   const acc = new SummaryAccumulator(o.failOn)
+  const requirementsCsvPath = join(o.dir, 'requirements.csv')
+  let requirementsCsv: Sink | undefined
   let batch: BatchSummary | undefined
   const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: {name: TOOL_NAME, version: toolVersion()}, run: o.run, devices, summary: acc.result()})
   try {
@@ -62,6 +67,12 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
       out.write(`${first ? '\n' : ',\n'}${JSON.stringify(device)}`)
       const rows = csvWriter.write(shell([device]))
       csv.write(first ? rows : rows.slice(rows.indexOf('\r\n') + 2))
+      if (device.requirements?.length) {
+        // Opened with the first device that has requirements: check-only profiles write no requirements CSV.
+        const reqRows = requirementsCsvWriter.write(shell([device]))
+        if (requirementsCsv) requirementsCsv.write(reqRows.slice(reqRows.indexOf('\r\n') + 2))
+        else (requirementsCsv = new Sink(`${requirementsCsvPath}.tmp`)).write(reqRows)
+      }
       first = false
     }
     if (first) csv.write(csvWriter.write(shell([])))
@@ -71,8 +82,10 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   } finally {
     out.close()
     csv.close()
+    requirementsCsv?.close()
   }
   out.commit(reportPath)
+  requirementsCsv?.commit(requirementsCsvPath)
   csv.commit(csvPath)
   const summary = withBatch(acc.result(), batch)
   let htmlPath: string | undefined
@@ -80,7 +93,7 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
     htmlPath = join(o.dir, 'report.html')
     writeFileSync(htmlPath, htmlWriter.write(JSON.parse(readFileSync(reportPath, 'utf8')) as Report))
   }
-  return {summary, reportPath, csvPath, htmlPath}
+  return {summary, reportPath, csvPath, htmlPath, ...(requirementsCsv ? {requirementsCsvPath} : {})}
 }
 
 /** Buffered appends to a temporary file, renamed into place when complete (no half-written report). */

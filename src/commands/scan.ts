@@ -133,7 +133,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       })
       const s = result.summary
       this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)
-      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}`)
+      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}${result.requirementsCsvPath ? `\nRequirements: ${result.requirementsCsvPath}` : ''}`)
       this.log(result.htmlPath ? `HTML: ${result.htmlPath}` : `HTML: skipped above ${HTML_MAX_DEVICES} devices (it needs the whole report in memory); render it with 'sg17scan report convert ${result.reportPath} -o report.html'`)
       process.exitCode = s.exitCode
       return undefined as unknown as Report

@@ -149,6 +149,11 @@ describe('two samples with one key', () => {
     const result = await runBatch({inventoryPath: inventory, outDir: join(dir, 'out'), profile: 'en-18031-1', caFiles: [ca], timeoutMs: 3000, concurrency: 4})
     const written = JSON.parse(readFileSync(result.reportPath, 'utf8')) as Report
     assertValidReport(written)
+    // DIR/requirements.csv: one row per device × requirement, with the refreshed batch verdicts.
+    const csvRows = readFileSync(result.requirementsCsvPath!, 'utf8').split('\r\n').filter(Boolean)
+    expect(csvRows).toHaveLength(1 + written.devices.length * 34)
+    const cloneId = written.devices.find((d) => d.tags?.includes('clone-tls'))!.id
+    expect(csvRows.find((r) => r.startsWith(`${cloneId},`) && r.includes(',CCK-3,'))).toContain(',fail,shared-keys,')
     for (const d of written.devices) {
       expect(d.declaration?.source).toBe(declaration)
       expect(d.requirements!.find((r) => r.id === 'GEC-6')).toMatchObject({verdict: 'not_applicable', decidedBy: {declaration: ['claims[0]']}})
