@@ -13,6 +13,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runBatch} from '../../src/batch/run-batch.js'
+import {mergeReports} from '../../src/evidence/merge.js'
 
 import {scanDevices} from '../../src/engine/scan.js'
 import {assertValidReport} from '../../src/evidence/validate.js'
@@ -161,4 +162,15 @@ describe('two samples with one key', () => {
       expect([d.id, d.requirements!.find((r) => r.id === 'CCK-3')!.verdict]).toEqual([d.id, clone ? 'fail' : expect.stringMatching(/^(pass|inconclusive)$/)])
     }
   }, 120_000)
+
+  it('report merge of two single-device scans of clones re-derives CCK-3: inconclusive alone, fail once merged', async () => {
+    const clones = fleet.devices.filter((d) => d.tags.includes('clone-tls')).slice(0, 2)
+    const single = await Promise.all(
+      clones.map((d) => scanDevices([{id: d.id, targets: d.targets, declared: d.declared}], {profile: 'en-18031-1', timeoutMs: 3000, caCertificates: [fleet.caPem]})),
+    )
+    for (const r of single) expect(r.devices[0]!.requirements!.find((x) => x.id === 'CCK-3')!.verdict).toBe('inconclusive')
+    const {report: merged} = mergeReports(single.map((report, i) => ({name: `r${i}.json`, report})))
+    assertValidReport(merged)
+    for (const d of merged.devices) expect([d.id, d.requirements!.find((x) => x.id === 'CCK-3')!.verdict]).toEqual([d.id, 'fail'])
+  }, 60_000)
 })
