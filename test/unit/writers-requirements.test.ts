@@ -5,6 +5,7 @@ import type {Report} from '../../src/evidence/types.js'
 import {renderSummary} from '../../src/writers/console.js'
 import {csvWriter} from '../../src/writers/csv.js'
 import {htmlWriter} from '../../src/writers/html.js'
+import {junitWriter} from '../../src/writers/junit.js'
 import {formatFromPath} from '../../src/writers/index.js'
 import {mdWriter} from '../../src/writers/md.js'
 import {requirementsCsvWriter} from '../../src/writers/requirements-csv.js'
@@ -81,5 +82,16 @@ describe('requirement tables in every format', () => {
     const failing = report.devices.filter((d) => d.requirements!.find((r) => r.id === '5.5-1')!.verdict === 'fail' && !d.declared?.model).length
     expect(section).toContain(`| ETSI EN 303 645 5.5-1 | ${failing} |`)
     expect(htmlWriter.write(report)).toContain('<h3>By declared model</h3>')
+  })
+
+  it('junit: a requirements suite per device, each requirement a test case with its verdict; totals add up', () => {
+    const xml = junitWriter.write(report)
+    expect(xml).toContain('<testsuite name="legacy-camera requirements" tests="68"')
+    expect(xml).toMatch(/<testcase classname="legacy-camera\.ETSI EN 303 645" name="5\.5-1">\s*<failure message="failed: /)
+    expect(xml).toMatch(/<testcase classname="legacy-camera\.ETSI EN 303 645" name="5\.2-1">\s*<skipped message="not assessed remotely: /)
+    const root = /<testsuites [^>]*tests="(\d+)"/.exec(xml)![1]
+    const suites = [...xml.matchAll(/<testsuite [^>]*tests="(\d+)"/g)].reduce((n, m) => n + Number(m[1]), 0)
+    expect(Number(root)).toBe(suites)
+    expect(junitWriter.write(plain)).not.toContain('requirements"')
   })
 })
