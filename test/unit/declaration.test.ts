@@ -73,4 +73,10 @@ describe('declaration files', () => {
     expect(text).toContain(`${path}:5:21 /accounts/users/0/password`)
     expect(text).not.toContain('hunter2-secret')
   })
+
+  it('the documented example (docs/examples/declaration.yaml) is a valid declaration', () => {
+    const d = loadDeclarationFile(new URL('../../docs/examples/declaration.yaml', import.meta.url).pathname, knownRequirements())
+    expect(d.claims).toHaveLength(4)
+    expect(d.accounts?.passwordScheme).toBe('user-set-at-first-use')
+  })
 })
