@@ -38,6 +38,7 @@ export function batchContext(device: Device, batch: BatchSummary, deviceCount: n
 export function assessDevice(device: Device, defs: readonly RequirementDef[], batch?: {summary: BatchSummary; devices: number}): RequirementResult[] {
   return evaluateRequirements(defs, {
     findings: device.findings,
+    observations: device.observations,
     ...(device.declaration ? {declaration: device.declaration} : {}),
     observedServices: observedServices(device),
     ...(batch ? {batch: batchContext(device, batch.summary, batch.devices)} : {}),

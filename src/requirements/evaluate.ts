@@ -12,6 +12,8 @@ type Decision = {verdict: RequirementVerdict; reason: string; findings?: string[
 
 export const findingRef = (f: Pick<Finding, 'check' | 'service'>): string => `${f.check}@${f.service}`
 
+const TLS_VERSIONS = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']
+
 /** Always cleartext: a login or management session over them is readable on the path. */
 const CLEARTEXT_PROTOCOLS = new Set(['telnet', 'ftp'])
 /** Cleartext only when a check saw it so (an HTTP port that only redirects to HTTPS, SNMPv3 with privacy are not). */
@@ -151,6 +153,19 @@ function checksAndDeclaredCrypto(def: RequirementDef, inputs: RequirementInputs)
     const index = (d.crypto ?? []).findIndex((c) => c.encrypted && c.port === s.port && (c.transport ?? 'tcp') === s.transport)
     if (index >= 0) {
       contradictions.push(`${s.protocol} on ${s.port}/${s.transport} is cleartext but crypto[${index}] (${d.crypto![index]!.interface}) declares it encrypted`)
+      items.push(`crypto[${index}]`)
+    }
+  }
+  // Declared TLS versions per interface vs the versions the service accepted (tls.protocols).
+  for (const [index, c] of (d.crypto ?? []).entries()) {
+    const declaredVersions = (c.mechanisms ?? []).filter((m) => TLS_VERSIONS.includes(m))
+    if (c.port === undefined || declaredVersions.length === 0) continue
+    const service = inputs.observedServices.services.find((s) => s.port === c.port && s.transport === (c.transport ?? 'tcp') && (s.protocol === 'tls' || s.protocol === 'https'))
+    const seen = service && inputs.observations?.find((o) => o.service === service.source && o.probe === 'tls.protocols' && !o.error)
+    if (!seen) continue
+    const extra = TLS_VERSIONS.filter((v) => seen.data[v] === true && !declaredVersions.includes(v))
+    if (extra.length > 0) {
+      contradictions.push(`${service.source} accepts ${extra.join(', ')} but crypto[${index}] (${c.interface}) declares only ${declaredVersions.join(', ')} (observation ${seen.id})`)
       items.push(`crypto[${index}]`)
     }
   }

@@ -4,7 +4,7 @@
  * declaration items (src/requirements/rules.ts).
  */
 import type {Declaration} from '../declaration/types.js'
-import type {BatchFinding, Finding} from '../evidence/types.js'
+import type {BatchFinding, Finding, Observation} from '../evidence/types.js'
 
 /**
  * How a verdict is derived:
@@ -71,6 +71,8 @@ export interface BatchContext {
 
 export interface RequirementInputs {
   findings: readonly Finding[]
+  /** The device's observations, for comparisons a finding does not carry (TLS versions accepted vs declared). */
+  observations?: readonly Observation[]
   declaration?: Declaration
   observedServices: ObservedServices
   batch?: BatchContext

@@ -99,6 +99,18 @@ describe('requirement rules', () => {
     expect(v1).toMatchObject({verdict: 'fail', decidedBy: {declaration: ['encryptedManagementOnly']}})
   })
 
+  it('checks+declared-crypto: TLS versions accepted beyond the declared mechanisms of an interface fail with the declaration item', () => {
+    const d = def('checks+declared-crypto', ['tls.cipher.rc4'])
+    const declaration = decl({crypto: [{interface: 'web admin', port: 443, protocol: 'https', encrypted: true, mechanisms: ['TLSv1.2', 'TLSv1.3']}]})
+    const observedServices = seen([{port: 443, transport: 'tcp', protocol: 'https', source: 'https://x:443'}])
+    const protocols = (v10: boolean) => ({id: 'obs-p', service: 'https://x:443', probe: 'tls.protocols', collectedAt: '', artifacts: [], data: {SSLv2: false, SSLv3: false, 'TLSv1.0': v10, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true}})
+    const r = evaluateRequirement(d, inputs([f('tls.cipher.rc4', 'pass', 'https://x:443')], {declaration, observedServices, observations: [protocols(true)]}))
+    expect(r.verdict).toBe('fail')
+    expect(r.reason).toContain('accepts TLSv1.0 but crypto[0] (web admin) declares only TLSv1.2, TLSv1.3')
+    expect(r.decidedBy.declaration).toEqual(['crypto[0]'])
+    expect(evaluateRequirement(d, inputs([f('tls.cipher.rc4', 'pass', 'https://x:443')], {declaration, observedServices, observations: [protocols(false)]})).verdict).toBe('pass')
+  })
+
   it('documentation: never decided by a test; a declared claim can make it not applicable or (mandatory, not supported) fail', () => {
     const d = def('documentation', [], {id: '5.2-1', declaration: ['vulnerabilityDisclosure']})
     const listed = evaluateRequirement(d, inputs([], {declaration: decl({vulnerabilityDisclosure: {contact: 'psirt@example.com'}})}))
