@@ -9,7 +9,8 @@ import {join} from 'node:path'
 
 import {withBatch} from '../engine/verdict.js'
 import type {BatchSummary, Device, Report, Severity} from '../evidence/types.js'
-import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import {toolInfo} from '../evidence/provenance.js'
+import {SCHEMA_VERSION} from '../evidence/version.js'
 import {csvWriter} from '../writers/csv.js'
 import {requirementsCsvWriter} from '../writers/requirements-csv.js'
 import {htmlWriter} from '../writers/html.js'
@@ -53,9 +54,9 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   const requirementsCsvPath = join(o.dir, 'requirements.csv')
   let requirementsCsv: Sink | undefined
   let batch: BatchSummary | undefined
-  const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: {name: TOOL_NAME, version: toolVersion()}, run: o.run, devices, summary: acc.result()})
+  const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: toolInfo(), run: o.run, devices, summary: acc.result()})
   try {
-    out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify({name: TOOL_NAME, version: toolVersion()})},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
+    out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify(toolInfo())},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
     // The batch first (its own pass over the journal): the shared-key requirement verdicts of each device read it.
     batch = o.batchAnalysis ? ((await o.batchAnalysis(readJournal(o.journalPath))) as BatchSummary | undefined) : undefined
     const context = batch ? {summary: batch, devices: await countJournal(o.journalPath)} : undefined

@@ -1,8 +1,9 @@
 import {randomUUID} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 
-import type {DeclaredIdentity, Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
-import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import {dataFiles, runInputs, toolInfo} from '../evidence/provenance.js'
+import type {DeclaredIdentity, Device, Finding, InputFileRef, Observation, Report, Service, Severity} from '../evidence/types.js'
+import {SCHEMA_VERSION, toolVersion} from '../evidence/version.js'
 import {loginContext, loginPolicy} from '../probes/cred/policy.js'
 import type {LabCredential} from '../probes/cred/types.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
@@ -51,6 +52,9 @@ export interface ScanOptions {
   failOn?: Severity
   /** The command line to record (secrets already redacted by the caller). */
   commandLine?: string
+  /** The user's result-changing files by digest (provenance.ts inputFiles), recorded in run.inputs with the
+   *  digests of caFiles. */
+  inputs?: InputFileRef[]
   now?: () => Date
   signal?: AbortSignal
   log?: (message: string) => void
@@ -108,9 +112,10 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   const batch = devices.length > 1 && batchChecks.length > 0 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
   // The shared-key requirements read the batch findings about each device: derived again now the batch is known.
   for (const [i, device] of devices.entries()) devices[i] = refreshBatchRequirements(device, batch ? {summary: batch, devices: devices.length} : undefined)
+  const inputs = runInputs(options)
   return {
     schemaVersion: SCHEMA_VERSION,
-    tool: {name: TOOL_NAME, version: toolVersion()},
+    tool: toolInfo(),
     run: {
       id: randomUUID(),
       startedAt: info.startedAt,
@@ -118,6 +123,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       commandLine: options.commandLine ?? '',
       profile: profileRef(info.profile),
       statistics: info.statistics,
+      data: dataFiles(),
+      ...(inputs.length > 0 ? {inputs} : {}),
     },
     devices,
     ...(batch ? {batch} : {}),
