@@ -14,6 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {runBatch} from '../../src/batch/run-batch.js'
 import {mergeReports} from '../../src/evidence/merge.js'
+import {reportContradictions} from '../../src/evidence/consistency.js'
 
 import {scanDevices} from '../../src/engine/scan.js'
 import {assertValidReport} from '../../src/evidence/validate.js'
@@ -54,6 +55,15 @@ describe('whole-standard profiles on the lab', () => {
     expect(gw.declaration?.source).toBe('lab:good-gateway')
     expect(gw.requirements).toHaveLength(68)
     expect(gw.requirements!.map((r) => r.id)).toEqual(resolveProfile('etsi-en-303-645').requirements.map((r) => r.id))
+  })
+
+  it('report verify derives every requirement verdict again: none contradicts; a verdict edited by hand is named', () => {
+    expect(reportContradictions(report).problems).toEqual([])
+    const edited = JSON.parse(JSON.stringify(report)) as Report
+    const d = edited.devices.findIndex((x) => x.name === 'default-router')
+    const i = edited.devices[d]!.requirements!.findIndex((r) => r.id === '5.1-1')
+    edited.devices[d]!.requirements![i]!.verdict = 'pass'
+    expect(reportContradictions(edited).problems).toEqual([`devices[${d}] (default-router).requirements[${i}] (ETSI EN 303 645 5.1-1): says pass, its findings and declaration give fail (rule password-scheme)`])
   })
 
   it.each(PROFILES)('%s: the secure device passes every network-testable requirement it can decide and lists the rest', (profile) => {
@@ -150,6 +160,7 @@ describe('two samples with one key', () => {
     const result = await runBatch({inventoryPath: inventory, outDir: join(dir, 'out'), profile: 'en-18031-1', caFiles: [ca], timeoutMs: 3000, concurrency: 4})
     const written = JSON.parse(readFileSync(result.reportPath, 'utf8')) as Report
     assertValidReport(written)
+    expect(reportContradictions(written).problems).toEqual([])
     // DIR/requirements.csv: one row per device × requirement, with the refreshed batch verdicts.
     const csvRows = readFileSync(result.requirementsCsvPath!, 'utf8').split('\r\n').filter(Boolean)
     expect(csvRows).toHaveLength(1 + written.devices.length * 34)
@@ -172,5 +183,6 @@ describe('two samples with one key', () => {
     const {report: merged} = mergeReports(single.map((report, i) => ({name: `r${i}.json`, report})))
     assertValidReport(merged)
     for (const d of merged.devices) expect([d.id, d.requirements!.find((x) => x.id === 'CCK-3')!.verdict]).toEqual([d.id, 'fail'])
+    expect(reportContradictions(merged).problems).toEqual([])
   }, 60_000)
 })
