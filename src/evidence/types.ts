@@ -3,6 +3,8 @@
  * It mirrors schemas/report.schema.json; change both together.
  */
 
+import type {RecordedDeclaration} from '../declaration/types.js'
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
@@ -98,6 +100,33 @@ export interface DeclaredIdentity {
   serial?: string
 }
 
+/** Verdict of one requirement of a standard (profiles with `requirements:`), derived by rule from check outcomes
+ *  and declaration items (src/requirements). `not_assessed_remotely`: documentation or physical review that no
+ *  network test replaces — listed, never dropped. */
+export const REQUIREMENT_VERDICTS = ['pass', 'fail', 'not_applicable', 'inconclusive', 'not_assessed_remotely'] as const
+export type RequirementVerdict = (typeof REQUIREMENT_VERDICTS)[number]
+
+export interface RequirementResult {
+  /** Standard name, e.g. "ETSI EN 303 645", "EN 18031-1", "UK PSTI", "ITU-T X.1352". */
+  standard: string
+  id: string
+  title: string
+  /** mandatory / recommended where the standard says so. */
+  level?: 'mandatory' | 'recommended'
+  /** The profile's rule that derived the verdict. */
+  rule: string
+  verdict: RequirementVerdict
+  decidedBy: {
+    /** Findings read: `<check>@<service>` for device findings, `batch:<check>` for batch findings. */
+    findings: string[]
+    /** Checks the requirement lists (its network-testable part). */
+    checks: string[]
+    /** Declaration items read, e.g. "accounts.passwordScheme", "claims[3]", "services". */
+    declaration: string[]
+  }
+  reason: string
+}
+
 export interface Device {
   id: string
   name?: string
@@ -109,6 +138,10 @@ export interface Device {
   observations: Observation[]
   findings: Finding[]
   verdict: Verdict
+  /** The manufacturer's declaration the device was assessed with (--declaration, inventory `declaration`). */
+  declaration?: RecordedDeclaration
+  /** Requirement verdicts of the profile's standard (profiles with `requirements:`), requirement table order. */
+  requirements?: RequirementResult[]
   /** What the verdict covers (derived from findings and observations: src/engine/coverage.ts). */
   coverage?: DeviceCoverage
 }

@@ -14,6 +14,16 @@ import {secureAdmin} from './devices/secure-admin.js'
 import {authzSensor, openRouter, secureSensor} from './devices/snmp-agent.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
+import {LAB_DECLARATIONS} from './declarations.js'
+import type {RecordedDeclaration} from '../declaration/types.js'
+import {canonicalJson, sha256Hex} from '../evidence/ids.js'
+
+function labDeclaration(name: string, targets: readonly string[]): {declaration?: RecordedDeclaration} {
+  const build = LAB_DECLARATIONS[name]
+  if (!build) return {}
+  const declaration = build(targets)
+  return {declaration: {...declaration, source: `lab:${name}`, sha256: sha256Hex(canonicalJson(declaration))}}
+}
 
 export interface LabDevice {
   name: string
@@ -21,6 +31,8 @@ export interface LabDevice {
   /** service URIs, e.g. tls://127.0.0.1:40443 */
   targets: string[]
   declared?: DeclaredIdentity
+  /** The manufacturer's declaration of this lab device (src/lab/declarations.ts), where it has one. */
+  declaration?: RecordedDeclaration
 }
 
 export interface RunningLab {
@@ -75,6 +87,7 @@ export async function startLab(options?: {host?: string; basePort?: number; devi
       description: definition.description,
       targets: [...device.targets],
       ...(definition.declared ? {declared: definition.declared} : {}),
+      ...labDeclaration(definition.name, device.targets),
     })),
     caPem,
     stop() {

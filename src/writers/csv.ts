@@ -13,7 +13,7 @@ const HEADER = ['device_id', 'device_name', 'service', 'check', 'title', 'outcom
  */
 const FORMULA_START = /^[=+\-@\t\r]/
 
-function cell(value: string): string {
+export function cell(value: string): string {
   const guarded = FORMULA_START.test(value) ? `'${value}` : value
   // RFC 4180: a field holding a comma, quote or line break is quoted, and quotes inside it are doubled.
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded

@@ -3,6 +3,8 @@ import {SEVERITIES, type Device, type Finding, type Observation, type Outcome, t
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
 import {compareStrings, deviceLabel, formatReference, severityWeight, coverageGaps, coverageOf} from './shared.js'
 import type {Writer} from './types.js'
+import {REQUIREMENTS_CSS, requirementsSection} from './requirements-html.js'
+import {hasRequirements} from './requirements.js'
 
 /** Characters of an observation's pretty-printed data shown under a finding; the evidence report has the rest. */
 export const DATA_EXCERPT_CHARS = 4096
@@ -425,12 +427,13 @@ function toHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="generator" content="${esc(`${tool.name} ${tool.version}`)}"/>
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${REQUIREMENTS_CSS}</style>
 </head>
 <body>
 <main>
 ${header(report)}
-<nav class="toc"><a href="#devices">Device verdicts</a><a href="#charts">Overview</a><a href="#matrix">Compliance matrix</a>${report.batch ? '<a href="#batch">Batch</a>' : ''}<a href="#findings">Findings</a><button type="button" id="expand-all">Expand all findings</button><button type="button" id="collapse-all">Collapse all</button></nav>
+<nav class="toc">${hasRequirements(report) ? '<a href="#requirements">Requirements</a>' : ''}<a href="#devices">Device verdicts</a><a href="#charts">Overview</a><a href="#matrix">Compliance matrix</a>${report.batch ? '<a href="#batch">Batch</a>' : ''}<a href="#findings">Findings</a><button type="button" id="expand-all">Expand all findings</button><button type="button" id="collapse-all">Collapse all</button></nav>
+${requirementsSection(report, {esc, deviceLabel, findingHref: (di, fi) => `#${findingAnchor(di, fi)}`})}
 ${deviceTable(report)}
 ${charts(report)}
 ${matrix(report)}

@@ -1,6 +1,7 @@
 import type {BatchFinding, Device, Finding} from '../evidence/types.js'
 import {coverageGaps, coverageOf, deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
+import {requirementCounts, requirementSuites} from './requirements-junit.js'
 
 /**
  * Characters XML 1.0 forbids anywhere (§2.2 Char): C0 controls other than tab/LF/CR, lone surrogates,
@@ -72,7 +73,10 @@ export const junitWriter: Writer = {
   write(report) {
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     const batch = report.batch?.findings ?? []
-    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(count([...allOf(report.devices), ...batch]))}>`)
+    const findingCounts = count([...allOf(report.devices), ...batch])
+    const req = requirementCounts(report.devices)
+    const total = {tests: findingCounts.tests + req.tests, failures: findingCounts.failures + req.failures, errors: findingCounts.errors + req.errors, skipped: findingCounts.skipped + req.skipped}
+    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(total)}>`)
     for (const device of report.devices) {
       lines.push(`  <testsuite${attrs([['name', deviceLabel(device)]])}${countAttrs(count(device.findings))}>`)
       lines.push('    <properties>')
@@ -94,6 +98,7 @@ export const junitWriter: Writer = {
       lines.push(`    <system-out>${xmlText([coverageOf(device).statement, ...coverageGaps(coverageOf(device))].join('\n'))}</system-out>`)
       lines.push('  </testsuite>')
     }
+    lines.push(...requirementSuites(report, {attrs, countAttrs, xmlText, label: deviceLabel}))
     // Findings about several devices at once (a key shared across the batch): their own suite.
     if (batch.length > 0) {
       lines.push(`  <testsuite${attrs([['name', 'batch']])}${countAttrs(count(batch))}>`)

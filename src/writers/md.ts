@@ -1,5 +1,6 @@
 import type {Device, Finding, Verdict} from '../evidence/types.js'
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
+import {requirementMarkdown, requirementsByModelMarkdown} from './requirements-text.js'
 import {coverageGaps, coverageOf, deviceLabel, severityWeight} from './shared.js'
 import type {Writer} from './types.js'
 
@@ -66,7 +67,7 @@ export const mdWriter: Writer = {
     }
     for (const d of report.devices) {
       const coverage = coverageOf(d)
-      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', counts(d.findings), '', `Coverage: ${mdCell(coverage.statement)}`, '')
+      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', ...requirementMarkdown(d), counts(d.findings), '', `Coverage: ${mdCell(coverage.statement)}`, '')
       const gaps = coverageGaps(coverage)
       if (gaps.length) {
         for (const g of gaps.slice(0, MAX_ROWS)) out.push(`- ${mdCell(g)}`)
@@ -100,6 +101,7 @@ export const mdWriter: Writer = {
         if (report.batch.models.length > MAX_ROWS) out.push('', `… and ${report.batch.models.length - MAX_ROWS} more models (see the full report).`)
       }
     }
+    out.push(...requirementsByModelMarkdown(report, MAX_ROWS))
     return `${out.join('\n')}\n`
   },
 }

@@ -3,6 +3,7 @@ import {createHash} from 'node:crypto'
 import type {Artifact, Device, Finding, Observation, Report} from '../evidence/types.js'
 import {compareStrings, coverageGaps, coverageOf, deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
+import {requirementFindings} from './requirements-oscal.js'
 
 /** The OSCAL model version of the vendored schema this writer is tested against (NIST release v1.2.1). */
 export const OSCAL_VERSION = '1.2.1'
@@ -177,6 +178,13 @@ function toOscal(report: Report): object {
       ]
     })
   })
+
+  findings.push(
+    ...requirementFindings(report, {
+      uuidFrom, token, prop, markupLine, markdown,
+      observationUuid: (device, id) => uuidFrom('observation', device.id, id),
+    }) as typeof findings,
+  )
 
   const profile = `${run.profile.id} version ${run.profile.version} (sha256 ${run.profile.sha256})`
   const resources = [

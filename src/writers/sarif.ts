@@ -5,6 +5,7 @@ import {FRAMEWORKS, type Device, type Finding, type Framework, type Observation,
 import {allFindings, compareStrings, formatReference, serviceOf, severityWeight, coverageOf} from './shared.js'
 import {findingCoverage} from '../engine/coverage.js'
 import type {Writer} from './types.js'
+import {requirementIdsByCheck} from './requirements.js'
 
 /** GitHub code scanning reads `security-severity` (a number as a string, 0.0–10.0) to rank security alerts. */
 const SECURITY_SEVERITY: Record<Severity, string> = {critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0'}
@@ -96,6 +97,7 @@ function toSarif(report: Report): object {
   const rules = collectRules(report)
   const taxonomies = collectTaxonomies(rules)
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]))
+  const requirementsOf = requirementIdsByCheck(report)
 
   const sarifTaxonomies = taxonomies.map(({framework, taxa}) => ({
     name: framework,
@@ -128,6 +130,7 @@ function toSarif(report: Report): object {
         tags,
         'security-severity': SECURITY_SEVERITY[rule.severity],
         references: rule.references.map(formatReference),
+        ...(requirementsOf.has(rule.id) ? {requirements: requirementsOf.get(rule.id)} : {}),
       },
     }
   })

@@ -152,7 +152,7 @@ describe('catalogue commands', () => {
 
   it('profiles list and show', async () => {
     const list = await runCli(['profiles', 'list', '--json'])
-    expect(JSON.parse(list.stdout).map((p: {id: string}) => p.id)).toEqual(['itu-t-x1352-baseline', 'mozilla-intermediate'])
+    expect(JSON.parse(list.stdout).map((p: {id: string}) => p.id)).toEqual(['en-18031-1', 'etsi-en-303-645', 'itu-t-x1352-baseline', 'itu-t-x1352', 'mozilla-intermediate', 'uk-psti'])
     const show = await runCli(['profiles', 'show', 'mozilla-intermediate'])
     expect(show.code).toBe(0)
     expect(show.stdout).toContain('tls.cipher.policy')

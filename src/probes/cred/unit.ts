@@ -16,6 +16,7 @@ import {CRAWL_DEADLINE_FACTOR} from '../http/crawl.js'
 import {redactUrl} from '../http/redact.js'
 import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.js'
 import {sshLoginMethod} from './ssh-login.js'
+import {probeAuthMethods} from '../ssh/client.js'
 import {telnetLoginMethod} from './telnet-login.js'
 import type {CredAttemptsData, LoginMethod} from './types.js'
 
@@ -29,8 +30,15 @@ const ATTEMPT_ALLOWANCE_TIMEOUTS = 3
 /** The login methods of this service (HTTP: every login its surface shows), or why there is none. */
 async function methodsFor(ctx: ProbeContext): Promise<Array<{method: LoginMethod; path?: string}> | {none: string; offDevice?: string}> {
   switch (ctx.service.protocol) {
-    case 'ssh':
+    case 'ssh': {
+      // A server that offers no password-based method (e.g. publickey only) has no password to guess: trying
+      // one anyway would read "no lockout" into rejections that are not login failures.
+      const auth = await probeAuthMethods(ctx).catch(() => undefined)
+      if (auth && !auth.noneAccepted && !auth.methods.some((m) => m === 'password' || m === 'keyboard-interactive')) {
+        return {none: `the SSH server offers no password-based authentication (methods: ${auth.methods.join(', ') || 'none'})`}
+      }
       return [{method: sshLoginMethod(ctx)}]
+    }
     case 'telnet':
       return [{method: telnetLoginMethod(ctx)}]
     default: {

@@ -1,0 +1,36 @@
+import {cell} from './csv.js'
+import type {Writer} from './types.js'
+
+const HEADER = ['device_id', 'device_name', 'standard', 'requirement', 'level', 'title', 'verdict', 'rule', 'reason', 'decided_by_findings', 'decided_by_checks', 'decided_by_declaration'] as const
+
+/**
+ * RFC 4180 CSV of the requirement verdicts: one row per device × requirement (whole-standard profiles). A format
+ * of its own (`.requirements.csv`) so the findings CSV keeps its columns for the spreadsheets that read it.
+ */
+export const requirementsCsvWriter: Writer = {
+  format: 'requirements-csv',
+  extensions: ['.requirements.csv'],
+  description: 'CSV (RFC 4180): one row per device and requirement of the profile\'s standard, with what decided it',
+  write(report) {
+    const rows: string[][] = [[...HEADER]]
+    for (const d of report.devices) {
+      for (const r of d.requirements ?? []) {
+        rows.push([
+          d.id,
+          d.name ?? '',
+          r.standard,
+          r.id,
+          r.level ?? '',
+          r.title,
+          r.verdict,
+          r.rule,
+          r.reason,
+          r.decidedBy.findings.join(' '),
+          r.decidedBy.checks.join(' '),
+          r.decidedBy.declaration.join(' '),
+        ])
+      }
+    }
+    return rows.map((row) => `${row.map(cell).join(',')}\r\n`).join('')
+  },
+}
