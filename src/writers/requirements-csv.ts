@@ -1,7 +1,8 @@
 import {cell} from './csv.js'
+import {coverageOf} from './shared.js'
 import type {Writer} from './types.js'
 
-const HEADER = ['device_id', 'device_name', 'standard', 'requirement', 'level', 'title', 'verdict', 'rule', 'reason', 'decided_by_findings', 'decided_by_checks', 'decided_by_declaration'] as const
+const HEADER = ['device_id', 'device_name', 'standard', 'requirement', 'level', 'title', 'verdict', 'rule', 'reason', 'decided_by_findings', 'decided_by_checks', 'decided_by_declaration', 'device_coverage'] as const
 
 /**
  * RFC 4180 CSV of the requirement verdicts: one row per device × requirement (whole-standard profiles). A format
@@ -14,6 +15,8 @@ export const requirementsCsvWriter: Writer = {
   write(report) {
     const rows: string[][] = [[...HEADER]]
     for (const d of report.devices) {
+      // A requirement verdict is only as good as what the scan covered: each row repeats the device's statement.
+      const coverage = coverageOf(d).statement
       for (const r of d.requirements ?? []) {
         rows.push([
           d.id,
@@ -28,6 +31,7 @@ export const requirementsCsvWriter: Writer = {
           r.decidedBy.findings.join(' '),
           r.decidedBy.checks.join(' '),
           r.decidedBy.declaration.join(' '),
+          coverage,
         ])
       }
     }

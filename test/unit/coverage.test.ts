@@ -85,6 +85,14 @@ describe('the coverage statement is in every output format', () => {
 
   it.each(WRITERS.map((w) => [w.format, w] as const))('%s', (format, writer) => {
     const out = writer.write(report)
+    if (format === 'requirements-csv') {
+      // One row per device × requirement: give the camera one requirement so it has a row to carry the statement.
+      const withRequirement: Report = {...report, devices: [{...report.devices[0]!, requirements: [{standard: 'ETSI EN 303 645', id: '5.5-1', title: 't', verdict: 'inconclusive', rule: 'checks', reason: 'r', decidedBy: {findings: [], checks: [], declaration: []}}]}]}
+      const rows = writer.write(withRequirement).split('\r\n')
+      expect(rows[0]).toContain('device_coverage')
+      expect(rows[1]).toContain('ran to completion')
+      return
+    }
     if (format === 'csv') {
       const rows = out.split('\r\n')
       expect(rows[0]).toContain('coverage,coverage_reason')
