@@ -66,7 +66,7 @@ describe('requirement tables in every format', () => {
     expect(formatFromPath('out.requirements.csv')).toBe('requirements-csv')
     expect(formatFromPath('out.csv')).toBe('csv')
     const rows = parseCsv(requirementsCsvWriter.write(report))
-    expect(rows[0]).toEqual(['device_id', 'device_name', 'standard', 'requirement', 'level', 'title', 'verdict', 'rule', 'reason', 'decided_by_findings', 'decided_by_checks', 'decided_by_declaration'])
+    expect(rows[0]).toEqual(['device_id', 'device_name', 'standard', 'requirement', 'level', 'title', 'verdict', 'rule', 'reason', 'decided_by_findings', 'decided_by_checks', 'decided_by_declaration', 'device_coverage'])
     expect(rows).toHaveLength(1 + report.devices.length * 68)
     const row = rows.find((r) => r[1] === 'legacy-camera' && r[3] === '5.5-1')!
     expect(row[6]).toBe('fail')
