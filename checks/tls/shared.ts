@@ -127,8 +127,7 @@ function readCertificate(v: unknown): CertificateInfo | undefined {
   return cert
 }
 
-export function readCertificates(input: CheckInput): TlsCertificatesData {
-  const d = dataOf(input, P_CERTIFICATES)
+function certificatesFrom(d: Record<string, unknown>): TlsCertificatesData {
   const chain = Array.isArray(d.chain)
     ? d.chain.map(readCertificate).filter((c): c is CertificateInfo => c !== undefined)
     : []
@@ -142,6 +141,48 @@ export function readCertificates(input: CheckInput): TlsCertificatesData {
   }
   if (typeof d.trustError === 'string') out.trustError = d.trustError
   return out
+}
+
+/** The first served chain (the observation's top-level fields). */
+export function readCertificates(input: CheckInput): TlsCertificatesData {
+  return certificatesFrom(dataOf(input, P_CERTIFICATES))
+}
+
+/** A served chain and the name findings give it ("RSA chain", "EC chain"). */
+export interface NamedChain {
+  label: string
+  data: TlsCertificatesData
+}
+
+/** Every chain the server served (one per key type); the top-level chain alone for older observations. */
+export function readCertificateChains(input: CheckInput): NamedChain[] {
+  const d = dataOf(input, P_CERTIFICATES)
+  const raw = Array.isArray(d.chains) ? d.chains.filter(isRecord) : []
+  if (raw.length === 0) return [{label: 'chain', data: certificatesFrom(d)}]
+  const chains = raw.map((c) => ({keyType: typeof c.keyType === 'string' ? c.keyType : 'unknown', data: certificatesFrom(c)}))
+  return chains.map((c, i) => {
+    const same = chains.filter((o) => o.keyType === c.keyType).length > 1
+    return {label: `${c.keyType} chain${same ? ` #${i + 1}` : ''}`, data: c.data}
+  })
+}
+
+const OUTCOME_RANK: Record<string, number> = {fail: 0, error: 1, inconclusive: 2, pass: 3, not_applicable: 4, not_tested: 5}
+
+/**
+ * Judges every served certificate chain with a one-chain evaluation: any failing chain fails (the message
+ * names which), a pass needs every chain to pass. With one chain the result is the chain's own.
+ */
+export function evaluateEveryChain(input: CheckInput, one: (chain: TlsCertificatesData) => CheckResult): CheckResult {
+  const chains = readCertificateChains(input)
+  const results = chains.map((c) => ({label: c.label, result: one(c.data)}))
+  if (results.length === 1) return results[0]!.result
+  const worst = Math.min(...results.map((r) => OUTCOME_RANK[r.result.outcome] ?? 5))
+  const outcome = results.find((r) => (OUTCOME_RANK[r.result.outcome] ?? 5) === worst)!.result.outcome
+  const shown = outcome === 'pass' || outcome === 'not_applicable' ? results : results.filter((r) => r.result.outcome === outcome)
+  const message = shown.map((r) => `${r.label}: ${r.result.message}`).join(' ')
+  let severity: Severity | undefined
+  for (const r of shown) if (r.result.severity) severity = severity ? atLeast(severity, r.result.severity) : r.result.severity
+  return {outcome, message: `${results.length} certificate chains served. ${message}`, ...(severity ? {severity} : {})}
 }
 
 export function readKeyExchange(input: CheckInput): TlsKeyExchangeData {

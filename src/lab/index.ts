@@ -10,6 +10,7 @@ import {LOGIN_LAB_DEVICES} from './devices/login-devices.js'
 import {oldNvr} from './devices/old-nvr.js'
 import {secureAdmin} from './devices/secure-admin.js'
 import {openRouter, secureSensor} from './devices/snmp-agent.js'
+import {TLS_ZOO_DEVICES} from './devices/tls-zoo.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
 
@@ -29,7 +30,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, ...TLS_ZOO_DEVICES]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'

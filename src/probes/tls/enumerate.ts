@@ -254,8 +254,28 @@ class Scanner {
     const accept = this.accept12(p)
     const end = await chunkedRemoveLoop(candidates, max, attempt, accept, first)
     this.settleLoop(p, end, candidates.length > max)
-    if (!end.found.length) return
-    const pref = await derivePreference(candidates, end.found, {chunked: candidates.length > max, maxPerHello: max}, attempt, accept)
+    if (!end.found.length) {
+      if (end.stopped) throw end.stopped
+      return
+    }
+    await this.order(p, candidates, end, {chunked: candidates.length > max, maxPerHello: max}, attempt, accept)
+  }
+
+  /** Records the suites found, then their order; a stop keeps the suites and marks the order missing. */
+  private async order(
+    p: TlsProtocol,
+    candidates: readonly number[],
+    end: LoopEnd,
+    opts: {chunked: boolean; maxPerHello: number},
+    attempt: (list: number[]) => Promise<Outcome>,
+    accept: (o: Outcome, list: number[]) => Pick,
+  ): Promise<void> {
+    this.record(p, end.found, null)
+    if (end.stopped) throw end.stopped
+    const pref = await derivePreference(candidates, end.found, opts, attempt, accept).catch((e: unknown) => {
+      if (e instanceof Stop) this.gap('tls.cipher-preference', `${p} cipher order`, e.code, e.message)
+      throw e
+    })
     this.record(p, pref.order, pref.serverOrder)
   }
 
@@ -264,9 +284,11 @@ class Scanner {
     const attempt = (list: number[]): Promise<Outcome> => this.hello('TLSv1.3', list, 'server-hello')
     const end = await removeLoop(candidates, attempt, this.accept13, {reverseSecond: true})
     this.settleLoop('TLSv1.3', end, false)
-    if (!end.found.length) return
-    const pref = await derivePreference(candidates, end.found, {chunked: false, maxPerHello: candidates.length}, attempt, this.accept13)
-    this.record('TLSv1.3', pref.order, pref.serverOrder)
+    if (!end.found.length) {
+      if (end.stopped) throw end.stopped
+      return
+    }
+    await this.order('TLSv1.3', candidates, end, {chunked: false, maxPerHello: candidates.length}, attempt, this.accept13)
     // A ServerHello (not only HRRs) for the artifact: offer x25519+secp256r1 shares if we only saw HRRs.
     if (!this.flight.serverHellos['TLSv1.3']) {
       const o = await this.hello('TLSv1.3', end.found, 'server-hello', {keyShareGroups: [29, 23]})
@@ -281,6 +303,7 @@ class Scanner {
       this.gap('tls.cipher-suites', `${p} cipher suites`, 'anomaly', end.anomaly)
     }
     if (!end.found.length) {
+      if (end.stopped) return // the caller's guard records the whole protocol as missing
       if (end.anomaly) {
         // The server negotiated the version, just not sanely: it speaks it.
         this.protocols[p] = true
@@ -319,6 +342,10 @@ class Scanner {
       return list.includes(o.sh.keyShareGroup) ? o.sh.keyShareGroup : null
     }
     const end = await chunkedRemoveLoop(GROUPS_13, max, attempt, accept)
+    if (end.stopped) {
+      this.addGroups(end.found)
+      throw end.stopped
+    }
     if (end.interrupted) this.gap('tls.key-exchange', 'TLS 1.3 groups', end.interrupted.code, end.interrupted.message)
     this.addGroups(end.found)
     if (end.found.length) this.flight.keyExchange.preferredGroup = namedGroupName(end.found[0])
@@ -356,6 +383,10 @@ class Scanner {
     }
     const max = maxPerHello(this.shapeFor(p), this.request(p, ecdhe), 'groups', candidates)
     const end = await chunkedRemoveLoop(candidates, max, attempt, accept)
+    if (end.stopped) {
+      this.addGroups(end.found)
+      throw end.stopped
+    }
     if (end.interrupted) this.gap('tls.key-exchange', 'ECDHE groups', end.interrupted.code, end.interrupted.message)
     this.addGroups(end.found)
     if (end.found.length && !this.protocols['TLSv1.3']) {
@@ -443,7 +474,10 @@ class Scanner {
     this.shapes.chosen = this.shape
     this.shapes.toleratedSizes = (['small', 'window', 'large'] as const).filter((s) => this.wire.tolerated.has(s))
     this.flight.keyExchange.compression.sort()
-    const chains = [...this.flight.chains].sort((a, b) => PROTOCOL_RANK[b.protocol] - PROTOCOL_RANK[a.protocol])
+    // Highest protocol first; among equals RSA first (the chain most clients get), so the top-level fields of
+    // tls.certificates stay what a single-certificate scan reported.
+    const rsaFirst = (c: ServedChain): number => (c.auth === 'RSA' ? 0 : 1)
+    const chains = [...this.flight.chains].sort((a, b) => PROTOCOL_RANK[b.protocol] - PROTOCOL_RANK[a.protocol] || rsaFirst(a) - rsaFirst(b))
     return {
       protocols: this.protocols,
       cipherSuites: this.cipherSuites,

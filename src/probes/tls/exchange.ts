@@ -86,6 +86,8 @@ export class Wire {
   readonly tolerated = new Set<SizeClass>()
   /** Warning alerts that preceded a reply (e.g. unrecognized_name), by description name. */
   readonly warnings = new Set<string>()
+  /** The device stopped accepting connections (retries spent): later exchanges stop at once. */
+  private lost: Stop | undefined
 
   constructor(
     readonly ctx: ProbeContext,
@@ -102,6 +104,7 @@ export class Wire {
   }
 
   async open(): Promise<Socket> {
+    if (this.lost) throw this.lost
     for (let attempt = 0; ; attempt++) {
       this.checkBudget()
       try {
@@ -117,7 +120,10 @@ export class Wire {
         // Never connected: the target is down, not flaky.
         if (this.connections === 0) throw new Fatal(code, message)
         const delay = CONNECT_RETRY_DELAYS_MS[attempt]
-        if (delay === undefined || code === 'aborted') throw new Stop(code, message)
+        if (delay === undefined || code === 'aborted') {
+          this.lost = new Stop(code, `${message} (after ${CONNECT_RETRY_DELAYS_MS.length} retries)`)
+          throw this.lost
+        }
         this.retries++
         await sleep(delay, this.ctx.signal)
       }

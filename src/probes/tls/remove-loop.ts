@@ -7,7 +7,7 @@
  * so the caller marks the list incomplete instead of silently calling it complete.
  */
 import {chunk} from './hello-shapes.js'
-import type {Outcome} from './exchange.js'
+import {Stop, type Outcome} from './exchange.js'
 
 export interface LoopEnd {
   found: number[]
@@ -17,6 +17,8 @@ export interface LoopEnd {
   interrupted?: {code: string; message: string}
   /** The server picked an item that was not offered (a protocol anomaly). */
   anomaly?: string
+  /** The scan had to stop (budget, abort, device gone): what was found so far is kept. */
+  stopped?: Stop
 }
 
 /** Accept function result: the picked item, null (refusal), or an anomaly description. */
@@ -37,7 +39,13 @@ export async function removeLoop(
     // The second offer goes in reverse order: a server that follows the client's order then picks the last
     // accepted suite, one that enforces its own order its second choice (see preference.ts).
     const list = opts.reverseSecond && i === 1 ? [...remaining].reverse() : remaining
-    const o = pending ?? (await attempt(list))
+    let o: Outcome
+    try {
+      o = pending ?? (await attempt(list))
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e
+      return {found, stopped: e, interrupted: {code: e.code, message: e.message}}
+    }
     pending = undefined
     const pick = accept(o, list)
     if (pick === null || typeof pick === 'object') {
@@ -73,6 +81,10 @@ export async function chunkedRemoveLoop(
     end.last = r.last
     end.interrupted ??= r.interrupted
     end.anomaly ??= r.anomaly
+    if (r.stopped) {
+      end.stopped = r.stopped
+      break
+    }
   }
   return end
 }
