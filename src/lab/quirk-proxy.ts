@@ -78,12 +78,13 @@ function alertRecord(description: number): Buffer {
   return Buffer.from([21, 3, 1, 0, 2, 1, description])
 }
 
-/** Starts the proxy on host:port (0 = ephemeral) in front of upstreamHost:upstreamPort. */
+/** Starts the proxy on host:port (0 = ephemeral) in front of the upstream server. */
 export async function startQuirkProxy(o: {
   host: string
   port: number
-  upstreamHost: string
-  upstreamPort: number
+  /** The real server: a TCP address, or a Unix socket path (the lab's in-process servers, so an ephemeral
+   *  upstream port can never take a fixed lab port). */
+  upstream: {host: string; port: number} | {path: string}
   quirks: TlsQuirks
 }): Promise<QuirkProxy> {
   const q = o.quirks
@@ -148,7 +149,7 @@ export async function startQuirkProxy(o: {
   }
 
   function relay(client: Socket, first: Buffer): void {
-    const upstream = connect({host: o.upstreamHost, port: o.upstreamPort})
+    const upstream = connect(o.upstream)
     track(upstream)
     upstream.setNoDelay(true)
     upstream.write(first)

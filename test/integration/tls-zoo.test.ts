@@ -49,7 +49,7 @@ async function quirkyNode(options: tls.TlsOptions, quirks: TlsQuirks): Promise<n
 async function quirkyFake(cfg: FakeTlsConfig, quirks: TlsQuirks): Promise<number> {
   const fake = await startFakeTlsServer(cfg)
   closers.push(() => fake.close())
-  const proxy = await startQuirkProxy({host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: fake.port, quirks})
+  const proxy = await startQuirkProxy({host: '127.0.0.1', port: 0, upstream: {host: '127.0.0.1', port: fake.port}, quirks})
   closers.push(() => proxy.close())
   return proxy.port
 }

@@ -3,7 +3,10 @@
  * reproducing one behaviour of real embedded TLS stacks that scanners get wrong. Delays are kept modest so that
  * `scan --lab` stays quick; tests build slower variants with the same pieces.
  */
-import type {AddressInfo} from 'node:net'
+import {mkdtempSync, rmSync} from 'node:fs'
+import type {Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {createServer, type Server, type TlsOptions} from 'node:tls'
 
 import {issueLeaf} from '../ca.js'
@@ -25,18 +28,42 @@ function tlsServer(options: TlsOptions): Server {
   return server
 }
 
-/** A node:tls server on an ephemeral loopback port, behind the quirk proxy listening on host:port. */
+/** A node:tls server on a private Unix socket, behind the quirk proxy listening on host:port. */
 export async function startQuirkyTls(host: string, port: number, options: TlsOptions, quirks: TlsQuirks): Promise<StartedDevice> {
   const upstream = tlsServer(options)
-  const inner = await listenTracked(upstream, '127.0.0.1', 0, 'tls')
-  const innerPort = (upstream.address() as AddressInfo).port
-  const proxy = await startQuirkProxy({host, port, upstreamHost: '127.0.0.1', upstreamPort: innerPort, quirks})
+  const dir = mkdtempSync(join(tmpdir(), 'sg17-zoo-'))
+  const path = join(dir, 'tls.sock')
+  const sockets = new Set<Socket>()
+  upstream.on('connection', (s: Socket) => {
+    sockets.add(s)
+    s.on('error', () => {})
+    s.once('close', () => sockets.delete(s))
+  })
+  await new Promise<void>((resolve, reject) => {
+    upstream.once('error', reject)
+    upstream.listen(path, () => {
+      upstream.off('error', reject)
+      resolve()
+    })
+  })
+  const stopUpstream = async (): Promise<void> => {
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((resolve) => upstream.close(() => resolve()))
+    rmSync(dir, {recursive: true, force: true})
+  }
+  let proxy
+  try {
+    proxy = await startQuirkProxy({host, port, upstream: {path}, quirks})
+  } catch (error) {
+    await stopUpstream()
+    throw error
+  }
   const shownHost = host.includes(':') ? `[${host}]` : host
   return {
     targets: [`tls://${shownHost}:${proxy.port}`],
     async stop() {
       await proxy.close()
-      await inner.stop()
+      await stopUpstream()
     },
   }
 }
@@ -70,7 +97,8 @@ export const TLS_ZOO_DEVICES: readonly LabDeviceDefinition[] = [
     () => ZOO_LEGACY_TLS,
     {resetNthHello: {version: 0x0301, nth: 2}, refuseConnects: {afterConnections: 12, forMs: 300}},
   ),
-  quirky('zoo-slow', 42, 'TLS 1.2/1.3 whose every handshake reply takes 700 ms', () => ({minVersion: 'TLSv1.2'}), {replyDelayMs: 700}),
+  // 100 ms keeps `scan --lab` quick; test/integration/tls-zoo.test.ts builds the 700 ms variant of issue 10.
+  quirky('zoo-slow', 42, 'TLS 1.2/1.3 whose every handshake reply takes 100 ms', () => ({minVersion: 'TLSv1.2'}), {replyDelayMs: 100}),
   quirky(
     'zoo-warning-alert',
     43,
