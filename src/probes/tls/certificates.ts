@@ -13,7 +13,7 @@ import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission} from '../types.js'
 import {isIpTarget, matchesServiceIdentity} from './hostname.js'
 import {verifyChain} from './trust.js'
-import type {CertificateInfo, TlsCertificatesData, TlsProtocol} from './types.js'
+import type {CertificateInfo, TlsCertificatesData, TlsProtocol, TlsServedChainData} from './types.js'
 import {CertificateParseError, derToPem, parseCertificate} from './x509.js'
 
 const PROBE = 'tls.certificates'
@@ -178,13 +178,7 @@ export interface ChainInput {
   auth?: string
 }
 
-/** One served chain, judged: the shape of TlsCertificatesData plus the key type that names it. */
-export type ChainData = TlsCertificatesData & {
-  /** Key type of the leaf, naming the chain in findings ("RSA chain", "EC chain"). */
-  keyType: string
-  /** Certificates that could not be parsed (index in the chain as sent, reason): left out of `chain`. */
-  unparsable?: Array<{index: number; reason: string}>
-}
+type ChainData = TlsServedChainData
 
 type Analysed = {ok: true; data: ChainData} | {ok: false; error: ObservationError}
 
