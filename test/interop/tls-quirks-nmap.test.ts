@@ -1,0 +1,154 @@
+/**
+ * Interop: the TLS quirky-device zoo in front of a real daemon. Debian's `openssl s_server` (legacy config:
+ * TLS 1.0–1.2, ALL:eNULL:!aNULL:@SECLEVEL=0 — nmap 7.93 does not enumerate anonymous suites) sits behind the quirk proxy (src/lab/quirk-proxy.ts); nmap 7.93
+ * `ssl-enum-ciphers` and sg17scan scan the same quirky target.
+ *
+ * What is asserted, per quirk:
+ *  - hello-size intolerant (silent on 256–511-byte hellos, reset above 64 suites): nmap copes (it offers
+ *    ≤ 64 suites per hello) and must still see exactly the plain server; sg17scan must report the same protocols
+ *    and suites as nmap on the quirky target. (sslscan does not cope: it reports TLS 1.0–1.2 disabled; logged.)
+ *  - flaky (second TLS 1.0 hello reset, connections refused for 300 ms after the 12th) and warning-alert-first:
+ *    nmap loses everything here (logged), so the reference is nmap on the plain server; sg17scan on the quirky
+ *    target must equal it, with every TLS observation complete.
+ *  - dripping server (one byte per 200 ms): sg17scan must end within its bound with an error or incomplete
+ *    observations, and no TLS check may pass.
+ * Each tool gets its own proxy (fresh quirk state) in front of the same s_server process.
+ * A missing nmap or openssl fails the suite with what to install.
+ */
+import {execFile} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {promisify} from 'node:util'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {Report} from '../../src/evidence/types.js'
+import {scan} from '../../src/index.js'
+import {startQuirkProxy, type QuirkProxy, type TlsQuirks} from '../../src/lab/quirk-proxy.js'
+import type {TlsCipherSuitesData, TlsProtocolsData} from '../../src/probes/tls/types.js'
+import {expectWithinBound} from '../helpers/bounds.js'
+import {OPENSSL, startOpensslServer, type OpensslServer} from './openssl.js'
+
+const execFileAsync = promisify(execFile)
+const NMAP = process.env.SG17_NMAP ?? '/usr/bin/nmap'
+const SSLSCAN = process.env.SG17_SSLSCAN ?? '/usr/bin/sslscan'
+
+type Suites = Record<string, string[]>
+
+/** Accepted suites per protocol from `nmap --script ssl-enum-ciphers` output. */
+export function parseNmapSslEnum(stdout: string): Suites {
+  const out: Suites = {}
+  let protocol: string | undefined
+  for (const line of stdout.split('\n')) {
+    const p = /^\|\s{3}((?:SSL|TLS)v[0-9.]+):\s*$/.exec(line)
+    if (p) {
+      protocol = p[1]!
+      continue
+    }
+    const s = /^\|\s{7}((?:TLS|SSL)_[A-Z0-9_]+)\b/.exec(line)
+    if (s && protocol) (out[protocol] ??= []).push(s[1]!)
+  }
+  for (const k of Object.keys(out)) out[k] = [...new Set(out[k])].sort()
+  return out
+}
+
+async function nmap(port: number): Promise<Suites> {
+  const {stdout} = await execFileAsync(NMAP, ['-Pn', '-n', '--script', 'ssl-enum-ciphers', '-p', String(port), '127.0.0.1'], {timeout: 120_000})
+  return parseNmapSslEnum(stdout)
+}
+
+async function sslscanProtocols(port: number): Promise<string> {
+  const {stdout} = await execFileAsync(SSLSCAN, ['--no-colour', `127.0.0.1:${port}`], {timeout: 120_000, env: {...process.env, OPENSSL_CONF: '/dev/null'}})
+  return stdout
+    .split('\n')
+    .filter((l) => /^(SSLv[23]|TLSv1\.[0-3])\s+(enabled|disabled)/.test(l))
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .join(', ')
+}
+
+function observation(report: Report, probe: string) {
+  const o = report.devices[0]?.observations.find((c) => c.probe === probe)
+  if (!o) throw new Error(`no ${probe} observation`)
+  return o
+}
+
+function ourSuites(report: Report): Suites {
+  const data = observation(report, 'tls.cipher-suites').data as TlsCipherSuitesData
+  return Object.fromEntries(Object.entries(data).filter(([, l]) => (l?.length ?? 0) > 0).map(([p, l]) => [p, [...(l ?? [])].sort()]))
+}
+
+function accepted(report: Report): string[] {
+  const data = observation(report, 'tls.protocols').data as TlsProtocolsData
+  return Object.entries(data).filter(([, v]) => v).map(([p]) => p).sort()
+}
+
+describe('TLS quirks vs nmap ssl-enum-ciphers on openssl s_server behind the quirk proxy', () => {
+  let server: OpensslServer
+  let plain: Suites
+  const proxies: QuirkProxy[] = []
+  const quirky = async (quirks: TlsQuirks): Promise<number> => {
+    const p = await startQuirkProxy({host: '127.0.0.1', port: 0, upstream: {host: server.host, port: server.port}, quirks})
+    proxies.push(p)
+    return p.port
+  }
+
+  beforeAll(async () => {
+    for (const [tool, path, pkg] of [['nmap', NMAP, 'nmap'], ['openssl', OPENSSL, 'openssl'], ['sslscan', SSLSCAN, 'sslscan']]) {
+      if (!existsSync(path!)) throw new Error(`${tool} not found at ${path}: install it (apt-get install -y ${pkg})`)
+    }
+    server = await startOpensslServer('legacy', {cipher: 'ALL:eNULL:!aNULL:@SECLEVEL=0'})
+    plain = await nmap(server.port)
+    console.log(`nmap on the plain s_server: ${Object.entries(plain).map(([p, l]) => `${p}=${l.length}`).join(' ')}`)
+  }, 180_000)
+
+  afterAll(async () => {
+    for (const p of proxies) await p.close()
+    await server?.stop()
+  })
+
+  it('reference sanity: nmap sees TLS 1.0–1.2 with many suites on the plain server', () => {
+    expect(Object.keys(plain).sort()).toEqual(['TLSv1.0', 'TLSv1.1', 'TLSv1.2'])
+    // More TLS 1.2 suites than one ≤ 64-suite hello holds: the >64-suite reset matters.
+    expect(plain['TLSv1.2']!.length).toBeGreaterThan(40)
+  })
+
+  it('hello-size intolerant: sg17scan reports what nmap reports on the same quirky target', async () => {
+    const quirks: TlsQuirks = {silentHelloWindow: true, maxSuites: 64}
+    const theirs = await nmap(await quirky(quirks))
+    expect(theirs).toEqual(plain)
+    console.log(`sslscan on the hello-size intolerant target: ${await sslscanProtocols(await quirky(quirks))}`)
+    const report = await scan({targets: [`tls://127.0.0.1:${await quirky(quirks)}`], timeoutMs: 3000})
+    expect(accepted(report)).toEqual(Object.keys(theirs).sort())
+    expect(ourSuites(report)).toEqual(theirs)
+    for (const probe of ['tls.protocols', 'tls.cipher-suites']) {
+      expect(observation(report, probe).partial).toBeUndefined()
+    }
+    expect(observation(report, 'tls.handshake-behaviour').data).toMatchObject({chosenShape: 'chunks-64'})
+  }, 180_000)
+
+  for (const [name, quirks] of [
+    ['flaky (reset + refused connects)', {resetNthHello: {version: 0x0301, nth: 2}, refuseConnects: {afterConnections: 12, forMs: 300}}],
+    ['warning alert before ServerHello', {warningAlert: 112}],
+  ] as Array<[string, TlsQuirks]>) {
+    it(`${name}: sg17scan equals nmap's view of the plain server, every observation complete`, async () => {
+      const theirs = await nmap(await quirky(quirks))
+      console.log(`nmap on the ${name} target: ${JSON.stringify(Object.fromEntries(Object.entries(theirs).map(([p, l]) => [p, l.length])))}`)
+      const report = await scan({targets: [`tls://127.0.0.1:${await quirky(quirks)}`], timeoutMs: 3000})
+      expect(accepted(report)).toEqual(Object.keys(plain).sort())
+      expect(ourSuites(report)).toEqual(plain)
+      for (const o of report.devices[0]!.observations.filter((c) => c.probe.startsWith('tls.'))) {
+        expect({probe: o.probe, error: o.error, partial: o.partial}).toEqual({probe: o.probe, error: undefined, partial: undefined})
+      }
+    }, 180_000)
+  }
+
+  it('dripping server: bounded, and no TLS check passes on what it could not see', async () => {
+    const port = await quirky({dripMs: 200})
+    const t = Date.now()
+    const report = await scan({targets: [`tls://127.0.0.1:${port}`], timeoutMs: 800})
+    expectWithinBound(Date.now() - t, 4 * 2 * 800)
+    const tlsObs = report.devices[0]!.observations.filter((o) => o.probe.startsWith('tls.') && o.probe !== 'tls.handshake-behaviour')
+    expect(tlsObs.every((o) => o.error !== undefined || o.partial !== undefined)).toBe(true)
+    const passes = report.devices[0]!.findings.filter((f) => f.check.startsWith('tls.') && f.outcome === 'pass')
+    expect(passes.map((f) => f.check)).toEqual([])
+  }, 60_000)
+})
