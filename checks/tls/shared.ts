@@ -80,6 +80,15 @@ export const NO_PROTOCOL_ACCEPTED: Readonly<CheckResult> = Object.freeze({
   message: 'The service accepted no SSL/TLS protocol version.',
 })
 
+/** What a protocol check says when nothing was accepted: not applicable, unless the probe could not test every
+ *  version (a partial tls.protocols: the untested ones may be accepted) — then inconclusive with the reason. */
+export function noProtocolAccepted(input: CheckInput): CheckResult {
+  const partial = input.observations[P_PROTOCOLS]?.partial
+  if (!partial) return NO_PROTOCOL_ACCEPTED
+  const missing = partial.missing?.length ? ` (${partial.missing.join(', ')})` : ''
+  return {outcome: 'inconclusive', message: `No SSL/TLS protocol version was seen accepted, but not every version could be tested${missing}: ${partial.message}`}
+}
+
 export function acceptedProtocols(data: TlsProtocolsData): TlsProtocol[] {
   return PROTOCOL_ORDER.filter((p) => data[p])
 }
@@ -274,7 +283,11 @@ export function evaluateSuitePredicate(
   what: string,
 ): CheckResult {
   const suites = acceptedSuites(readCipherSuites(input))
-  if (suites.length === 0) return {outcome: 'not_applicable', message: 'No cipher suite was accepted.'}
+  if (suites.length === 0) {
+    const partial = input.observations[P_SUITES]?.partial
+    if (partial) return {outcome: 'inconclusive', message: `No cipher suite was seen accepted, but the enumeration is incomplete: ${partial.message}`}
+    return {outcome: 'not_applicable', message: 'No cipher suite was accepted.'}
+  }
   const note = unknownNote(suites)
   if (suites.every((s) => s.info === undefined)) {
     return {outcome: 'inconclusive', message: `No accepted suite could be classified.${note}`}
