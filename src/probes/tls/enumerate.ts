@@ -271,7 +271,10 @@ class Scanner {
     accept: (o: Outcome, list: number[]) => Pick,
   ): Promise<void> {
     this.record(p, end.found, null)
-    if (end.stopped) throw end.stopped
+    if (end.stopped) {
+      this.gap('tls.cipher-preference', `${p} cipher order`, end.stopped.code, end.stopped.message)
+      throw end.stopped
+    }
     const pref = await derivePreference(candidates, end.found, opts, attempt, accept).catch((e: unknown) => {
       if (e instanceof Stop) this.gap('tls.cipher-preference', `${p} cipher order`, e.code, e.message)
       throw e
