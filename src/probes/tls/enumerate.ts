@@ -1,13 +1,13 @@
 /**
  * TLS scan logic: pick a hello shape the device tolerates (hello-shapes.ts), detect every protocol version,
  * enumerate accepted suites with the removal loop (remove-loop.ts), derive server preference (preference.ts),
- * groups, DHE prime size, compression and RFC 5746/7627/7366 extensions (observe.ts). Connections, retries and
+ * groups (groups.ts), DHE prime size, compression and RFC 5746/7627/7366 extensions (observe.ts). Connections, retries and
  * the budget live in exchange.ts. What could not be determined is recorded as a gap (partial observation),
  * never as a refusal.
  */
 import type {ObservationError} from '../../evidence/types.js'
 import type {ProbeContext} from '../types.js'
-import {buildSslv2ClientHello, EC_GROUPS_12, GROUPS_13, PROTOCOL_VERSION} from './clienthello.js'
+import {PROTOCOL_VERSION} from './clienthello.js'
 import {Fatal, Stop, Wire, type Outcome, type StopAt} from './exchange.js'
 import {
   buildShapedHello,
@@ -19,12 +19,13 @@ import {
   type ShapeResult,
   type SizeClass,
 } from './hello-shapes.js'
+import {scanGroups12, scanGroups13} from './groups.js'
 import {observe12, PROTOCOL_RANK, refusalText, type FlightState, type ServedChain} from './observe.js'
 import {derivePreference} from './preference.js'
-import {HS_SERVER_KEY_EXCHANGE, readSslv2} from './records.js'
-import {cipherSuiteByCode, namedGroupName, sslv2CipherKinds, tls12CipherSuites, tls13CipherSuites} from './registry.js'
+import {cipherSuiteByCode, sslv2CipherKinds, tls12CipherSuites, tls13CipherSuites} from './registry.js'
 import {chunkedRemoveLoop, removeLoop, type LoopEnd, type Pick} from './remove-loop.js'
-import {parseAlert, parseServerKeyExchange, parseSslv2ServerHello, type Alert} from './serverhello.js'
+import type {Alert} from './serverhello.js'
+import {probeSslv2} from './sslv2.js'
 import type {
   CipherSuiteInfo,
   TlsCipherPreferenceData,
@@ -170,17 +171,17 @@ class Scanner {
     this.gap('tls.cipher-preference', `${p} cipher order`, code, message)
   }
 
-  private request(p: Exclude<TlsProtocol, 'SSLv2'>, suites: readonly number[], extra: Partial<HelloRequest> = {}): HelloRequest {
+  request(p: Exclude<TlsProtocol, 'SSLv2'>, suites: readonly number[], extra: Partial<HelloRequest> = {}): HelloRequest {
     return {protocol: p, suites, targetName: this.ctx.targetName, deflate: p !== 'TLSv1.3', ...extra}
   }
 
   /** The shape for a protocol: TLS 1.3 hellos hold ≤ 5 suites, so only the size-limited shapes differ. */
-  private shapeFor(p: TlsProtocol): HelloShape {
+  shapeFor(p: TlsProtocol): HelloShape {
     if (p === 'TLSv1.3') return this.shape === 'small' || this.shape === 'bare' ? 'small' : 'full'
     return this.shape
   }
 
-  private hello(p: Exclude<TlsProtocol, 'SSLv2'>, list: readonly number[], stopAt: StopAt, extra: Partial<HelloRequest> = {}): Promise<Outcome> {
+  hello(p: Exclude<TlsProtocol, 'SSLv2'>, list: readonly number[], stopAt: StopAt, extra: Partial<HelloRequest> = {}): Promise<Outcome> {
     return this.wire.exchange(() => buildShapedHello(this.shapeFor(p), this.request(p, list, extra)), stopAt)
   }
 
@@ -334,125 +335,26 @@ class Scanner {
     this.cipherSuites[p] = order.map(suiteName)
   }
 
-  /** TLS 1.3 groups: empty key_share, the server names a group it supports in a HelloRetryRequest. */
   async groups13(): Promise<void> {
-    const suites = (this.cipherSuites['TLSv1.3'] ?? []).map((n) => tls13CipherSuites().find((s) => s.name === n)?.code ?? -1).filter((c) => c >= 0)
-    const req = this.request('TLSv1.3', suites, {keyShareGroups: []})
-    const max = maxPerHello(this.shapeFor('TLSv1.3'), req, 'groups', GROUPS_13)
-    const attempt = (groups: number[]): Promise<Outcome> => this.hello('TLSv1.3', suites, 'server-hello', {groups, keyShareGroups: []})
-    const accept = (o: Outcome, list: number[]): Pick => {
-      if (o.kind !== 'hello' || o.sh.version !== 0x0304 || o.sh.keyShareGroup === undefined) return null
-      return list.includes(o.sh.keyShareGroup) ? o.sh.keyShareGroup : null
-    }
-    const end = await chunkedRemoveLoop(GROUPS_13, max, attempt, accept)
-    if (end.stopped) {
-      this.addGroups(end.found)
-      throw end.stopped
-    }
-    if (end.interrupted) this.gap('tls.key-exchange', 'TLS 1.3 groups', end.interrupted.code, end.interrupted.message)
-    this.addGroups(end.found)
-    if (end.found.length) this.flight.keyExchange.preferredGroup = namedGroupName(end.found[0])
+    await scanGroups13(this)
   }
 
-  /** TLS ≤1.2 ECDHE groups: ECDHE suites only, supported_groups shrinking; the curve is in ServerKeyExchange. */
   async groups12(): Promise<void> {
-    const p = (['TLSv1.2', 'TLSv1.1', 'TLSv1.0'] as const).find((v) =>
-      (this.cipherSuites[v] ?? []).some((n) => tls12CipherSuites().find((s) => s.name === n)?.kex === 'ECDHE'),
-    )
-    if (!p) return
-    if (this.shape === 'bare') {
-      this.gap('tls.key-exchange', 'ECDHE groups', 'hello-shape', 'the device answers only extension-free hellos, which cannot list groups')
-      return
-    }
-    const ecdhe = tls12CipherSuites()
-      .filter((s) => s.kex === 'ECDHE' && (this.cipherSuites[p] ?? []).includes(s.name))
-      .map((s) => s.code)
-    const known = new Set(this.flight.keyExchange.groups)
-    const candidates = EC_GROUPS_12.filter((g) => !known.has(namedGroupName(g)))
-    if (!candidates.length) return
-    const attempt = (groups: number[]): Promise<Outcome> => this.hello(p, ecdhe, 'key-exchange', {groups})
-    const accept = (o: Outcome, list: number[]): Pick => {
-      if (o.kind !== 'hello' || o.sh.version !== PROTOCOL_VERSION[p]) return null
-      const info = cipherSuiteByCode(o.sh.cipherSuite)
-      const ske = o.messages.find((m) => m.type === HS_SERVER_KEY_EXCHANGE)
-      if (!info || !ske) return null
-      try {
-        const k = parseServerKeyExchange(ske.body, info.kex)
-        if (k.kind === 'ecdhe' && k.namedGroup !== undefined && list.includes(k.namedGroup)) return k.namedGroup
-      } catch {
-        return null
-      }
-      return null
-    }
-    const max = maxPerHello(this.shapeFor(p), this.request(p, ecdhe), 'groups', candidates)
-    const end = await chunkedRemoveLoop(candidates, max, attempt, accept)
-    if (end.stopped) {
-      this.addGroups(end.found)
-      throw end.stopped
-    }
-    if (end.interrupted) this.gap('tls.key-exchange', 'ECDHE groups', end.interrupted.code, end.interrupted.message)
-    this.addGroups(end.found)
-    if (end.found.length && !this.protocols['TLSv1.3']) {
-      this.flight.keyExchange.preferredGroup ??= await this.preferredGroup12(end.found, attempt, accept)
-    }
-  }
-
-  /**
-   * The server's own group preference, or null when it follows the client's order: offered the groups found
-   * in reverse, a client-order server picks our first entry, one with its own preference its top group again.
-   */
-  private async preferredGroup12(found: number[], attempt: (g: number[]) => Promise<Outcome>, accept: (o: Outcome, l: number[]) => Pick): Promise<string | null> {
-    if (found.length < 2) return namedGroupName(found[0])
-    const reversed = [...found].sort((a, b) => EC_GROUPS_12.indexOf(b) - EC_GROUPS_12.indexOf(a))
-    const pick = accept(await attempt(reversed), reversed)
-    if (typeof pick !== 'number') return null
-    return pick === reversed[0] && reversed[0] !== found[0] ? null : namedGroupName(found[0])
-  }
-
-  private addGroups(codes: number[]): void {
-    for (const c of codes) {
-      const n = namedGroupName(c)
-      if (!this.flight.keyExchange.groups.includes(n)) this.flight.keyExchange.groups.push(n)
-    }
+    await scanGroups12(this)
   }
 
   async sslv2(): Promise<void> {
-    const kinds = suitesForProtocol('SSLv2')
-    const sock = await this.wire.open()
-    try {
-      const reading = readSslv2(sock, {timeoutMs: this.ctx.timeoutMs, signal: this.ctx.signal})
-      sock.write(buildSslv2ClientHello(kinds))
-      const res = await reading
-      if (res.tls) {
-        this.wire.spokeTls = true
-        if (res.tls.type === 21 && res.tls.fragment.length >= 2) {
-          const alert = parseAlert(res.tls.fragment)
-          this.alerts.SSLv2 = {raw: res.tls.raw, alert}
-          this.refusals.SSLv2 = `alert ${alert.name}`
-        } else this.refusals.SSLv2 = `TLS record type ${res.tls.type} in reply to an SSLv2 hello`
-        return
-      }
-      if (!res.sslv2) return
-      const sh = parseSslv2ServerHello(res.sslv2.body)
-      this.wire.spokeTls = true
-      if ('error' in sh) {
-        this.refusals.SSLv2 = `SSLv2 ERROR ${sh.error}`
-        return
-      }
-      const accepted = sh.cipherKinds.filter((k) => kinds.includes(k))
-      this.protocols.SSLv2 = true
-      this.cipherSuites.SSLv2 = accepted.map((k) => cipherSuiteByCode(k)?.name ?? `0x${k.toString(16)}`)
-      this.preference.SSLv2 = {serverOrder: null}
-      if (sh.certificate.length) this.sslv2Certificate = sh.certificate
-      this.flight.serverHellos.SSLv2 = res.sslv2.raw
-    } catch (e) {
-      const err = e as {code?: string; message: string}
-      if (err.code === 'aborted') throw new Stop('aborted', 'probe aborted before completion')
-      this.refusals.SSLv2 = `${err.code ?? 'malformed'}: ${err.message}`
-    } finally {
-      sock.destroy()
-    }
+    const r = await probeSslv2(this.wire, this.ctx, suitesForProtocol('SSLv2'))
+    if (r.refusal) this.refusals.SSLv2 = r.refusal
+    if (r.alert) this.alerts.SSLv2 = r.alert
+    if (!r.accepted) return
+    this.protocols.SSLv2 = true
+    this.cipherSuites.SSLv2 = r.accepted.suites
+    this.preference.SSLv2 = {serverOrder: null}
+    if (r.accepted.certificate.length) this.sslv2Certificate = r.accepted.certificate
+    this.flight.serverHellos.SSLv2 = r.accepted.serverHello
   }
+
 
   /**
    * Refusals by silence, reset or close count only for hello sizes the device answered at least once. SSLv3
