@@ -152,3 +152,49 @@ describe('TLS quirks vs nmap ssl-enum-ciphers on openssl s_server behind the qui
     expect(passes.map((f) => f.check)).toEqual([])
   }, 60_000)
 })
+
+/** Suites per protocol in nmap's listed order, and its "cipher preference" line per protocol. */
+function parseNmapOrdered(stdout: string): Record<string, {suites: string[]; preference?: string}> {
+  const out: Record<string, {suites: string[]; preference?: string}> = {}
+  let protocol: string | undefined
+  for (const line of stdout.split('\n')) {
+    const p = /^\|\s{3}((?:SSL|TLS)v[0-9.]+):\s*$/.exec(line)
+    if (p) protocol = p[1]!
+    const s = /^\|\s{7}((?:TLS|SSL)_[A-Z0-9_]+)\b/.exec(line)
+    if (s && protocol) (out[protocol] ??= {suites: []}).suites.push(s[1]!)
+    const pref = /^\|\s+cipher preference: (\w+)/.exec(line)
+    if (pref && protocol) (out[protocol] ??= {suites: []}).preference = pref[1]
+  }
+  return out
+}
+
+describe('server cipher order with three suites vs nmap and sslscan (issue 10 item 6)', () => {
+  let server: OpensslServer
+  beforeAll(async () => {
+    for (const [tool, path] of [['nmap', NMAP], ['openssl', OPENSSL], ['sslscan', SSLSCAN]]) {
+      if (!existsSync(path!)) throw new Error(`${tool} not found at ${path}: install it (apt-get install -y ${tool})`)
+    }
+    // modern: -serverpref, TLS 1.2 suites ECDHE+AESGCM:ECDHE+CHACHA20 → server order AES256-GCM, AES128-GCM,
+    // CHACHA20, whose second choice is the last of sg17scan's offer order (the case once read as client order).
+    server = await startOpensslServer('modern')
+  }, 60_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('TLS 1.2 order and "server preference" equal nmap and sslscan', async () => {
+    const {stdout} = await execFileAsync(NMAP, ['-Pn', '-n', '--script', 'ssl-enum-ciphers', '-p', String(server.port), '127.0.0.1'], {timeout: 120_000})
+    const theirs = parseNmapOrdered(stdout)['TLSv1.2']!
+    expect(theirs.preference).toBe('server')
+    const sslscan = await execFileAsync(SSLSCAN, ['--no-colour', '--no-cipher-details', `127.0.0.1:${server.port}`], {timeout: 120_000, env: {...process.env, OPENSSL_CONF: '/dev/null'}})
+    const sslscanOrder = sslscan.stdout.split('\n').filter((l) => /^(Preferred|Accepted)\s+TLSv1\.2/.test(l)).map((l) => l.split(/\s+/)[4])
+    const report = await scan({targets: [`tls://127.0.0.1:${server.port}`], timeoutMs: 3000})
+    const ours = (observation(report, 'tls.cipher-suites').data as TlsCipherSuitesData)['TLSv1.2']!
+    expect(ours).toEqual(theirs.suites)
+    expect(observation(report, 'tls.cipher-preference').data).toMatchObject({'TLSv1.2': {serverOrder: true}})
+    // sslscan prints OpenSSL names: the first (Preferred) one is the server's top choice.
+    expect(sslscanOrder.length).toBe(ours.length)
+    expect(sslscanOrder[0]).toBe('ECDHE-RSA-AES256-GCM-SHA384')
+    expect(ours[0]).toBe('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384')
+  }, 180_000)
+})
