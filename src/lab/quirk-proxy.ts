@@ -11,8 +11,11 @@ export interface TlsQuirks {
   silentHelloWindow?: boolean
   /** Say nothing to a ClientHello whose handshake message is under 256 bytes. */
   silentSmallHellos?: boolean
-  /** Reset the connection when the ClientHello handshake message is longer than this (a small receive buffer). */
+  /** Reset the connection (or say nothing, see oversizeHello) when the ClientHello handshake message is longer
+   *  than this (a small receive buffer). */
   maxHelloBytes?: number
+  /** What a hello above maxHelloBytes gets (default reset). */
+  oversizeHello?: 'reset' | 'silent'
   /** Reset the connection when the ClientHello offers more than this many cipher suites. */
   maxSuites?: number
   /** Reset the nth (1-based) ClientHello that offers this protocol version (highest offered, e.g. 0x0301). */
@@ -137,7 +140,7 @@ export async function startQuirkProxy(o: {
   function decide(facts: HelloFacts | undefined): 'relayed' | 'silent' | 'reset' {
     if (!facts) return 'relayed'
     if (q.maxSuites !== undefined && facts.suites > q.maxSuites) return 'reset'
-    if (q.maxHelloBytes !== undefined && facts.length > q.maxHelloBytes) return 'reset'
+    if (q.maxHelloBytes !== undefined && facts.length > q.maxHelloBytes) return q.oversizeHello ?? 'reset'
     if (q.silentHelloWindow && facts.length >= 256 && facts.length <= 511) return 'silent'
     if (q.silentSmallHellos && facts.length < 256) return 'silent'
     if (q.resetNthHello && facts.version === q.resetNthHello.version) {

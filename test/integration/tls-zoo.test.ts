@@ -95,6 +95,15 @@ describe('item 1: ClientHello size intolerance (fallback ladder)', () => {
     expect(sorted(e.cipherSuites['TLSv1.2'])).toEqual(sorted(direct.cipherSuites['TLSv1.2']))
   })
 
+  it('silence on the first (large) hello is not fatal: the small shape gets the answers', async () => {
+    const port = await quirkyNode({minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2'}, {maxHelloBytes: 255, oversizeHello: 'silent'})
+    const e = await enumerateTls(makeProbeContext(port, {timeoutMs: 500}))
+    expect(e.error).toBeUndefined()
+    expect(e.shapes.tried.map((t) => [t.shape, t.result])).toEqual([['full', 'silent'], ['small', 'answered']])
+    expect(e.protocols['TLSv1.2']).toBe(true)
+    expect(e.cipherSuites['TLSv1.2']?.length).toBeGreaterThan(5)
+  })
+
   it('SSLv3 hellos stay under 256 bytes: a window-silent SSLv3 server is not reported as refusing SSLv3', async () => {
     const der = selfSignedRsa().der
     const port = await quirkyFake({versions: ['SSLv3', 'TLSv1.0'], suites: [0x000a, 0x002f, 0x0035], certificate: der}, {silentHelloWindow: true})
