@@ -14,6 +14,7 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_CERTIFICATES],
+  conditions: {'self-signed-allowed': {description: 'a self-signed chain on a profile with thresholds.allowSelfSigned', defaultSeverity: 'info'}},
   references: [REF.X509, REF.EN_5_5_1, REF.CR_1_8, REF.cwe(295), REF.cwe(296), REF.RFC5280_PATH],
   evaluate(input) {
     return evaluateEveryChain(input, (certs) => {
@@ -28,7 +29,7 @@ export const check: Check = {
         /self[- ]?signed/i.test(reason) || (data.trustError === undefined && data.chain.length === 1 && leaf.selfSigned)
       const message = `The chain of the ${certLabel(leaf, 0)} is not trusted: ${reason}.`
       if (selfSigned && input.thresholds.allowSelfSigned) {
-        return {outcome: 'fail', severity: 'info', message: `${message} The profile allows self-signed certificates.`}
+        return {outcome: 'fail', condition: 'self-signed-allowed', message: `${message} The profile allows self-signed certificates.`}
       }
       return {outcome: 'fail', message}
     })

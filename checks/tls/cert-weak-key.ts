@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, atLeast, certLabel, formatList, evaluateEveryChain} from './shared.js'
+import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, certLabel, formatList, evaluateEveryChain} from './shared.js'
 
 /** RSA keys below this size are factorable with public effort: the finding becomes critical (mapping §3.2). */
 const CRITICAL_RSA_BITS = 1024
@@ -28,6 +28,7 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_CERTIFICATES],
+  conditions: {'rsa-below-1024': {description: `an RSA key below ${CRITICAL_RSA_BITS} bits (factorable with public effort)`, defaultSeverity: 'critical'}},
   references: [
     REF.X1352_CRYPTO,
     REF.X1214_CRYPTO,
@@ -83,7 +84,7 @@ export const check: Check = {
         return {
           outcome: 'fail',
           message: `Weak certificate key(s): ${formatList(weak)}.${note}`,
-          ...(critical ? {severity: atLeast(input.severity, 'critical')} : {}),
+          ...(critical ? {condition: 'rsa-below-1024'} : {}),
         }
       }
       if (ok.length === 0) {

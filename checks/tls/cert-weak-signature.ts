@@ -3,7 +3,6 @@ import {
   P_CERTIFICATES,
   REF,
   TLS_SERVICE_PROTOCOLS,
-  atLeast,
   certLabel,
   formatList,
   normaliseHashName,
@@ -27,6 +26,7 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_CERTIFICATES],
+  conditions: {'broken-hash': {description: 'signed with MD2, MD4 or MD5 (practical collisions)', defaultSeverity: 'high'}},
   references: [
     REF.X1352_CRYPTO,
     REF.EN_5_5_1,
@@ -60,7 +60,7 @@ export const check: Check = {
         return {
           outcome: 'fail',
           message: `Weak signature hash: ${formatList(weak)}.${note}`,
-          ...(broken ? {severity: atLeast(input.severity, 'high')} : {}),
+          ...(broken ? {condition: 'broken-hash'} : {}),
         }
       }
       const algs = [...new Set(chain.filter((c, i) => !(i > 0 && c.selfSigned)).map((c) => c.signatureAlgorithm || '?'))]

@@ -57,6 +57,11 @@ function dataOf(input: CheckInput, probe: string): Record<string, unknown> {
   return isRecord(data) ? data : {}
 }
 
+/** The probe recorded `field` as a list (possibly empty): an empty list is then evidence, a missing one is not. */
+export function hasArrayField(input: CheckInput, probe: string, field: string): boolean {
+  return Array.isArray(dataOf(input, probe)[field])
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Typed observation readers (tolerate missing or malformed fields: a check never throws on odd data)
 
@@ -191,7 +196,9 @@ export function evaluateEveryChain(input: CheckInput, one: (chain: TlsCertificat
   const message = shown.map((r) => `${r.label}: ${r.result.message}`).join(' ')
   let severity: Severity | undefined
   for (const r of shown) if (r.result.severity) severity = severity ? atLeast(severity, r.result.severity) : r.result.severity
-  return {outcome, message: `${results.length} certificate chains served. ${message}`, ...(severity ? {severity} : {})}
+  // A named condition (e.g. rsa-below-1024) met by any shown chain carries over: the profile sets its severity.
+  const condition = shown.find((r) => r.result.condition !== undefined)?.result.condition
+  return {outcome, message: `${results.length} certificate chains served. ${message}`, ...(severity ? {severity} : {}), ...(condition ? {condition} : {})}
 }
 
 export function readKeyExchange(input: CheckInput): TlsKeyExchangeData {

@@ -9,6 +9,7 @@ import ProfilesShow from './profiles/show.js'
 import ProfilesValidate from './profiles/validate.js'
 import ReportBundle from './report/bundle.js'
 import ReportConvert from './report/convert.js'
+import ReportDiff from './report/diff.js'
 import ReportMerge from './report/merge.js'
 import ReportVerify from './report/verify.js'
 import Scan from './scan.js'
@@ -26,4 +27,5 @@ export const COMMANDS = {
   'report:bundle': ReportBundle,
   'report:verify': ReportVerify,
   'report:merge': ReportMerge,
+  'report:diff': ReportDiff,
 }

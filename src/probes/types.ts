@@ -36,7 +36,7 @@ export interface ProbeContext {
 
 export type ArtifactInput = Omit<Artifact, 'sha256'>
 
-/** One observation as a probe produces it; the engine adds id, service and collectedAt. */
+/** One observation as a probe produces it; the engine adds id, service and (unless given) collectedAt. */
 export interface ProbeEmission {
   probe: string
   data: Record<string, unknown>
@@ -44,6 +44,9 @@ export interface ProbeEmission {
   error?: ObservationError
   /** What was seen is incomplete (see Observation.partial): `data` is kept and judged, but never passes. */
   partial?: ObservationPartial
+  /** When this emission's data was read (ISO 8601), for a unit whose observations are read at different times;
+   *  without it the engine records the unit's start. */
+  collectedAt?: string
 }
 
 /** A probe unit: one piece of network work that emits one or more observations. */
@@ -56,7 +59,7 @@ export interface ProbeUnit {
   run(ctx: ProbeContext): Promise<ProbeEmission[]>
   /** Whole-unit budget when the default (12 × timeout) is too short, e.g. 20 logins with a 1 s pause between
    *  them. The engine uses the larger of this and the scan's probe budget. */
-  budgetMs?(o: {timeoutMs: number; login?: LoginContext}): number
+  budgetMs?(o: {timeoutMs: number; login?: LoginContext; credentials?: ProbeContext['credentials']}): number
 }
 
 /** Thrown by probe code for expected target misbehaviour; becomes an observation error, never a crash. */

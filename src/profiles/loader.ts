@@ -18,6 +18,8 @@ export interface SelectedCheck {
   severity: Severity
   /** The check's own references followed by the profile's additions (deduplicated). */
   references: Reference[]
+  /** Severity per check condition set by the profile (`checks[].conditions`); see CheckMeta.conditions. */
+  conditionSeverities?: Record<string, Severity>
 }
 
 export interface Profile {
@@ -39,6 +41,7 @@ interface RawCheckEntry {
   severity?: Severity
   enabled?: boolean
   references?: Reference[]
+  conditions?: Record<string, Severity>
 }
 
 interface RawProfile {
@@ -102,6 +105,14 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
       problems.push(`${where} /checks/${index}/id: unknown check '${entry.id}' (see 'sg17scan checks list')`)
       return
     }
+    // Every condition named must be one a selected check reports: a typo would silently change nothing.
+    for (const name of Object.keys(entry.conditions ?? {})) {
+      if (!targets.some((c) => c?.conditions?.[name])) {
+        const known = [...new Set(targets.flatMap((c) => Object.keys(c?.conditions ?? {})))].sort()
+        const path = `/checks/${index}/conditions/${name}`
+        problems.push(`${located.locate(path)} ${path}: no condition '${name}' on ${entry.id ? `check ${entry.id}` : `family ${entry.family}`} (known: ${known.join(', ') || 'none'})`)
+      }
+    }
     for (const check of targets) {
       if (!check) continue
       if (entry.enabled === false) {
@@ -109,10 +120,13 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
         continue
       }
       const previous = selected.get(check.id)
+      const own = Object.entries(entry.conditions ?? {}).filter(([name]) => check.conditions?.[name])
+      const conditionSeverities = {...previous?.conditionSeverities, ...Object.fromEntries(own)}
       selected.set(check.id, {
         check,
         severity: entry.severity ?? previous?.severity ?? check.defaultSeverity,
         references: mergeReferences(previous?.references ?? [...check.references], entry.references ?? []),
+        ...(Object.keys(conditionSeverities).length ? {conditionSeverities} : {}),
       })
     }
   })

@@ -1,5 +1,5 @@
 import type {BatchFinding, Device, Finding} from '../evidence/types.js'
-import {deviceLabel, formatReference} from './shared.js'
+import {coverageGaps, coverageOf, deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
 
 /**
@@ -79,6 +79,8 @@ export const junitWriter: Writer = {
       for (const [name, value] of [
         ['device.id', device.id],
         ['device.verdict', device.verdict],
+        ['device.coverage', coverageOf(device).statement],
+        ['device.coverage.status', coverageOf(device).status],
         ['profile.id', report.run.profile.id],
         ['profile.version', report.run.profile.version],
         ['report.runId', report.run.id],
@@ -88,6 +90,8 @@ export const junitWriter: Writer = {
       }
       lines.push('    </properties>')
       for (const f of device.findings) lines.push(testcase(`${deviceLabel(device)}.${f.service}`, f))
+      // What the verdict covers, gap by gap (the Ant schema allows system-out after the test cases).
+      lines.push(`    <system-out>${xmlText([coverageOf(device).statement, ...coverageGaps(coverageOf(device))].join('\n'))}</system-out>`)
       lines.push('  </testsuite>')
     }
     // Findings about several devices at once (a key shared across the batch): their own suite.

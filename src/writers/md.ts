@@ -1,6 +1,6 @@
 import type {Device, Finding, Verdict} from '../evidence/types.js'
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
-import {deviceLabel, severityWeight} from './shared.js'
+import {coverageGaps, coverageOf, deviceLabel, severityWeight} from './shared.js'
 import type {Writer} from './types.js'
 
 /** Rows of the findings table per device before the rest is summarised: the summary must stay short. */
@@ -65,7 +65,14 @@ export const mdWriter: Writer = {
       out.push(`| ${mdCell(deviceLabel(d))} | ${VERDICT[d.verdict]} | ${d.services.length} | ${failed} | ${errors} |`)
     }
     for (const d of report.devices) {
-      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', counts(d.findings), '')
+      const coverage = coverageOf(d)
+      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', counts(d.findings), '', `Coverage: ${mdCell(coverage.statement)}`, '')
+      const gaps = coverageGaps(coverage)
+      if (gaps.length) {
+        for (const g of gaps.slice(0, MAX_ROWS)) out.push(`- ${mdCell(g)}`)
+        if (gaps.length > MAX_ROWS) out.push(`- … and ${gaps.length - MAX_ROWS} more (see the full report)`)
+        out.push('')
+      }
       const rows = problems(d)
       if (rows.length === 0) {
         out.push('No failed or errored findings.')

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import type {Artifact, Device, Finding, Observation, Report} from '../evidence/types.js'
-import {compareStrings, deviceLabel, formatReference} from './shared.js'
+import {compareStrings, coverageGaps, coverageOf, deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
 
 /** The OSCAL model version of the vendored schema this writer is tested against (NIST release v1.2.1). */
@@ -94,16 +94,22 @@ function toOscal(report: Report): object {
     }
   }
 
-  const inventoryItems = report.devices.map((d) => ({
-    uuid: uuidFrom('device', d.id),
-    description: markdown(`Device under test ${deviceLabel(d)} (${d.id}): verdict ${d.verdict}.`),
-    props: [
-      prop('device-id', d.id),
-      ...(d.name !== undefined ? [prop('device-name', d.name)] : []),
-      prop('verdict', d.verdict),
-      ...d.services.map((s) => prop('service', s.id, token(s.protocol))),
-    ],
-  }))
+  const inventoryItems = report.devices.map((d) => {
+    const coverage = coverageOf(d)
+    const gaps = coverageGaps(coverage)
+    return {
+      uuid: uuidFrom('device', d.id),
+      description: markdown(`Device under test ${deviceLabel(d)} (${d.id}): verdict ${d.verdict}. ${coverage.statement}`),
+      props: [
+        prop('device-id', d.id),
+        ...(d.name !== undefined ? [prop('device-name', d.name)] : []),
+        prop('verdict', d.verdict),
+        prop('coverage', coverage.status),
+        ...d.services.map((s) => prop('service', s.id, token(s.protocol))),
+      ],
+      ...(gaps.length > 0 ? {remarks: markdown(`What the verdict does not cover: ${gaps.join('; ')}.`)} : {}),
+    }
+  })
 
   const observations = report.devices.flatMap((d, i) => {
     const failedEvidence = new Set(d.findings.filter((f) => f.outcome === 'fail').flatMap((f) => f.evidence))

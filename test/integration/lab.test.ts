@@ -64,7 +64,7 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -78,6 +78,9 @@ describe('virtual lab', () => {
       'locking-camera': ['telnet:', 'ssh:'],
       'webcam-http': ['http:'],
       'secure-admin': ['https:', 'http:'],
+      'portal-router': ['http:'],
+      'quirky-ssh': ['ssh:', 'ssh:', 'ssh:'],
+      'authz-sensor': ['snmp:'],
       'zoo-hello-intolerant': ['tls:'],
       'zoo-flaky': ['tls:'],
       'zoo-slow': ['tls:'],
@@ -210,7 +213,8 @@ describe('virtual lab', () => {
 
 describe('startLab options', () => {
   it('gives stable ports from basePort and can start a subset', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000)
+    // Below Linux's ephemeral range (32768 and up), so no client socket of a parallel test can hold one of them.
+    const base = 20000 + Math.floor(Math.random() * 12000)
     const lab = await startLab({basePort: base})
     try {
       expect(lab.devices.map((d) => d.targets)).toEqual([
@@ -226,7 +230,10 @@ describe('startLab options', () => {
         [`telnet://127.0.0.1:${base + 9}`, `ssh://127.0.0.1:${base + 109}`],
         [`http://127.0.0.1:${base + 10}`],
         [`https://127.0.0.1:${base + 11}`, `http://127.0.0.1:${base + 111}`],
-        ...[40, 41, 42, 43, 44, 45].map((offset) => [`tls://127.0.0.1:${base + offset}`]),
+        [`http://127.0.0.1:${base + 12}`],
+        [`ssh://127.0.0.1:${base + 40}`, `ssh://127.0.0.1:${base + 140}`, `ssh://127.0.0.1:${base + 240}`],
+        [`snmp://127.0.0.1:${base + 41}`],
+        ...[60, 61, 62, 63, 64, 65].map((offset) => [`tls://127.0.0.1:${base + offset}`]),
       ])
     } finally {
       await lab.stop()

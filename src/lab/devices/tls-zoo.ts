@@ -85,23 +85,23 @@ function quirky(name: string, portOffset: number, description: string, options: 
 export const TLS_ZOO_DEVICES: readonly LabDeviceDefinition[] = [
   quirky(
     'zoo-hello-intolerant',
-    40,
+    60,
     'TLS 1.0–1.3 that says nothing to 256–511-byte ClientHellos and resets hellos with more than 64 suites',
     () => ZOO_LEGACY_TLS,
     {silentHelloWindow: true, maxSuites: 64},
   ),
   quirky(
     'zoo-flaky',
-    41,
+    61,
     'TLS 1.0–1.3 that resets its second TLS 1.0 hello and refuses connections for 300 ms after its 12th',
     () => ZOO_LEGACY_TLS,
     {resetNthHello: {version: 0x0301, nth: 2}, refuseConnects: {afterConnections: 12, forMs: 300}},
   ),
   // 100 ms keeps `scan --lab` quick; test/integration/tls-zoo.test.ts builds the 700 ms variant of issue 10.
-  quirky('zoo-slow', 42, 'TLS 1.2/1.3 whose every handshake reply takes 100 ms', () => ({minVersion: 'TLSv1.2'}), {replyDelayMs: 100}),
+  quirky('zoo-slow', 62, 'TLS 1.2/1.3 whose every handshake reply takes 100 ms', () => ({minVersion: 'TLSv1.2'}), {replyDelayMs: 100}),
   quirky(
     'zoo-warning-alert',
-    43,
+    63,
     'TLS 1.2/1.3 that sends a warning unrecognized_name alert before each ServerHello',
     () => ({minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2'}),
     {warningAlert: 112},
@@ -109,7 +109,7 @@ export const TLS_ZOO_DEVICES: readonly LabDeviceDefinition[] = [
   {
     name: 'zoo-tls13-ccm',
     description: 'TLS 1.3 only, CCM suites only (TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256)',
-    portOffset: 44,
+    portOffset: 64,
     async start({host, port}) {
       const server = tlsServer({minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256', ...leaf('zoo-tls13-ccm')})
       return listenTracked(server, host, port, 'tls')
@@ -118,7 +118,7 @@ export const TLS_ZOO_DEVICES: readonly LabDeviceDefinition[] = [
   {
     name: 'zoo-dual-cert',
     description: 'TLS 1.2/1.3 with two certificates: RSA (SHA-256) and ECDSA P-256 signed with SHA-1',
-    portOffset: 45,
+    portOffset: 65,
     async start({host, port}) {
       const rsa = leaf('zoo-dual-cert')
       const ec = issueEcLeaf({purpose: 'zoo-dual-cert-ec', commonName: 'zoo-dual-cert-ec.lab', days: 90, md: 'sha1'})

@@ -47,6 +47,8 @@ export function kexinitData(g: KexinitGrab): SshKexinitData {
     languagesClientToServer: l?.languagesClientToServer ?? [],
     firstKexPacketFollows: l?.firstKexPacketFollows ?? false,
     sshV1Only: l === undefined,
+    preBannerLineCount: id.preBannerLineCount ?? id.preBannerLines.length,
+    anomalies: [...(id.anomalies ?? []), ...(l?.anomalies ?? [])],
   }
 }
 
@@ -70,13 +72,18 @@ export const sshProbeUnit: ProbeUnit = {
       ctx.log(`ssh: ${error.code}: ${error.message}`)
       return SSH_EMITS.map((probe) => ({probe, data: {}, error}))
     }
-    const kexinit: ProbeEmission = {probe: P_SSH_KEXINIT, data: {...kexinitData(grab)}, artifacts: kexinitArtifacts(grab)}
+    // Each observation records when its data was read (the host keys and auth methods come later, on other connections).
+    const kexinit: ProbeEmission = {probe: P_SSH_KEXINIT, data: {...kexinitData(grab)}, artifacts: kexinitArtifacts(grab), collectedAt: ctx.now().toISOString()}
     if (!grab.lists) {
       const error = {code: 'ssh1-only', message: `server speaks SSH protocol ${grab.identification.protocolVersion} only`}
       return [kexinit, {probe: P_SSH_HOSTKEYS, data: {}, error}, {probe: P_SSH_AUTH_METHODS, data: {}, error}]
     }
 
-    const [hostKeys, auth] = await Promise.allSettled([fetchHostKeys(ctx, grab.lists.hostKey), probeAuthMethods(ctx)])
+    const readAt: {hostKeys?: string; auth?: string} = {}
+    const [hostKeys, auth] = await Promise.allSettled([
+      fetchHostKeys(ctx, grab.lists.hostKey).finally(() => (readAt.hostKeys = ctx.now().toISOString())),
+      probeAuthMethods(ctx).finally(() => (readAt.auth = ctx.now().toISOString())),
+    ])
     const hostKeysEmission: ProbeEmission =
       hostKeys.status === 'fulfilled'
         ? {probe: P_SSH_HOSTKEYS, data: {...({keys: hostKeys.value} satisfies SshHostKeysData)}}
@@ -89,7 +96,9 @@ export const sshProbeUnit: ProbeUnit = {
       auth.status === 'fulfilled'
         ? {probe: P_SSH_AUTH_METHODS, data: {...(auth.value satisfies SshAuthMethodsData)}}
         : {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(auth.reason)}
+    const anomalies = (kexinit.data as unknown as SshKexinitData).anomalies
+    if (anomalies.length) ctx.log(`ssh: read liberally: ${anomalies.join('; ')}`)
     ctx.log(`ssh: ${grab.identification.banner}; ${Date.now() - started} ms`)
-    return [kexinit, hostKeysEmission, authEmission]
+    return [kexinit, {...hostKeysEmission, collectedAt: readAt.hostKeys}, {...authEmission, collectedAt: readAt.auth}]
   },
 }

@@ -88,6 +88,8 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
         : {probe, data: {}, error: e.error},
     )
   }
+  // When the enumeration's data was complete; the certificates may be fetched afterwards and get their own time.
+  const enumeratedAt = ctx.now().toISOString()
   const helloArtifacts: ArtifactInput[] = []
   for (const p of TLS_PROTOCOLS) {
     const rec = e.serverHellos[p]
@@ -117,13 +119,14 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
       error: {code: 'certificates-failed', message: (err as Error).message},
     }
   }
+  certs.collectedAt ??= ctx.now().toISOString()
   return [
-    withPartial({probe: 'tls.protocols', data: {...protocolsData(e)}, artifacts: helloArtifacts}, partialOf(e, 'tls.protocols')),
-    withPartial({probe: 'tls.cipher-suites', data: {...suites}}, partialOf(e, 'tls.cipher-suites')),
-    withPartial({probe: 'tls.cipher-preference', data: {...preference}}, partialOf(e, 'tls.cipher-preference')),
+    withPartial({probe: 'tls.protocols', data: {...protocolsData(e)}, artifacts: helloArtifacts, collectedAt: enumeratedAt}, partialOf(e, 'tls.protocols')),
+    withPartial({probe: 'tls.cipher-suites', data: {...suites}, collectedAt: enumeratedAt}, partialOf(e, 'tls.cipher-suites')),
+    withPartial({probe: 'tls.cipher-preference', data: {...preference}, collectedAt: enumeratedAt}, partialOf(e, 'tls.cipher-preference')),
     certs.error ? certs : withPartial(certs, certs.partial ?? partialOf(e, 'tls.certificates')),
-    withPartial({probe: 'tls.key-exchange', data: {...kx}}, partialOf(e, 'tls.key-exchange')),
-    {probe: 'tls.handshake-behaviour', data: behaviourData(e)},
+    withPartial({probe: 'tls.key-exchange', data: {...kx}, collectedAt: enumeratedAt}, partialOf(e, 'tls.key-exchange')),
+    {probe: 'tls.handshake-behaviour', data: behaviourData(e), collectedAt: enumeratedAt},
   ]
 }
 
