@@ -13,24 +13,24 @@
  *  - dripping server (one byte per 200 ms): sg17scan must end within its bound with an error or incomplete
  *    observations, and no TLS check may pass.
  * Each tool gets its own proxy (fresh quirk state) in front of the same s_server process.
- * A missing nmap or openssl fails the suite with what to install.
+ * A missing nmap, sslscan or openssl fails the suite with what to install (test/helpers/interop-tools.ts).
  */
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
 import {promisify} from 'node:util'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import type {Report} from '../../src/evidence/types.js'
 import {scan} from '../../src/index.js'
 import {startQuirkProxy, type QuirkProxy, type TlsQuirks} from '../../src/lab/quirk-proxy.js'
 import type {TlsCipherSuitesData, TlsProtocolsData} from '../../src/probes/tls/types.js'
 import {expectWithinBound} from '../helpers/bounds.js'
-import {OPENSSL, startOpensslServer, type OpensslServer} from './openssl.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
+import {startOpensslServer, type OpensslServer} from './openssl.js'
 
 const execFileAsync = promisify(execFile)
-const NMAP = process.env.SG17_NMAP ?? '/usr/bin/nmap'
-const SSLSCAN = process.env.SG17_SSLSCAN ?? '/usr/bin/sslscan'
+const NMAP = toolPath(TOOLS.nmap)
+const SSLSCAN = toolPath(TOOLS.sslscan)
 
 type Suites = Record<string, string[]>
 
@@ -81,7 +81,7 @@ function accepted(report: Report): string[] {
   return Object.entries(data).filter(([, v]) => v).map(([p]) => p).sort()
 }
 
-describe('TLS quirks vs nmap ssl-enum-ciphers on openssl s_server behind the quirk proxy', () => {
+interopSuite('TLS quirks vs nmap ssl-enum-ciphers on openssl s_server behind the quirk proxy', [TOOLS.openssl, TOOLS.nmap, TOOLS.sslscan], () => {
   let server: OpensslServer
   let plain: Suites
   const proxies: QuirkProxy[] = []
@@ -92,9 +92,6 @@ describe('TLS quirks vs nmap ssl-enum-ciphers on openssl s_server behind the qui
   }
 
   beforeAll(async () => {
-    for (const [tool, path, pkg] of [['nmap', NMAP, 'nmap'], ['openssl', OPENSSL, 'openssl'], ['sslscan', SSLSCAN, 'sslscan']]) {
-      if (!existsSync(path!)) throw new Error(`${tool} not found at ${path}: install it (apt-get install -y ${pkg})`)
-    }
     server = await startOpensslServer('legacy', {cipher: 'ALL:eNULL:!aNULL:@SECLEVEL=0'})
     plain = await nmap(server.port)
     console.log(`nmap on the plain s_server: ${Object.entries(plain).map(([p, l]) => `${p}=${l.length}`).join(' ')}`)
@@ -168,12 +165,9 @@ function parseNmapOrdered(stdout: string): Record<string, {suites: string[]; pre
   return out
 }
 
-describe('server cipher order with three suites vs nmap and sslscan (issue 10 item 6)', () => {
+interopSuite('server cipher order with three suites vs nmap and sslscan (issue 10 item 6)', [TOOLS.openssl, TOOLS.nmap, TOOLS.sslscan], () => {
   let server: OpensslServer
   beforeAll(async () => {
-    for (const [tool, path] of [['nmap', NMAP], ['openssl', OPENSSL], ['sslscan', SSLSCAN]]) {
-      if (!existsSync(path!)) throw new Error(`${tool} not found at ${path}: install it (apt-get install -y ${tool})`)
-    }
     // modern: -serverpref, TLS 1.2 suites ECDHE+AESGCM:ECDHE+CHACHA20 → server order AES256-GCM, AES128-GCM,
     // CHACHA20, whose second choice is the last of sg17scan's offer order (the case once read as client order).
     server = await startOpensslServer('modern')
