@@ -12,6 +12,7 @@ import {portalRouter} from './devices/portal-router.js'
 import {quirkySsh} from './devices/quirky-ssh.js'
 import {secureAdmin} from './devices/secure-admin.js'
 import {authzSensor, openRouter, secureSensor} from './devices/snmp-agent.js'
+import {TLS_ZOO_DEVICES} from './devices/tls-zoo.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
 import {LAB_DECLARATIONS} from './declarations.js'
@@ -43,7 +44,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES]
 
 /** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device. */
 export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2]
