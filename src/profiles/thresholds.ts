@@ -58,6 +58,8 @@ export interface Thresholds {
   credentials: CredentialThresholds
   /** Shortest acceptable HSTS max-age in seconds (http.hsts.missing). */
   minHstsMaxAge: number
+  /** TCP ports scanned on a bare host (`1-65535`, `22,80,443`, `1-1024,8080`); --ports overrides it. */
+  tcpPorts: string
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -73,4 +75,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   allowSelfSigned: false,
   credentials: DEFAULT_CREDENTIAL_THRESHOLDS,
   minHstsMaxAge: 15552000,
+  tcpPorts: '1-65535',
 }
