@@ -57,37 +57,54 @@ function tcpBinding(): TcpBinding | null {
 }
 
 /**
- * Connects to ip:port (an IP address, not a name) and closes at once. A timer firing while the answer is already
- * queued (event loop busy) must not call the port filtered: the decision waits for setImmediate, which runs after
- * pending I/O completions.
+ * Starts a connect to ip:port (an IP address, not a name) and calls `done` once with the answer; the connection
+ * is closed at once. No timer: the caller owns the timeout and calls the returned `cancel` when it expires.
  */
-export function tcpConnectOnce(ip: string, family: 4 | 6, port: number, timeoutMs: number, forceSocket = false): Promise<ConnectOutcome> {
+export function startConnect(ip: string, family: 4 | 6, port: number, done: (o: {state: PortState; reason: string}) => void, forceSocket = false): () => void {
   const b = forceSocket ? null : tcpBinding()
-  const started = performance.now()
-  return new Promise<ConnectOutcome>((resolve) => {
-    let settled = false
-    let timer: NodeJS.Timeout | undefined
-    let close = () => {}
-    const settle = (o: {state: PortState; reason: string}, answered: boolean) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      close()
-      resolve(answered ? {...o, rttMs: performance.now() - started} : o)
-    }
-    timer = setTimeout(() => setImmediate(() => settle({state: 'filtered', reason: 'no-response'}, false)), timeoutMs)
-    if (b) {
-      const handle = new b.TCP(b.constants.SOCKET)
-      const req = new b.TCPConnectWrap()
-      close = () => handle.close()
-      req.oncomplete = (status: number) => settle(status === 0 ? {state: 'open', reason: 'syn-ack'} : fromErrno(status), true)
-      const err = family === 6 ? handle.connect6(req, ip, port) : handle.connect(req, ip, port)
-      if (err) settle(fromErrno(err), true)
-      return
-    }
+  let settled = false
+  let close = () => {}
+  const settle = (o: {state: PortState; reason: string}) => {
+    if (settled) return
+    settled = true
+    close()
+    done(o)
+  }
+  if (b) {
+    const handle = new b.TCP(b.constants.SOCKET)
+    const req = new b.TCPConnectWrap()
+    close = () => handle.close()
+    req.oncomplete = (status: number) => settle(status === 0 ? {state: 'open', reason: 'syn-ack'} : fromErrno(status))
+    const err = family === 6 ? handle.connect6(req, ip, port) : handle.connect(req, ip, port)
+    if (err) settle(fromErrno(err))
+  } else {
     const socket = netConnect({host: ip, port, family})
     close = () => socket.destroy()
-    socket.once('connect', () => settle({state: 'open', reason: 'syn-ack'}, true))
-    socket.once('error', (e: NodeJS.ErrnoException) => settle(fromErrno(typeof e.errno === 'number' ? e.errno : errno.ETIMEDOUT), true))
+    socket.once('connect', () => settle({state: 'open', reason: 'syn-ack'}))
+    socket.once('error', (e: NodeJS.ErrnoException) => settle(fromErrno(typeof e.errno === 'number' ? e.errno : errno.ETIMEDOUT)))
+  }
+  return () => {
+    if (settled) return
+    settled = true
+    close()
+  }
+}
+
+/**
+ * One connect with its own timeout. A timer firing while the answer is already queued (event loop busy) must not
+ * call the port filtered: the decision waits for setImmediate, which runs after pending I/O completions.
+ */
+export function tcpConnectOnce(ip: string, family: 4 | 6, port: number, timeoutMs: number, forceSocket = false): Promise<ConnectOutcome> {
+  const started = performance.now()
+  return new Promise<ConnectOutcome>((resolve) => {
+    let timer: NodeJS.Timeout | undefined = undefined
+    const cancel = startConnect(ip, family, port, (o) => {
+      clearTimeout(timer)
+      resolve({...o, rttMs: performance.now() - started})
+    }, forceSocket)
+    timer = setTimeout(() => setImmediate(() => {
+      cancel()
+      resolve({state: 'filtered', reason: 'no-response'})
+    }), timeoutMs)
   })
 }

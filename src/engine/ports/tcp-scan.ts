@@ -1,7 +1,7 @@
 import type {ConnectionStats} from '../connector.js'
 import type {RateLimiter} from '../rate-limiter.js'
 import {AdaptiveTimeout} from './adaptive-timeout.js'
-import {type ConnectOutcome, tcpConnectOnce} from './tcp-connect.js'
+import {type PortState, startConnect} from './tcp-connect.js'
 
 export interface TcpScanOptions {
   ports: readonly number[]
@@ -36,61 +36,128 @@ export interface TcpScanResult {
   timing: {attempts: number; retried: number; rttSamples: number; smoothedRttMs?: number; finalTimeoutMs: number; durationMs: number}
 }
 
+interface Outcome {
+  state: PortState
+  reason: string
+}
+
+/** How often in-flight attempts are checked against their deadlines: one timer for the whole scan instead of one
+ *  per connection (65,535 timers cost as much as the connects on loopback). */
+const SWEEP_MS = 10
+
+/**
+ * One pass over `ports`: at most `concurrency` connects in flight, each given `timeoutFor()` at its start. Plain
+ * callbacks, no promise per port. An expired attempt is decided after setImmediate, so an answer already queued
+ * behind a busy event loop still wins.
+ */
+function pass(ip: string, family: 4 | 6, ports: readonly number[], o: TcpScanOptions, timeout: AdaptiveTimeout, timeoutFor: () => number, record: (port: number, r: Outcome) => void, counters: {attempts: number}): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let next = 0
+    let active = 0
+    let waitingForRate = 0
+    const inFlight = new Map<number, {port: number; deadline: number; cancel: () => void}>()
+    let id = 0
+    let finished = false
+    const sweeper = setInterval(() => {
+      const now = performance.now()
+      for (const [key, a] of inFlight) {
+        if (a.deadline > now) continue
+        setImmediate(() => {
+          if (!inFlight.has(key)) return
+          inFlight.delete(key)
+          a.cancel()
+          complete(a.port, {state: 'filtered', reason: 'no-response'})
+        })
+        a.deadline = Number.POSITIVE_INFINITY
+      }
+    }, SWEEP_MS)
+    const finish = () => {
+      if (finished) return
+      finished = true
+      clearInterval(sweeper)
+      o.signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    const onAbort = () => {
+      for (const a of inFlight.values()) a.cancel()
+      inFlight.clear()
+      finish()
+    }
+    o.signal?.addEventListener('abort', onAbort, {once: true})
+    const complete = (port: number, r: Outcome) => {
+      active--
+      if (!finished) record(port, r)
+      fill()
+    }
+    const launch = (port: number) => {
+      if (finished) return
+      counters.attempts++
+      if (o.stats) o.stats.connections++
+      const key = id++
+      const started = performance.now()
+      const attempt = {port, deadline: started + timeoutFor(), cancel: () => {}}
+      inFlight.set(key, attempt)
+      attempt.cancel = startConnect(ip, family, port, (r) => {
+        if (!inFlight.delete(key)) return
+        timeout.observe(performance.now() - started)
+        complete(port, r)
+      }, o.forceSocket)
+    }
+    const fill = () => {
+      if (finished) return
+      if (o.signal?.aborted) return onAbort()
+      while (active < o.concurrency && next < ports.length) {
+        const port = ports[next++]
+        active++
+        if (!o.rate) launch(port)
+        else {
+          waitingForRate++
+          o.rate.acquire(o.signal).then(
+            () => {
+              waitingForRate--
+              launch(port)
+            },
+            () => {
+              waitingForRate--
+              active--
+              fill()
+            },
+          )
+        }
+      }
+      if (active === 0 && waitingForRate === 0 && (next >= ports.length || o.signal?.aborted)) finish()
+    }
+    fill()
+  })
+}
+
 /** TCP connect scan of one address: each port open, closed or filtered, within the concurrency and --rate. */
 export async function tcpScan(ip: string, family: 4 | 6, o: TcpScanOptions): Promise<TcpScanResult> {
   const started = performance.now()
   const timeout = new AdaptiveTimeout(Math.min(o.minTimeoutMs ?? 100, o.maxTimeoutMs), o.maxTimeoutMs)
-  const outcomes = new Map<number, ConnectOutcome>()
-  let attempts = 0
-  const attempt = async (port: number, timeoutMs: number): Promise<ConnectOutcome | undefined> => {
-    if (o.signal?.aborted) return undefined
-    if (o.rate) {
-      try {
-        await o.rate.acquire(o.signal)
-      } catch {
-        return undefined
-      }
-    }
-    attempts++
-    if (o.stats) o.stats.connections++
-    const r = await tcpConnectOnce(ip, family, port, timeoutMs, o.forceSocket)
-    if (r.rttMs !== undefined) timeout.observe(r.rttMs)
-    return r
-  }
-  const pass = async (ports: readonly number[], timeoutFor: () => number) => {
-    let next = 0
-    const worker = async () => {
-      while (next < ports.length && !o.signal?.aborted) {
-        const port = ports[next++]
-        const r = await attempt(port, timeoutFor())
-        if (r) outcomes.set(port, r)
-      }
-    }
-    await Promise.all(Array.from({length: Math.max(1, Math.min(o.concurrency, ports.length))}, worker))
-  }
-  await pass(o.ports, () => timeout.currentMs)
+  const outcomes = new Map<number, Outcome>()
+  const counters = {attempts: 0}
+  const record = (port: number, r: Outcome) => outcomes.set(port, r)
+  await pass(ip, family, o.ports, o, timeout, () => timeout.currentMs, record, counters)
   // One lost SYN or SYN-ACK must not hide a port: silent ports get another try with a longer wait.
   let retried = 0
-  for (let round = 0; round < (o.retries ?? 1); round++) {
+  for (let round = 0; round < (o.retries ?? 1) && !o.signal?.aborted; round++) {
     const silent = o.ports.filter((p) => outcomes.get(p)?.reason === 'no-response')
     if (silent.length === 0) break
     retried += silent.length
-    await pass(silent, () => Math.min(o.maxTimeoutMs, 2 * timeout.currentMs))
+    await pass(ip, family, silent, o, timeout, () => Math.min(o.maxTimeoutMs, 2 * timeout.currentMs), record, counters)
   }
-  const result: TcpScanResult = {open: [], closed: [], filtered: [], notScanned: [], reasons: {}, timing: {attempts, retried, rttSamples: timeout.samples, finalTimeoutMs: timeout.currentMs, durationMs: 0}}
+  const result: TcpScanResult = {open: [], closed: [], filtered: [], notScanned: [], reasons: {}, timing: {attempts: 0, retried: 0, rttSamples: 0, finalTimeoutMs: 0, durationMs: 0}}
   for (const port of o.ports) {
     const r = outcomes.get(port)
-    if (!r) {
-      result.notScanned.push(port)
-      continue
-    }
-    if (r.state === 'open') result.open.push({port, reason: r.reason})
+    if (!r) result.notScanned.push(port)
+    else if (r.state === 'open') result.open.push({port, reason: r.reason})
     else {
       result[r.state].push(port)
       result.reasons[r.reason] = (result.reasons[r.reason] ?? 0) + 1
     }
   }
   const srtt = timeout.smoothedRttMs
-  result.timing = {attempts, retried, rttSamples: timeout.samples, ...(srtt !== undefined ? {smoothedRttMs: Math.round(srtt * 1000) / 1000} : {}), finalTimeoutMs: timeout.currentMs, durationMs: Math.round(performance.now() - started)}
+  result.timing = {attempts: counters.attempts, retried, rttSamples: timeout.samples, ...(srtt !== undefined ? {smoothedRttMs: Math.round(srtt * 1000) / 1000} : {}), finalTimeoutMs: timeout.currentMs, durationMs: Math.round(performance.now() - started)}
   return result
 }
