@@ -35,6 +35,9 @@ import {check as sshProtocolV1} from './ssh/protocol-v1.js'
 import {check as svcFtpAnonymous} from './svc/ftp-anonymous.js'
 import {check as svcFtpCleartextAuth} from './svc/ftp-cleartext-auth.js'
 import {check as svcTelnetExposed} from './svc/telnet-exposed.js'
+import {check as mqttAuthAnonymous} from './mqtt/auth-anonymous.js'
+import {check as mqttCleartext} from './mqtt/cleartext.js'
+import {check as mqttSubscriptionExposed} from './mqtt/subscription-exposed.js'
 import {check as certExpired} from './tls/cert-expired.js'
 import {check as certHostnameMismatch} from './tls/cert-hostname-mismatch.js'
 import {check as certLifetimeExcessive} from './tls/cert-lifetime-excessive.js'
@@ -113,6 +116,8 @@ const CRED_CHECKS: readonly Check[] = [credBruteforceUnthrottled, credDefaultHtt
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
+const MQTT_CHECKS: readonly Check[] = [mqttAuthAnonymous, mqttCleartext, mqttSubscriptionExposed]
+
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
 const IDENTITY_CHECKS: readonly AnyCheck[] = [identityDeclaredMismatch, sshHostkeyShared, tlsCertSharedDeviceKey]
 
@@ -138,7 +143,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...MQTT_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

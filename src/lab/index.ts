@@ -12,6 +12,9 @@ import {secureAdmin} from './devices/secure-admin.js'
 import {openRouter, secureSensor} from './devices/snmp-agent.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
+import {hardenedSensor} from './devices/hardened-sensor.js'
+import {smartPlug} from './devices/smart-plug.js'
+import {ownLoopbackAddress} from './own-address.js'
 
 export interface LabDevice {
   name: string
@@ -29,7 +32,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, smartPlug, hardenedSensor]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'
@@ -56,7 +59,8 @@ export async function startLab(options?: {host?: string; basePort?: number; devi
     for (const definition of selected) {
       const port = basePort === 0 ? 0 : basePort + definition.portOffset
       if (port > 65535) throw new Error(`lab port ${port} for ${definition.name} is out of range`)
-      started.push({definition, device: await definition.start({host, port})})
+      const deviceHost = definition.ownAddress && host === '127.0.0.1' && basePort === 0 ? ownLoopbackAddress() : host
+      started.push({definition, device: await definition.start({host: deviceHost, port})})
     }
   } catch (error) {
     await stopAll()

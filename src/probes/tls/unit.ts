@@ -78,7 +78,7 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
 
 export const tlsProbeUnit: ProbeUnit = {
   id: 'tls',
-  protocols: ['tls', 'https'],
+  protocols: ['tls', 'https', 'mqtts'],
   emits: TLS_EMITS,
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     const e = await enumerateTls(ctx)
