@@ -11,7 +11,6 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {discoverServices} from '../../src/engine/discovery.js'
 import {parsePortSpec} from '../../src/engine/ports/port-spec.js'
-import {tcpConnectOnce} from '../../src/engine/ports/tcp-connect.js'
 import {tcpScan} from '../../src/engine/ports/tcp-scan.js'
 import {RateLimiter} from '../../src/engine/rate-limiter.js'
 import {scan} from '../../src/engine/scan.js'
@@ -19,18 +18,10 @@ import {Semaphore} from '../../src/engine/semaphore.js'
 import type {Observation} from '../../src/evidence/types.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
 import type {NetServicesData} from '../../src/probes/identify/types.js'
-import {freshLoopback} from '../helpers/loopback.js'
+import {freshLoopback, notWildcard} from '../helpers/loopback.js'
 
 const ALL = parsePortSpec('1-65535')
 const portOf = (uri: string) => Number(uri.slice(uri.lastIndexOf(':') + 1))
-
-/** Ports found on `host` that the lab did not open must be the machine's wildcard listeners: open elsewhere too. */
-async function wildcardOnly(ports: number[]): Promise<number[]> {
-  const elsewhere = freshLoopback()
-  const notWildcard: number[] = []
-  for (const p of ports) if ((await tcpConnectOnce(elsewhere, 4, p, 2000)).state !== 'open') notWildcard.push(p)
-  return notWildcard
-}
 
 describe('bare-host discovery of lab devices', () => {
   let lab: RunningLab
@@ -51,7 +42,7 @@ describe('bare-host discovery of lab devices', () => {
     expect(ports.partial).toBeUndefined()
     const open = (ports.data.open as Array<{port: number}>).map((p) => p.port)
     for (const port of expected.keys()) expect(open).toContain(port)
-    expect(await wildcardOnly(open.filter((p) => !expected.has(p)))).toEqual([])
+    expect(await notWildcard(open.filter((p) => !expected.has(p)))).toEqual([])
     expect(ports.data.scanned).toBe(65535)
     expect((ports.data.closed as {count: number}).count).toBe(65535 - open.length)
     // Every lab service joined under the scheme the lab names it by (https for secure-admin's TLS port, http for
