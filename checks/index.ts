@@ -35,6 +35,8 @@ import {check as sshProtocolV1} from './ssh/protocol-v1.js'
 import {check as svcFtpAnonymous} from './svc/ftp-anonymous.js'
 import {check as svcFtpCleartextAuth} from './svc/ftp-cleartext-auth.js'
 import {check as svcTelnetExposed} from './svc/telnet-exposed.js'
+import {check as svcExposedInsecureProtocol} from './svc/exposed-insecure-protocol.js'
+import {check as svcExposedUndeclared} from './svc/exposed-undeclared.js'
 import {check as mqttAuthAnonymous} from './mqtt/auth-anonymous.js'
 import {check as mqttCleartext} from './mqtt/cleartext.js'
 import {check as mqttSubscriptionExposed} from './mqtt/subscription-exposed.js'
@@ -116,6 +118,9 @@ const CRED_CHECKS: readonly Check[] = [credBruteforceUnthrottled, credDefaultHtt
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
+/** Device-level attack surface (device scope). */
+const EXPOSURE_CHECKS: readonly AnyCheck[] = [svcExposedInsecureProtocol, svcExposedUndeclared]
+
 const MQTT_CHECKS: readonly Check[] = [mqttAuthAnonymous, mqttCleartext, mqttSubscriptionExposed]
 
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
@@ -143,7 +148,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...MQTT_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

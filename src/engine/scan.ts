@@ -13,6 +13,8 @@ import {discoverServices} from './discovery.js'
 import {parsePortSpec} from './ports/port-spec.js'
 import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {deviceServiceId, identityEmission} from '../identity/derive.js'
+import {exposureEmission} from '../exposure/derive.js'
+import {P_DEVICE_EXPOSURE} from '../exposure/types.js'
 import {judge, judgeDevice} from './judge.js'
 import {planScope, planService} from './plan.js'
 import {PROBE_UNITS} from './probe-registry.js'
@@ -81,6 +83,8 @@ export interface DeviceSpec {
   snmpCommunities?: readonly CommunityCandidate[]
   /** The device's own login credentials (inventory loginsRef), tried before options.loginCredentials. */
   loginCredentials?: readonly LabCredential[]
+  /** Services the manufacturer declares (inventory `services`): svc.exposed.undeclared compares with them. */
+  declaredServices?: readonly string[]
 }
 
 /** What a streamed run did, for the report's `run` section. */
@@ -247,17 +251,23 @@ export async function scanStream(
       const deviceChecks = planScope(deviceProfile, 'device', options.intrusive ?? false)
       const batchChecks = planScope(deviceProfile, 'batch', options.intrusive ?? false)
       if (deviceChecks.length > 0 || batchChecks.length > 0) {
-        // Identity is derived from what the service probes saw: an observation of the device, not of a service.
+        // Identity and exposure are derived from what the service probes saw: observations of the device, not of
+        // a service.
         const serviceId = deviceServiceId(id)
         const declared = Object.values(spec.declared ?? {}).some((v) => typeof v === 'string' && v.trim() !== '')
         const emission = identityEmission(observations, {declared})
-        if (emission) {
-          const identity = toObservation({id: serviceId}, emission, now().toISOString())
-          observations.push(identity)
-          const judgedAt = now()
-          for (const sel of deviceChecks) {
-            findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, [identity], deviceProfile.thresholds, judgedAt))
-          }
+        const derived: Observation[] = []
+        if (emission) derived.push(toObservation({id: serviceId}, emission, now().toISOString()))
+        if (deviceChecks.some((sel) => sel.check.reads.includes(P_DEVICE_EXPOSURE))) {
+          derived.push(toObservation({id: serviceId}, exposureEmission(services, observations, spec.declaredServices), now().toISOString()))
+        }
+        observations.push(...derived)
+        const judgedAt = now()
+        for (const sel of deviceChecks) {
+          // A check whose derived observation could not be made (no identity source, nothing declared) is left out,
+          // as before exposure existed.
+          if (!sel.check.reads.every((probe) => derived.some((o) => o.probe === probe))) continue
+          findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, derived, deviceProfile.thresholds, judgedAt))
         }
       }
       services.sort((a, b) => a.id.localeCompare(b.id))

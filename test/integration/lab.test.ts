@@ -63,8 +63,8 @@ describe('virtual lab', () => {
     await lab?.stop()
   })
 
-  it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin'])
+  it('lists the devices on 127.0.0.1 (a loopback address of their own for the bare-host devices) with ephemeral ports and a CA PEM', () => {
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'smart-plug', 'hardened-sensor'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -78,12 +78,16 @@ describe('virtual lab', () => {
       'locking-camera': ['telnet:', 'ssh:'],
       'webcam-http': ['http:'],
       'secure-admin': ['https:', 'http:'],
+      'smart-plug': ['mqtt:'],
+      'hardened-sensor': ['mqtts:'],
     }
+    const ownAddress = new Set(['smart-plug', 'hardened-sensor'])
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
       expect(d.targets.map((t) => new URL(t).protocol)).toEqual(schemes[d.name])
       for (const t of d.targets) {
-        expect(new URL(t).hostname).toBe('127.0.0.1')
+        if (ownAddress.has(d.name)) expect(new URL(t).hostname).toMatch(/^127\.(?!0\.0\.1$)\d+\.\d+\.\d+$/)
+        else expect(new URL(t).hostname).toBe('127.0.0.1')
         expect(Number(new URL(t).port)).toBeGreaterThan(0)
       }
     }
@@ -220,6 +224,9 @@ describe('startLab options', () => {
         [`telnet://127.0.0.1:${base + 9}`, `ssh://127.0.0.1:${base + 109}`],
         [`http://127.0.0.1:${base + 10}`],
         [`https://127.0.0.1:${base + 11}`, `http://127.0.0.1:${base + 111}`],
+        // With fixed ports every device stays on the lab's host.
+        [`mqtt://127.0.0.1:${base + 20}`],
+        [`mqtts://127.0.0.1:${base + 21}`],
       ])
     } finally {
       await lab.stop()
