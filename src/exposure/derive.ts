@@ -55,6 +55,12 @@ export function declares(entry: string, s: Pick<ExposedService, 'protocol' | 'po
 }
 
 export function exposureEmission(services: readonly Service[], observations: readonly Observation[], declared: readonly string[] | undefined): ProbeEmission {
+  // Nothing seen at all (every given service unreachable, no discovery): no view of the device to judge.
+  const seen = observations.filter((o) => services.some((s) => s.id === o.service) || o.probe === 'net.ports')
+  if (seen.length > 0 && seen.every((o) => o.error)) {
+    const reasons = [...new Set(seen.map((o) => `${o.error!.code}: ${o.error!.message}`))]
+    return {probe: P_DEVICE_EXPOSURE, data: {}, error: {code: 'unreachable', message: `no service of the device could be observed (${reasons.join('; ')})`}}
+  }
   const exposed = new Map<string, ExposedService>()
   const notes: string[] = []
   for (const s of services) {

@@ -39,6 +39,12 @@ describe('device.exposure', () => {
     expect(quieter.discovered).toBe(false)
   })
 
+  it('nothing observed (every given service unreachable) is an error with the reasons, not an empty surface', () => {
+    const e = exposureEmission([svc('tls', 443)], [obs(svc('tls', 443).id, 'tls.protocols', {}, {error: {code: 'refused', message: 'ECONNREFUSED'}})], undefined)
+    expect(e.error?.code).toBe('unreachable')
+    expect(e.error?.message).toMatch(/refused/)
+  })
+
   it('a narrowed or partial port scan is not a complete discovery', () => {
     const narrowed = exposureEmission([], [obs(`host://${H}`, 'net.ports', {requested: '1-1024'})], []).data as unknown as ExposureData
     expect(narrowed.discovered).toBe(false)
