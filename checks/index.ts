@@ -38,6 +38,8 @@ import {check as svcTelnetExposed} from './svc/telnet-exposed.js'
 import {check as svcExposedInsecureProtocol} from './svc/exposed-insecure-protocol.js'
 import {check as svcExposedUndeclared} from './svc/exposed-undeclared.js'
 import {check as mqttAuthAnonymous} from './mqtt/auth-anonymous.js'
+import {check as rtspAuthNone} from './rtsp/auth-none.js'
+import {check as rtspCleartextBasic} from './rtsp/cleartext-basic.js'
 import {check as mqttCleartext} from './mqtt/cleartext.js'
 import {check as mqttSubscriptionExposed} from './mqtt/subscription-exposed.js'
 import {check as certExpired} from './tls/cert-expired.js'
@@ -123,6 +125,8 @@ const EXPOSURE_CHECKS: readonly AnyCheck[] = [svcExposedInsecureProtocol, svcExp
 
 const MQTT_CHECKS: readonly Check[] = [mqttAuthAnonymous, mqttCleartext, mqttSubscriptionExposed]
 
+const RTSP_CHECKS: readonly Check[] = [rtspAuthNone, rtspCleartextBasic]
+
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
 const IDENTITY_CHECKS: readonly AnyCheck[] = [identityDeclaredMismatch, sshHostkeyShared, tlsCertSharedDeviceKey]
 
@@ -148,7 +152,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...RTSP_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

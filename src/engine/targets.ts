@@ -14,6 +14,7 @@ export const DEFAULT_PORTS: Record<ServiceProtocol, number> = {
   ftp: 21,
   mqtt: 1883,
   mqtts: 8883,
+  rtsp: 554,
 }
 
 export type ParsedTarget = {kind: 'service'; service: Service} | {kind: 'host'; host: string}

@@ -14,6 +14,7 @@ import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
 import {hardenedSensor} from './devices/hardened-sensor.js'
 import {smartPlug} from './devices/smart-plug.js'
+import {ipCamera} from './devices/ip-camera.js'
 import {ownLoopbackAddress} from './own-address.js'
 
 export interface LabDevice {
@@ -32,7 +33,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, smartPlug, hardenedSensor]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, smartPlug, hardenedSensor, ipCamera]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'

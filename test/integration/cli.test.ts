@@ -63,7 +63,7 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
-    expect(report.devices.map((d) => d.name).sort()).toEqual(['default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http', 'hardened-sensor', 'smart-plug'].sort())
+    expect(report.devices.map((d) => d.name).sort()).toEqual(['default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http', 'hardened-sensor', 'smart-plug', 'ip-camera'].sort())
   })
 })
 

@@ -64,7 +64,7 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 (a loopback address of their own for the bare-host devices) with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'smart-plug', 'hardened-sensor'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'smart-plug', 'hardened-sensor', 'ip-camera'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -80,8 +80,9 @@ describe('virtual lab', () => {
       'secure-admin': ['https:', 'http:'],
       'smart-plug': ['mqtt:'],
       'hardened-sensor': ['mqtts:'],
+      'ip-camera': ['rtsp:'],
     }
-    const ownAddress = new Set(['smart-plug', 'hardened-sensor'])
+    const ownAddress = new Set(['smart-plug', 'hardened-sensor', 'ip-camera'])
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
       expect(d.targets.map((t) => new URL(t).protocol)).toEqual(schemes[d.name])
@@ -227,6 +228,7 @@ describe('startLab options', () => {
         // With fixed ports every device stays on the lab's host.
         [`mqtt://127.0.0.1:${base + 20}`],
         [`mqtts://127.0.0.1:${base + 21}`],
+        [`rtsp://127.0.0.1:${base + 22}`],
       ])
     } finally {
       await lab.stop()
