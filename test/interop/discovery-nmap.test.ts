@@ -67,7 +67,7 @@ let labPorts: Map<number, string>
 
 beforeAll(async () => {
   if (!existsSync(NMAP)) throw new Error(`${NMAP} not found: apt-get install nmap (the discovery interop tests compare with it)`)
-  lab = await startLab({host, devices: ['good-gateway', 'old-nvr', 'webcam-http', 'secure-admin', 'smart-plug', 'hardened-sensor']})
+  lab = await startLab({host, devices: ['good-gateway', 'old-nvr', 'webcam-http', 'secure-admin', 'smart-plug', 'hardened-sensor', 'ip-camera']})
   labPorts = new Map(lab.devices.flatMap((d) => d.targets).map((u) => [portOf(u), u]))
 })
 
