@@ -39,6 +39,7 @@ import {check as svcExposedInsecureProtocol} from './svc/exposed-insecure-protoc
 import {check as svcExposedUndeclared} from './svc/exposed-undeclared.js'
 import {check as mqttAuthAnonymous} from './mqtt/auth-anonymous.js'
 import {check as rtspAuthNone} from './rtsp/auth-none.js'
+import {check as coapUnauthDiscovery} from './coap/unauth-discovery.js'
 import {check as rtspCleartextBasic} from './rtsp/cleartext-basic.js'
 import {check as mqttCleartext} from './mqtt/cleartext.js'
 import {check as mqttSubscriptionExposed} from './mqtt/subscription-exposed.js'
@@ -127,6 +128,8 @@ const MQTT_CHECKS: readonly Check[] = [mqttAuthAnonymous, mqttCleartext, mqttSub
 
 const RTSP_CHECKS: readonly Check[] = [rtspAuthNone, rtspCleartextBasic]
 
+const COAP_CHECKS: readonly Check[] = [coapUnauthDiscovery]
+
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
 const IDENTITY_CHECKS: readonly AnyCheck[] = [identityDeclaredMismatch, sshHostkeyShared, tlsCertSharedDeviceKey]
 
@@ -152,7 +155,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...RTSP_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...RTSP_CHECKS, ...COAP_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

@@ -3,6 +3,7 @@ import {isIP} from 'node:net'
 
 import type {Observation, Service, ServiceProtocol} from '../evidence/types.js'
 import {PROTOCOLS} from '../evidence/types.js'
+import {coapRequest} from '../probes/coap/unit.js'
 import {identifyPort} from '../probes/identify/identify.js'
 import {P_NET_PORTS, P_NET_SERVICES, type IdentifiedService, type NetServicesData} from '../probes/identify/types.js'
 import type {ProbeEmission} from '../probes/types.js'
@@ -13,6 +14,8 @@ import {toObservation} from './run-unit.js'
 import type {RateLimiter} from './rate-limiter.js'
 import type {Semaphore} from './semaphore.js'
 import {makeService} from './targets.js'
+
+const COAP_PORT = 5683
 
 export interface DiscoveryResult {
   services: Service[]
@@ -74,7 +77,10 @@ export async function discoverServices(host: string, o: DiscoveryOptions): Promi
   const connect = makeConnector({host: address, defaultPort: open[0] ?? 0, timeoutMs: o.timeoutMs, signal: o.signal ?? new AbortController().signal, semaphore: o.semaphore, stats: o.stats, rate: o.rate, open: new Set()})
   const greetingWaitMs = Math.min(o.timeoutMs, 1000)
   const replyWaitMs = Math.min(o.timeoutMs, 2000)
-  const identified = await Promise.all(open.map((port) => identifyPort({host, port, connect: (p) => connect({port: p}), greetingWaitMs, replyWaitMs, signal: o.signal})))
+  const identified: IdentifiedService[] = await Promise.all(open.map((port) => identifyPort({host, port, connect: (p) => connect({port: p}), greetingWaitMs, replyWaitMs, signal: o.signal})))
+  // UDP: a CoAP GET /.well-known/core to 5683 (CoAP has no handshake to scan for: a reply is the only sign).
+  const coap = await coapRequest(address, COAP_PORT, ['.well-known', 'core'], Math.min(o.timeoutMs, 2000), o.signal).catch(() => undefined)
+  if (coap) identified.push({port: COAP_PORT, transport: 'udp', protocol: 'coap', method: 'coap-get'})
   const services: Service[] = []
   const joined: Record<string, string> = {}
   for (const s of identified) {
@@ -82,7 +88,7 @@ export async function discoverServices(host: string, o: DiscoveryOptions): Promi
     if (!protocol) continue
     const svc = makeService(protocol, host, s.port)
     services.push(svc)
-    joined[String(s.port)] = svc.id
+    joined[s.transport === 'udp' ? `${s.port}/udp` : String(s.port)] = svc.id
   }
   const servicesData: NetServicesData = {host, services: identified, joined}
   const servicesEmission: ProbeEmission = {probe: P_NET_SERVICES, data: servicesData as unknown as Record<string, unknown>}

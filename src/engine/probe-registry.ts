@@ -3,6 +3,7 @@ import {ftpProbeUnit} from '../probes/ftp/unit.js'
 import {httpProbeUnit} from '../probes/http/unit.js'
 import {mqttSessionUnit, mqttSubscriptionUnit} from '../probes/mqtt/unit.js'
 import {rtspProbeUnit} from '../probes/rtsp/unit.js'
+import {coapProbeUnit} from '../probes/coap/unit.js'
 import {communityDataset} from '../probes/snmp/dataset.js'
 import {createSnmpProbeUnit, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
 import {sshProbeUnit} from '../probes/ssh/unit.js'
@@ -37,7 +38,7 @@ function snmpOptions(ctx: ProbeContext): SnmpProbeOptions {
 const DEFAULT_COMMUNITY_CAP = 100
 
 /** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */
-export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit, httpProbeUnit, credProbeUnit, credBruteforceUnit, mqttSessionUnit, mqttSubscriptionUnit, rtspProbeUnit]
+export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit, httpProbeUnit, credProbeUnit, credBruteforceUnit, mqttSessionUnit, mqttSubscriptionUnit, rtspProbeUnit, coapProbeUnit]
 
 /** The unit that emits `probe` for a service of `protocol`, if any. */
 export function unitFor(probe: string, protocol: string): ProbeUnit | undefined {

@@ -15,6 +15,7 @@ export const DEFAULT_PORTS: Record<ServiceProtocol, number> = {
   mqtt: 1883,
   mqtts: 8883,
   rtsp: 554,
+  coap: 5683,
 }
 
 export type ParsedTarget = {kind: 'service'; service: Service} | {kind: 'host'; host: string}
@@ -29,7 +30,7 @@ export function makeService(protocol: ServiceProtocol, host: string, port: numbe
     protocol,
     host,
     port,
-    transport: protocol === 'snmp' ? 'udp' : 'tcp',
+    transport: protocol === 'snmp' || protocol === 'coap' ? 'udp' : 'tcp',
   }
 }
 

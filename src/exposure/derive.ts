@@ -46,11 +46,11 @@ export function insecureReason(protocol: string, service: string, observations: 
 export function declares(entry: string, s: Pick<ExposedService, 'protocol' | 'port' | 'transport'>): boolean {
   const e = entry.trim().toLowerCase()
   const uri = /^([a-z][a-z0-9+.-]*):\/\/(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(e)
-  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (uri[1] === 'snmp' ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
+  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (uri[1] === 'snmp' || uri[1] === 'coap' ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
   const tp = /^(tcp|udp)\/(\d+)$/.exec(e)
   if (tp) return tp[1] === s.transport && Number(tp[2]) === s.port
   const pp = /^([a-z][a-z0-9+.-]*):(\d+)$/.exec(e)
-  if (pp) return Number(pp[2]) === s.port && (pp[1] === 'snmp' ? 'udp' : 'tcp') === s.transport
+  if (pp) return Number(pp[2]) === s.port && (pp[1] === 'snmp' || pp[1] === 'coap' ? 'udp' : 'tcp') === s.transport
   return e === s.protocol
 }
 
@@ -71,16 +71,17 @@ export function exposureEmission(services: readonly Service[], observations: rea
   for (const o of observations.filter((x) => x.probe === 'net.services' && !x.error)) {
     const d = o.data as unknown as NetServicesData
     for (const s of Array.isArray(d.services) ? d.services : []) {
-      if (exposed.has(`tcp/${s.port}`)) continue
+      const transport = s.transport ?? 'tcp'
+      if (exposed.has(`${transport}/${s.port}`)) continue
       const insecure = insecureReason(s.protocol, '', observations)
-      exposed.set(`tcp/${s.port}`, {id: `tcp://${d.host.includes(':') ? `[${d.host}]` : d.host}:${s.port}`, protocol: s.protocol, port: s.port, transport: 'tcp', ...(insecure ? {insecure} : {})})
+      exposed.set(`${transport}/${s.port}`, {id: `${transport}://${d.host.includes(':') ? `[${d.host}]` : d.host}:${s.port}`, protocol: s.protocol, port: s.port, transport, ...(insecure ? {insecure} : {})})
     }
   }
   const complete = portScans.filter((o) => !o.error && !o.partial && o.data.requested === '1-65535')
   const discovered = portScans.length > 0 && complete.length === portScans.length
   if (portScans.length === 0) notes.push('no port discovery ran (service URIs were given): only those services are listed')
   else if (!discovered) notes.push('the port scan did not cover every TCP port (narrowed by --ports, cut short or failed): other services may be exposed')
-  notes.push('UDP services other than SNMP given as snmp:// are not discovered (TFTP, CoAP, SSDP, NTP, mDNS)')
+  notes.push('UDP discovery covers CoAP (5683) only; TFTP, SSDP, NTP, mDNS and SNMP (unless given as snmp://) are not discovered')
   const data: ExposureData = {
     discovered,
     declared: declared ? [...declared] : null,

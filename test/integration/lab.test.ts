@@ -78,7 +78,7 @@ describe('virtual lab', () => {
       'locking-camera': ['telnet:', 'ssh:'],
       'webcam-http': ['http:'],
       'secure-admin': ['https:', 'http:'],
-      'smart-plug': ['mqtt:'],
+      'smart-plug': ['mqtt:', 'coap:'],
       'hardened-sensor': ['mqtts:'],
       'ip-camera': ['rtsp:'],
     }
@@ -226,7 +226,7 @@ describe('startLab options', () => {
         [`http://127.0.0.1:${base + 10}`],
         [`https://127.0.0.1:${base + 11}`, `http://127.0.0.1:${base + 111}`],
         // With fixed ports every device stays on the lab's host.
-        [`mqtt://127.0.0.1:${base + 20}`],
+        [`mqtt://127.0.0.1:${base + 20}`, `coap://127.0.0.1:${base + 120}`],
         [`mqtts://127.0.0.1:${base + 21}`],
         [`rtsp://127.0.0.1:${base + 22}`],
       ])

@@ -46,6 +46,10 @@ describe('MQTT lab devices scanned as bare hosts', () => {
     expect((services.data.services as Array<{port: number; protocol: string; method: string}>).find((s) => s.port === portOf(uri))).toMatchObject({protocol: 'mqtt', method: 'mqtt-connect'})
     expect(finding(device, 'mqtt.auth.anonymous')?.outcome).toBe('fail')
     expect(finding(device, 'mqtt.cleartext')?.outcome).toBe('fail')
+    // Its CoAP endpoint (UDP 5683 on the device's own address) is discovered too and fails resource discovery.
+    const coap = lab.devices.find((d) => d.name === 'smart-plug')!.targets.find((t) => t.startsWith('coap://'))!
+    expect(device.services.map((s) => s.id)).toContain(coap)
+    expect(device.findings.find((f) => f.check === 'coap.unauth.discovery' && f.service === coap)?.outcome).toBe('fail')
     const sub = finding(device, 'mqtt.subscription.exposed')!
     expect(sub).toMatchObject({outcome: 'fail', severity: 'critical'})
     const obs = device.observations.find((o) => o.probe === 'mqtt.subscription')!

@@ -3,7 +3,7 @@ export const P_NET_PORTS = 'net.ports'
 export const P_NET_SERVICES = 'net.services'
 
 /** Protocols the identifier recognises. `banner` = some other talking service; `unknown` = open but unrecognised. */
-export type IdentifiedProtocol = 'ssh' | 'telnet' | 'ftp' | 'smtp' | 'http' | 'https' | 'rtsp' | 'rtsps' | 'mqtt' | 'mqtts' | 'tls' | 'banner' | 'unknown'
+export type IdentifiedProtocol = 'ssh' | 'telnet' | 'ftp' | 'smtp' | 'http' | 'https' | 'rtsp' | 'rtsps' | 'mqtt' | 'mqtts' | 'tls' | 'coap' | 'banner' | 'unknown'
 
 /** Which exchange decided it. */
 export type IdentificationMethod =
@@ -12,10 +12,13 @@ export type IdentificationMethod =
   | 'http-get' // GET / answered HTTP/1.x (or RTSP/1.0)
   | 'rtsp-options' // OPTIONS * answered RTSP/1.0
   | 'mqtt-connect' // CONNECT answered CONNACK
+  | 'coap-get' // UDP: GET /.well-known/core answered
   | 'none' // open, silent or unrecognised to every request
 
 export interface IdentifiedService {
   port: number
+  /** Absent: TCP. */
+  transport?: 'udp'
   protocol: IdentifiedProtocol
   method: IdentificationMethod
   /** Inside TLS, how the inner protocol was recognised (https: http-get, mqtts: mqtt-connect …). */
