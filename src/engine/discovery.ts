@@ -5,6 +5,7 @@ import type {Observation, Service, ServiceProtocol} from '../evidence/types.js'
 import {PROTOCOLS} from '../evidence/types.js'
 import {coapRequest} from '../probes/coap/unit.js'
 import {identifyPort} from '../probes/identify/identify.js'
+import {mSearch} from '../probes/ssdp/unit.js'
 import {P_NET_PORTS, P_NET_SERVICES, type IdentifiedService, type NetServicesData} from '../probes/identify/types.js'
 import type {ProbeEmission} from '../probes/types.js'
 import {type ConnectionStats, makeConnector} from './connector.js'
@@ -16,6 +17,7 @@ import type {Semaphore} from './semaphore.js'
 import {makeService} from './targets.js'
 
 const COAP_PORT = 5683
+const SSDP_PORT = 1900
 
 export interface DiscoveryResult {
   services: Service[]
@@ -81,6 +83,8 @@ export async function discoverServices(host: string, o: DiscoveryOptions): Promi
   // UDP: a CoAP GET /.well-known/core to 5683 (CoAP has no handshake to scan for: a reply is the only sign).
   const coap = await coapRequest(address, COAP_PORT, ['.well-known', 'core'], Math.min(o.timeoutMs, 2000), o.signal).catch(() => undefined)
   if (coap) identified.push({port: COAP_PORT, transport: 'udp', protocol: 'coap', method: 'coap-get'})
+  const ssdp = await mSearch(address, SSDP_PORT, Math.min(o.timeoutMs, 2000), o.signal).catch(() => undefined)
+  if (ssdp && ssdp.replies.length > 0) identified.push({port: SSDP_PORT, transport: 'udp', protocol: 'ssdp', method: 'ssdp-msearch'})
   const services: Service[] = []
   const joined: Record<string, string> = {}
   for (const s of identified) {

@@ -16,6 +16,7 @@ export const DEFAULT_PORTS: Record<ServiceProtocol, number> = {
   mqtts: 8883,
   rtsp: 554,
   coap: 5683,
+  ssdp: 1900,
 }
 
 export type ParsedTarget = {kind: 'service'; service: Service} | {kind: 'host'; host: string}
@@ -30,7 +31,7 @@ export function makeService(protocol: ServiceProtocol, host: string, port: numbe
     protocol,
     host,
     port,
-    transport: protocol === 'snmp' || protocol === 'coap' ? 'udp' : 'tcp',
+    transport: protocol === 'snmp' || protocol === 'coap' || protocol === 'ssdp' ? 'udp' : 'tcp',
   }
 }
 

@@ -46,11 +46,11 @@ export function insecureReason(protocol: string, service: string, observations: 
 export function declares(entry: string, s: Pick<ExposedService, 'protocol' | 'port' | 'transport'>): boolean {
   const e = entry.trim().toLowerCase()
   const uri = /^([a-z][a-z0-9+.-]*):\/\/(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(e)
-  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (uri[1] === 'snmp' || uri[1] === 'coap' ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
+  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (uri[1] === 'snmp' || uri[1] === 'coap' || uri[1] === 'ssdp' ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
   const tp = /^(tcp|udp)\/(\d+)$/.exec(e)
   if (tp) return tp[1] === s.transport && Number(tp[2]) === s.port
   const pp = /^([a-z][a-z0-9+.-]*):(\d+)$/.exec(e)
-  if (pp) return Number(pp[2]) === s.port && (pp[1] === 'snmp' || pp[1] === 'coap' ? 'udp' : 'tcp') === s.transport
+  if (pp) return Number(pp[2]) === s.port && (pp[1] === 'snmp' || pp[1] === 'coap' || pp[1] === 'ssdp' ? 'udp' : 'tcp') === s.transport
   return e === s.protocol
 }
 
@@ -81,7 +81,7 @@ export function exposureEmission(services: readonly Service[], observations: rea
   const discovered = portScans.length > 0 && complete.length === portScans.length
   if (portScans.length === 0) notes.push('no port discovery ran (service URIs were given): only those services are listed')
   else if (!discovered) notes.push('the port scan did not cover every TCP port (narrowed by --ports, cut short or failed): other services may be exposed')
-  notes.push('UDP discovery covers CoAP (5683) only; TFTP, SSDP, NTP, mDNS and SNMP (unless given as snmp://) are not discovered')
+  notes.push('UDP discovery covers CoAP (5683) and SSDP (1900) only; TFTP, NTP, mDNS and SNMP (unless given as snmp://) are not discovered')
   const data: ExposureData = {
     discovered,
     declared: declared ? [...declared] : null,

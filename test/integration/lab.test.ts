@@ -80,7 +80,7 @@ describe('virtual lab', () => {
       'secure-admin': ['https:', 'http:'],
       'smart-plug': ['mqtt:', 'coap:'],
       'hardened-sensor': ['mqtts:'],
-      'ip-camera': ['rtsp:'],
+      'ip-camera': ['rtsp:', 'http:', 'ssdp:'],
     }
     const ownAddress = new Set(['smart-plug', 'hardened-sensor', 'ip-camera'])
     for (const d of lab.devices) {
@@ -228,7 +228,7 @@ describe('startLab options', () => {
         // With fixed ports every device stays on the lab's host.
         [`mqtt://127.0.0.1:${base + 20}`, `coap://127.0.0.1:${base + 120}`],
         [`mqtts://127.0.0.1:${base + 21}`],
-        [`rtsp://127.0.0.1:${base + 22}`],
+        [`rtsp://127.0.0.1:${base + 22}`, `http://127.0.0.1:${base + 222}`, `ssdp://127.0.0.1:${base + 122}`],
       ])
     } finally {
       await lab.stop()

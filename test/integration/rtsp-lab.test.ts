@@ -9,7 +9,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {scan} from '../../src/engine/scan.js'
 import type {Device} from '../../src/evidence/types.js'
-import {IP_CAMERA_RTSP_SERVER} from '../../src/lab/devices/ip-camera.js'
+import {IP_CAMERA_IDENTITY, IP_CAMERA_RTSP_SERVER} from '../../src/lab/devices/ip-camera.js'
+import type {SsdpDiscoveryData} from '../../src/probes/ssdp/types.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
 import type {RtspSessionData} from '../../src/probes/rtsp/types.js'
 import {runRtspSession} from '../../src/probes/rtsp/unit.js'
@@ -32,7 +33,7 @@ describe('ip-camera (RTSP) scanned as a bare host', () => {
     const report = await scan({targets: [host], timeoutMs: 3000})
     const d: Device = report.devices[0]
     expect(d.services.map((s) => s.id)).toContain(uri)
-    expect(await notWildcard(d.services.filter((s) => s.id !== uri).map((s) => s.port))).toEqual([])
+    expect(await notWildcard(d.services.filter((s) => !lab.devices[0].targets.includes(s.id)).map((s) => s.port))).toEqual([])
     const f = (id: string) => d.findings.find((x) => x.check === id && (x.service === uri || x.service.startsWith('device:')))!
     expect(f('rtsp.auth.none').outcome).toBe('fail')
     expect(f('rtsp.auth.none').message).toMatch(/\/live\.sdp/)
@@ -41,6 +42,16 @@ describe('ip-camera (RTSP) scanned as a bare host', () => {
     const o = d.observations.find((x) => x.probe === 'rtsp.session')!.data as unknown as RtspSessionData
     expect(o.server).toBe(IP_CAMERA_RTSP_SERVER)
     expect(o.methods).toEqual(['OPTIONS', 'DESCRIBE', 'SETUP', 'PLAY', 'TEARDOWN'])
+    // SSDP on UDP 1900 of the camera's own address is discovered too; its description names the camera.
+    const ssdp = lab.devices[0].targets.find((t) => t.startsWith('ssdp://'))!
+    const http = lab.devices[0].targets.find((t) => t.startsWith('http://'))!
+    expect(d.services.map((s) => s.id)).toEqual(expect.arrayContaining([ssdp, http]))
+    const upnp = d.findings.find((x) => x.check === 'upnp.ssdp.exposed' && x.service === ssdp)!
+    expect(upnp.outcome).toBe('fail')
+    expect(upnp.message).toMatch(/manufacturer, modelName, serialNumber, firmware/)
+    const s = d.observations.find((x) => x.probe === 'ssdp.discovery')!.data as unknown as SsdpDiscoveryData
+    expect(s.description).toMatchObject({...IP_CAMERA_IDENTITY, status: 200, location: `${http}/description.xml`})
+    expect(s.amplification).toBeGreaterThan(1)
   }, 60_000)
 })
 

@@ -68,8 +68,8 @@ let labPorts: Map<number, string>
 beforeAll(async () => {
   if (!existsSync(NMAP)) throw new Error(`${NMAP} not found: apt-get install nmap (the discovery interop tests compare with it)`)
   lab = await startLab({host, devices: ['good-gateway', 'old-nvr', 'webcam-http', 'secure-admin', 'smart-plug', 'hardened-sensor', 'ip-camera']})
-  // TCP services only (nmap -sT / -sV compare TCP; the smart plug's CoAP is UDP).
-  labPorts = new Map(lab.devices.flatMap((d) => d.targets).filter((u) => !u.startsWith('coap:')).map((u) => [portOf(u), u]))
+  // TCP services only (nmap -sT / -sV compare TCP; CoAP and SSDP are UDP).
+  labPorts = new Map(lab.devices.flatMap((d) => d.targets).filter((u) => !u.startsWith('coap:') && !u.startsWith('ssdp:')).map((u) => [portOf(u), u]))
 })
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ export const P_NET_PORTS = 'net.ports'
 export const P_NET_SERVICES = 'net.services'
 
 /** Protocols the identifier recognises. `banner` = some other talking service; `unknown` = open but unrecognised. */
-export type IdentifiedProtocol = 'ssh' | 'telnet' | 'ftp' | 'smtp' | 'http' | 'https' | 'rtsp' | 'rtsps' | 'mqtt' | 'mqtts' | 'tls' | 'coap' | 'banner' | 'unknown'
+export type IdentifiedProtocol = 'ssh' | 'telnet' | 'ftp' | 'smtp' | 'http' | 'https' | 'rtsp' | 'rtsps' | 'mqtt' | 'mqtts' | 'tls' | 'coap' | 'ssdp' | 'banner' | 'unknown'
 
 /** Which exchange decided it. */
 export type IdentificationMethod =
@@ -13,6 +13,7 @@ export type IdentificationMethod =
   | 'rtsp-options' // OPTIONS * answered RTSP/1.0
   | 'mqtt-connect' // CONNECT answered CONNACK
   | 'coap-get' // UDP: GET /.well-known/core answered
+  | 'ssdp-msearch' // UDP: M-SEARCH answered
   | 'none' // open, silent or unrecognised to every request
 
 export interface IdentifiedService {
