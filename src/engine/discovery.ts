@@ -17,6 +17,9 @@ import type {Semaphore} from './semaphore.js'
 import {makeService} from './targets.js'
 
 const COAP_PORT = 5683
+/** Open ports identified at most: a host answering on thousands of ports (a tarpit, a middlebox accepting every
+ *  SYN) must not turn into hours of identification. The rest are listed as not identified (net.services partial). */
+export const MAX_IDENTIFIED_PORTS = 64
 const SSDP_PORT = 1900
 
 export interface DiscoveryResult {
@@ -39,6 +42,8 @@ export interface DiscoveryOptions {
   rate?: RateLimiter
   now: () => Date
   signal?: AbortSignal
+  /** Default MAX_IDENTIFIED_PORTS. */
+  maxIdentified?: number
 }
 
 /** The host pseudo-service that discovery observations belong to. */
@@ -79,7 +84,9 @@ export async function discoverServices(host: string, o: DiscoveryOptions): Promi
   const connect = makeConnector({host: address, defaultPort: open[0] ?? 0, timeoutMs: o.timeoutMs, signal: o.signal ?? new AbortController().signal, semaphore: o.semaphore, stats: o.stats, rate: o.rate, open: new Set()})
   const greetingWaitMs = Math.min(o.timeoutMs, 1000)
   const replyWaitMs = Math.min(o.timeoutMs, 2000)
-  const identified: IdentifiedService[] = await Promise.all(open.map((port) => identifyPort({host, port, connect: (p) => connect({port: p}), greetingWaitMs, replyWaitMs, signal: o.signal})))
+  const maxIdentified = o.maxIdentified ?? MAX_IDENTIFIED_PORTS
+  const toIdentify = open.slice(0, maxIdentified)
+  const identified: IdentifiedService[] = await Promise.all(toIdentify.map((port) => identifyPort({host, port, connect: (p) => connect({port: p}), greetingWaitMs, replyWaitMs, signal: o.signal})))
   // UDP: a CoAP GET /.well-known/core to 5683 (CoAP has no handshake to scan for: a reply is the only sign).
   const coap = await coapRequest(address, COAP_PORT, ['.well-known', 'core'], Math.min(o.timeoutMs, 2000), o.signal).catch(() => undefined)
   if (coap) identified.push({port: COAP_PORT, transport: 'udp', protocol: 'coap', method: 'coap-get'})
@@ -97,6 +104,10 @@ export async function discoverServices(host: string, o: DiscoveryOptions): Promi
   const servicesData: NetServicesData = {host, services: identified, joined}
   const servicesEmission: ProbeEmission = {probe: P_NET_SERVICES, data: servicesData as unknown as Record<string, unknown>}
   if (portsEmission.partial) servicesEmission.partial = portsEmission.partial
+  if (open.length > toIdentify.length) {
+    const rest = open.slice(toIdentify.length)
+    servicesEmission.partial = {code: 'too-many-open-ports', message: `${open.length} open TCP ports: the first ${maxIdentified} were identified`, missing: [formatPortRanges(rest).text]}
+  }
   return {
     services,
     openPorts: open.length,

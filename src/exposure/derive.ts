@@ -68,6 +68,8 @@ export function exposureEmission(services: readonly Service[], observations: rea
     exposed.set(`${s.transport}/${s.port}`, {id: s.id, protocol: s.protocol, port: s.port, transport: s.transport, ...(insecure ? {insecure} : {})})
   }
   const portScans = observations.filter((o) => o.probe === 'net.ports')
+  // Open ports discovery did not identify (too many open ports) are exposed all the same.
+  const unidentified = (o: Observation) => (Array.isArray(o.data.open) ? o.data.open : []).filter(isRecord).map((p) => Number(p.port))
   for (const o of observations.filter((x) => x.probe === 'net.services' && !x.error)) {
     const d = o.data as unknown as NetServicesData
     for (const s of Array.isArray(d.services) ? d.services : []) {
@@ -75,6 +77,12 @@ export function exposureEmission(services: readonly Service[], observations: rea
       if (exposed.has(`${transport}/${s.port}`)) continue
       const insecure = insecureReason(s.protocol, '', observations)
       exposed.set(`${transport}/${s.port}`, {id: `${transport}://${d.host.includes(':') ? `[${d.host}]` : d.host}:${s.port}`, protocol: s.protocol, port: s.port, transport, ...(insecure ? {insecure} : {})})
+    }
+  }
+  for (const o of portScans.filter((x) => !x.error)) {
+    const host = String(o.data.host ?? '')
+    for (const port of unidentified(o)) {
+      if (!exposed.has(`tcp/${port}`)) exposed.set(`tcp/${port}`, {id: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`, protocol: 'unidentified', port, transport: 'tcp'})
     }
   }
   const complete = portScans.filter((o) => !o.error && !o.partial && o.data.requested === '1-65535')

@@ -10,7 +10,7 @@ import {connect, type Socket} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {discoverServices} from '../../src/engine/discovery.js'
-import {parsePortSpec} from '../../src/engine/ports/port-spec.js'
+import {formatPortRanges, parsePortSpec} from '../../src/engine/ports/port-spec.js'
 import {tcpScan} from '../../src/engine/ports/tcp-scan.js'
 import {RateLimiter} from '../../src/engine/rate-limiter.js'
 import {scan} from '../../src/engine/scan.js'
@@ -19,6 +19,8 @@ import type {Observation} from '../../src/evidence/types.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
 import type {NetServicesData} from '../../src/probes/identify/types.js'
 import {freshLoopback, notWildcard} from '../helpers/loopback.js'
+import {exposureEmission} from '../../src/exposure/derive.js'
+import type {ExposureData} from '../../src/exposure/types.js'
 
 const ALL = parsePortSpec('1-65535')
 const portOf = (uri: string) => Number(uri.slice(uri.lastIndexOf(':') + 1))
@@ -72,6 +74,16 @@ describe('bare-host discovery of lab devices', () => {
     expect(ports.data).toMatchObject({requested: `${portOf(telnet)},${portOf(ftp)},1-3`, scanned: 5})
     // Identification shares the per-device handshake cap.
     expect(report.run.statistics!.peakConnectionsPerDevice).toBeLessThanOrEqual(2)
+  }, 60_000)
+
+  it('identifies at most maxIdentified open ports; the rest are listed as not identified (partial), still exposed', async () => {
+    const ports = [...lab.devices.find((d) => d.name === 'old-nvr')!.targets, ...lab.devices.find((d) => d.name === 'webcam-http')!.targets].map(portOf).sort((a, b) => a - b)
+    const found = await discoverServices(host, {ports, portSpec: ports.join(','), portConcurrency: 4, timeoutMs: 3000, semaphore: new Semaphore(2), stats: {connections: 0}, now: () => new Date(), maxIdentified: 1})
+    const services = found.observations.find((o) => o.probe === 'net.services')!
+    expect((services.data as unknown as NetServicesData).services.filter((s) => !s.transport)).toHaveLength(1)
+    expect(services.partial).toMatchObject({code: 'too-many-open-ports', missing: [formatPortRanges(ports.slice(1)).text]})
+    const exposure = exposureEmission(found.services, found.observations, undefined).data as unknown as ExposureData
+    expect(exposure.exposed.filter((s) => s.protocol === 'unidentified').map((s) => s.port)).toEqual(ports.slice(1))
   }, 60_000)
 
   it('a bad --ports value is a configuration error before any network I/O', async () => {
