@@ -37,6 +37,15 @@ import {check as sshProtocolV1} from './ssh/protocol-v1.js'
 import {check as svcFtpAnonymous} from './svc/ftp-anonymous.js'
 import {check as svcFtpCleartextAuth} from './svc/ftp-cleartext-auth.js'
 import {check as svcTelnetExposed} from './svc/telnet-exposed.js'
+import {check as svcExposedInsecureProtocol} from './svc/exposed-insecure-protocol.js'
+import {check as svcExposedUndeclared} from './svc/exposed-undeclared.js'
+import {check as mqttAuthAnonymous} from './mqtt/auth-anonymous.js'
+import {check as rtspAuthNone} from './rtsp/auth-none.js'
+import {check as coapUnauthDiscovery} from './coap/unauth-discovery.js'
+import {check as upnpSsdpExposed} from './upnp/ssdp-exposed.js'
+import {check as rtspCleartextBasic} from './rtsp/cleartext-basic.js'
+import {check as mqttCleartext} from './mqtt/cleartext.js'
+import {check as mqttSubscriptionExposed} from './mqtt/subscription-exposed.js'
 import {check as certExpired} from './tls/cert-expired.js'
 import {check as certHostnameMismatch} from './tls/cert-hostname-mismatch.js'
 import {check as certLifetimeExcessive} from './tls/cert-lifetime-excessive.js'
@@ -116,6 +125,17 @@ const CRED_CHECKS: readonly Check[] = [credAuthNotEnforced, credBruteforceUnthro
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 
+/** Device-level attack surface (device scope). */
+const EXPOSURE_CHECKS: readonly AnyCheck[] = [svcExposedInsecureProtocol, svcExposedUndeclared]
+
+const MQTT_CHECKS: readonly Check[] = [mqttAuthAnonymous, mqttCleartext, mqttSubscriptionExposed]
+
+const RTSP_CHECKS: readonly Check[] = [rtspAuthNone, rtspCleartextBasic]
+
+const COAP_CHECKS: readonly Check[] = [coapUnauthDiscovery]
+
+const UPNP_CHECKS: readonly Check[] = [upnpSsdpExposed]
+
 /** Device identity (device scope) and keys shared across a batch (batch scope). */
 const IDENTITY_CHECKS: readonly AnyCheck[] = [identityDeclaredMismatch, sshHostkeyShared, tlsCertSharedDeviceKey]
 
@@ -141,7 +161,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...RTSP_CHECKS, ...COAP_CHECKS, ...UPNP_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

@@ -31,7 +31,7 @@ export const P_PREFERENCE = 'tls.cipher-preference'
 export const P_CERTIFICATES = 'tls.certificates'
 export const P_KEX = 'tls.key-exchange'
 
-export const TLS_SERVICE_PROTOCOLS = ['tls', 'https'] as const
+export const TLS_SERVICE_PROTOCOLS = ['tls', 'https', 'mqtts'] as const
 
 // ---------------------------------------------------------------------------------------------------------
 // Small type guards

@@ -1,6 +1,10 @@
 import {credBruteforceUnit, credProbeUnit} from '../probes/cred/unit.js'
 import {ftpProbeUnit} from '../probes/ftp/unit.js'
 import {httpProbeUnit} from '../probes/http/unit.js'
+import {mqttSessionUnit, mqttSubscriptionUnit} from '../probes/mqtt/unit.js'
+import {rtspProbeUnit} from '../probes/rtsp/unit.js'
+import {coapProbeUnit} from '../probes/coap/unit.js'
+import {ssdpProbeUnit} from '../probes/ssdp/unit.js'
 import {communityDataset} from '../probes/snmp/dataset.js'
 import {createSnmpProbeUnit, DEFAULT_MAX_COMMUNITIES, snmpBudgetMs, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
 import {sshProbeUnit} from '../probes/ssh/unit.js'
@@ -33,7 +37,7 @@ function snmpOptions(ctx: ProbeContext): SnmpProbeOptions {
 const DEFAULT_COMMUNITY_CAP = 100
 
 /** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */
-export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit, httpProbeUnit, credProbeUnit, credBruteforceUnit]
+export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit, httpProbeUnit, credProbeUnit, credBruteforceUnit, mqttSessionUnit, mqttSubscriptionUnit, rtspProbeUnit, coapProbeUnit, ssdpProbeUnit]
 
 /** The unit that emits `probe` for a service of `protocol`, if any. */
 export function unitFor(probe: string, protocol: string): ProbeUnit | undefined {

@@ -11,8 +11,11 @@ import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
+import {parsePortSpec} from './ports/port-spec.js'
 import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {deviceServiceId, identityEmission} from '../identity/derive.js'
+import {exposureEmission} from '../exposure/derive.js'
+import {P_DEVICE_EXPOSURE} from '../exposure/types.js'
 import {judge, judgeDevice} from './judge.js'
 import {planScope, planService} from './plan.js'
 import {PROBE_UNITS} from './probe-registry.js'
@@ -61,9 +64,16 @@ export interface ScanOptions {
   log?: (message: string) => void
   /** Global limit on new TCP connections per second (--rate), shared by all devices. */
   rate?: RateLimiter
+  /** TCP ports scanned on a bare host (--ports); default: the profile's thresholds.tcpPorts (all 65,535). */
+  tcpPorts?: string
+  /** Connect attempts in flight during a bare host's port scan (--port-concurrency). Default 64. */
+  portConcurrency?: number
   /** Called as each device finishes (progress output). */
   onDevice?: (device: Device) => void
 }
+
+/** Port-scan connect attempts in flight for one bare host (its own cap; the per-device cap is for handshakes). */
+export const DEFAULT_PORT_CONCURRENCY = 64
 
 export interface DeviceSpec {
   /** Service URIs (tls://host:port …) or bare hosts. */
@@ -83,6 +93,8 @@ export interface DeviceSpec {
   /** The manufacturer's declaration (--declaration, inventory `declaration`): recorded on the device, its
    *  identity fills what `declared` leaves open, and the profile's requirement rules read it. */
   declaration?: RecordedDeclaration
+  /** Services the manufacturer declares (inventory `services`): svc.exposed.undeclared compares with them. */
+  declaredServices?: readonly string[]
 }
 
 /** What a streamed run did, for the report's `run` section. */
@@ -103,6 +115,7 @@ export async function scan(options: ScanOptions & {targets: string[]; deviceName
 export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}): Promise<Report> {
   // Parse every target before any network I/O: a typo fails fast with exit 2.
   for (const spec of specs) parseSpecTargets(spec)
+  if (options.tcpPorts !== undefined) parsePortSpec(options.tcpPorts)
   const devices: Device[] = new Array(specs.length)
   const info = await scanStream(specs, options, (device, index) => {
     devices[index] = device
@@ -149,6 +162,7 @@ export async function scanStream(
   const profile = typeof options.profile === 'object' ? options.profile : resolveProfile(options.profile)
   const failOn = options.failOn ?? 'medium'
   const timeoutMs = options.timeoutMs ?? 5000
+  parsePortSpec(profile.thresholds.tcpPorts, `profile ${profile.id} thresholds.tcpPorts`)
   const ca = [...(options.caCertificates ?? []), ...(options.caFiles ?? []).map(readCaFile)]
   const stats = {connections: 0}
   let probeUnits = 0
@@ -183,11 +197,23 @@ export async function scanStream(
           if (!services.some((s) => s.id === t.service.id)) services.push(t.service)
           continue
         }
-        const found = await discoverServices(t.host, {timeoutMs, semaphore, stats, rate: options.rate, now, signal: options.signal})
-        observations.push(found.observation)
+        const portSpec = options.tcpPorts ?? deviceProfile.thresholds.tcpPorts
+        const found = await discoverServices(t.host, {
+          ports: parsePortSpec(portSpec, options.tcpPorts ? '--ports' : `profile ${deviceProfile.id} thresholds.tcpPorts`),
+          portSpec,
+          portConcurrency: Math.max(1, options.portConcurrency ?? DEFAULT_PORT_CONCURRENCY),
+          timeoutMs,
+          semaphore,
+          stats,
+          rate: options.rate,
+          now,
+          signal: options.signal,
+        })
+        observations.push(...found.observations)
         for (const s of found.services) if (!services.some((x) => x.id === s.id)) services.push(s)
         if (found.services.length === 0) {
-          findings.push(engineFinding('scan.reachability', 'Device reachable', t.host, 'error', `no default port of ${t.host} accepted a TCP connection`, [found.observation.id]))
+          const why = found.openPorts === 0 ? `no TCP port of ${t.host} in ${portSpec} accepted a connection` : `${found.openPorts} open TCP port(s) of ${t.host}, none identified as a protocol sg17scan tests (see net.services)`
+          findings.push(engineFinding('scan.reachability', 'Device reachable', t.host, 'error', why, found.observations.map((x) => x.id)))
         }
       }
       const snmpCommunities = spec.snmpCommunities ? [...spec.snmpCommunities, ...(options.snmpCommunities ?? [])] : options.snmpCommunities
@@ -241,17 +267,23 @@ export async function scanStream(
       const deviceChecks = planScope(deviceProfile, 'device', options.intrusive ?? false)
       const batchChecks = planScope(deviceProfile, 'batch', options.intrusive ?? false)
       if (deviceChecks.length > 0 || batchChecks.length > 0) {
-        // Identity is derived from what the service probes saw: an observation of the device, not of a service.
+        // Identity and exposure are derived from what the service probes saw: observations of the device, not of
+        // a service.
         const serviceId = deviceServiceId(id)
         const declared = Object.values(spec.declared ?? {}).some((v) => typeof v === 'string' && v.trim() !== '')
         const emission = identityEmission(observations, {declared})
-        if (emission) {
-          const identity = toObservation({id: serviceId}, emission, now().toISOString())
-          observations.push(identity)
-          const judgedAt = now()
-          for (const sel of deviceChecks) {
-            findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, [identity], deviceProfile.thresholds, judgedAt))
-          }
+        const derived: Observation[] = []
+        if (emission) derived.push(toObservation({id: serviceId}, emission, now().toISOString()))
+        if (deviceChecks.some((sel) => sel.check.reads.includes(P_DEVICE_EXPOSURE))) {
+          derived.push(toObservation({id: serviceId}, exposureEmission(services, observations, spec.declaredServices), now().toISOString()))
+        }
+        observations.push(...derived)
+        const judgedAt = now()
+        for (const sel of deviceChecks) {
+          // A check whose derived observation could not be made (no identity source, nothing declared) is left out,
+          // as before exposure existed.
+          if (!sel.check.reads.every((probe) => derived.some((o) => o.probe === probe))) continue
+          findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, derived, deviceProfile.thresholds, judgedAt))
         }
       }
       services.sort((a, b) => a.id.localeCompare(b.id))

@@ -12,19 +12,12 @@ export const DEFAULT_PORTS: Record<ServiceProtocol, number> = {
   http: 80,
   telnet: 23,
   ftp: 21,
+  mqtt: 1883,
+  mqtts: 8883,
+  rtsp: 554,
+  coap: 5683,
+  ssdp: 1900,
 }
-
-/** Ports tried on a bare host (`sg17scan scan 192.0.2.10`), in this order. */
-export const BARE_HOST_SERVICES: ReadonlyArray<{protocol: ServiceProtocol; port: number}> = [
-  {protocol: 'https', port: 443},
-  {protocol: 'tls', port: 8443},
-  {protocol: 'ssh', port: 22},
-  {protocol: 'telnet', port: 23},
-  {protocol: 'ftp', port: 21},
-  {protocol: 'http', port: 80},
-  {protocol: 'http', port: 8080},
-  {protocol: 'snmp', port: 161},
-]
 
 export type ParsedTarget = {kind: 'service'; service: Service} | {kind: 'host'; host: string}
 
@@ -38,7 +31,7 @@ export function makeService(protocol: ServiceProtocol, host: string, port: numbe
     protocol,
     host,
     port,
-    transport: protocol === 'snmp' ? 'udp' : 'tcp',
+    transport: protocol === 'snmp' || protocol === 'coap' || protocol === 'ssdp' ? 'udp' : 'tcp',
   }
 }
 

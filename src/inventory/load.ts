@@ -22,6 +22,8 @@ export interface InventoryEntry {
   serial?: string
   profile?: string
   tags?: string[]
+  /** Also discover the host's exposed services (a full port scan) besides the declared `services`. */
+  discover?: boolean | 'true' | 'false'
   credentialsRef?: string
   /** env:VAR or file:PATH with the device's own user:password lines. */
   loginsRef?: string

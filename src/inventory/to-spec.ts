@@ -39,9 +39,12 @@ export class InventoryResolver {
     const declared = Object.fromEntries(
       (['vendor', 'model', 'firmware', 'serial'] as const).filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]]),
     )
+    const discover = entry.discover === true || entry.discover === 'true'
     return {
       id: entry.id,
-      targets,
+      targets: discover && entry.services?.length ? [...targets, entry.host] : targets,
+      // Listed services are the manufacturer's declaration of the device's exposed services.
+      ...(entry.services?.length ? {declaredServices: targets} : {}),
       ...(Object.keys(declared).length ? {declared} : {}),
       ...(entry.tags?.length ? {tags: entry.tags} : {}),
       ...(entry.profile ? {profile: this.profile(entry)} : {}),

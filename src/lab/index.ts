@@ -25,6 +25,10 @@ function labDeclaration(name: string, targets: readonly string[]): {declaration?
   const declaration = build(targets)
   return {declaration: {...declaration, source: `lab:${name}`, sha256: sha256Hex(canonicalJson(declaration))}}
 }
+import {hardenedSensor} from './devices/hardened-sensor.js'
+import {smartPlug} from './devices/smart-plug.js'
+import {ipCamera} from './devices/ip-camera.js'
+import {ownLoopbackAddress} from './own-address.js'
 
 export interface LabDevice {
   name: string
@@ -44,7 +48,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES, smartPlug, hardenedSensor, ipCamera]
 
 /** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device. */
 export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2]
@@ -75,7 +79,8 @@ export async function startLab(options?: {host?: string; basePort?: number; devi
     for (const definition of selected) {
       const port = basePort === 0 ? 0 : basePort + definition.portOffset
       if (port > 65535) throw new Error(`lab port ${port} for ${definition.name} is out of range`)
-      started.push({definition, device: await definition.start({host, port})})
+      const deviceHost = definition.ownAddress && host === '127.0.0.1' && basePort === 0 ? ownLoopbackAddress() : host
+      started.push({definition, device: await definition.start({host: deviceHost, port})})
     }
   } catch (error) {
     await stopAll()

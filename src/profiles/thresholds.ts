@@ -60,6 +60,8 @@ export interface Thresholds {
   minHstsMaxAge: number
   /** Let ssh.hostkey.weak accept SHA-1 RSA host-key signatures (ssh-rsa) offered beside rsa-sha2-256/512. */
   allowSshRsaSha1: boolean
+  /** TCP ports scanned on a bare host (`1-65535`, `22,80,443`, `1-1024,8080`); --ports overrides it. */
+  tcpPorts: string
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -76,4 +78,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   credentials: DEFAULT_CREDENTIAL_THRESHOLDS,
   minHstsMaxAge: 15552000,
   allowSshRsaSha1: false,
+  tcpPorts: '1-65535',
 }

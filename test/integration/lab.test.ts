@@ -63,8 +63,8 @@ describe('virtual lab', () => {
     await lab?.stop()
   })
 
-  it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert'])
+  it('lists the devices on 127.0.0.1 (a loopback address of their own for the bare-host devices) with ephemeral ports and a CA PEM', () => {
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert', 'smart-plug', 'hardened-sensor', 'ip-camera'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -87,12 +87,17 @@ describe('virtual lab', () => {
       'zoo-warning-alert': ['tls:'],
       'zoo-tls13-ccm': ['tls:'],
       'zoo-dual-cert': ['tls:'],
+      'smart-plug': ['mqtt:', 'coap:'],
+      'hardened-sensor': ['mqtts:'],
+      'ip-camera': ['rtsp:', 'http:', 'ssdp:'],
     }
+    const ownAddress = new Set(['smart-plug', 'hardened-sensor', 'ip-camera'])
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
       expect(d.targets.map((t) => new URL(t).protocol)).toEqual(schemes[d.name])
       for (const t of d.targets) {
-        expect(new URL(t).hostname).toBe('127.0.0.1')
+        if (ownAddress.has(d.name)) expect(new URL(t).hostname).toMatch(/^127\.(?!0\.0\.1$)\d+\.\d+\.\d+$/)
+        else expect(new URL(t).hostname).toBe('127.0.0.1')
         expect(Number(new URL(t).port)).toBeGreaterThan(0)
       }
     }
@@ -234,6 +239,10 @@ describe('startLab options', () => {
         [`ssh://127.0.0.1:${base + 40}`, `ssh://127.0.0.1:${base + 140}`, `ssh://127.0.0.1:${base + 240}`],
         [`snmp://127.0.0.1:${base + 41}`],
         ...[60, 61, 62, 63, 64, 65].map((offset) => [`tls://127.0.0.1:${base + offset}`]),
+        // With fixed ports every device stays on the lab's host.
+        [`mqtt://127.0.0.1:${base + 20}`, `coap://127.0.0.1:${base + 120}`],
+        [`mqtts://127.0.0.1:${base + 21}`],
+        [`rtsp://127.0.0.1:${base + 22}`, `http://127.0.0.1:${base + 222}`, `ssdp://127.0.0.1:${base + 122}`],
       ])
     } finally {
       await lab.stop()

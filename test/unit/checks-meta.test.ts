@@ -117,7 +117,7 @@ describe.each(TLS_CHECKS.map((c) => [c.id, c] as const))('%s', (id, check) => {
     expect(check.remediation.trim().length).toBeGreaterThan(10)
     expect(check.family).toBe('tls')
     expect(check.intrusive).toBe(false)
-    expect([...check.protocols]).toEqual(['tls', 'https'])
+    expect([...check.protocols]).toEqual(['tls', 'https', 'mqtts'])
     expect(SEVERITIES).toContain(check.defaultSeverity)
     expect(check.defaultSeverity).toBe(EXPECTED_SEVERITY[id])
   })

@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {scanDevices} from '../../src/engine/scan.js'
 import type {Device, Report} from '../../src/evidence/types.js'
 import {deriveIdentity} from '../../src/identity/derive.js'
-import type {IdentityRecord} from '../../src/identity/types.js'
+import {IDENTITY_SOURCES, type IdentityRecord} from '../../src/identity/types.js'
 import {startLab, type RunningLab} from '../../src/lab/index.js'
 import {OPEN_ROUTER_CONTACT} from '../../src/lab/devices/snmp-agent.js'
 import {deviceNamed, expectValidReport} from '../helpers/report.js'
@@ -28,6 +28,11 @@ describe('deriveIdentity on lab observations', () => {
     expectValidReport(report)
     for (const d of report.devices) {
       const ids = d.observations.filter((o) => o.probe === 'device.identity')
+      // A device exposing no identity source (MQTT, RTSP, CoAP, SSDP only) and declaring nothing gets none.
+      if (!d.observations.some((o) => (IDENTITY_SOURCES as readonly string[]).includes(o.probe))) {
+        expect(ids, d.name).toHaveLength(0)
+        continue
+      }
       expect(ids).toHaveLength(1)
       expect(ids[0]!.service).toBe(`device:${d.id}`)
       const services = d.observations.filter((o) => o.probe !== 'device.identity')
@@ -80,7 +85,7 @@ describe('deriveIdentity on lab observations', () => {
   })
 
   it('the identity check judges each lab device (nothing declared → not applicable)', () => {
-    for (const d of report.devices) {
+    for (const d of report.devices.filter((x) => x.observations.some((o) => o.probe === 'device.identity'))) {
       const f = d.findings.find((x) => x.check === 'identity.declared-mismatch')
       expect(f).toMatchObject({outcome: 'not_applicable', service: `device:${d.id}`, evidence: [identityOf(d).id]})
     }

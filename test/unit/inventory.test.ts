@@ -40,6 +40,7 @@ describe('inventory loading', () => {
     expect(cam).toEqual({
       id: 'cam-1',
       targets: ['tls://192.0.2.10:443', 'ssh://192.0.2.10:22'],
+      declaredServices: ['tls://192.0.2.10:443', 'ssh://192.0.2.10:22'],
       declared: {vendor: 'Acme', model: 'Cam, Pro', firmware: '1.2', serial: 'SN1'},
       tags: ['clone-tls', 'mismatch'],
     })
@@ -56,6 +57,19 @@ describe('inventory loading', () => {
     expect(spec.profile?.id).toBe('itu-t-x1352-baseline')
     const json = file('ok.json', '[\n {"id": "b", "host": "h.example"},\n {"id": "c", "host": "h2.example"}\n]\n')
     expect(loadInventory(json).map((e) => e.id)).toEqual(['b', 'c'])
+  })
+
+  it('discover: true also scans the bare host, the listed services stay the declaration', () => {
+    for (const [name, text] of [
+      ['d.yaml', 'devices:\n  - id: d\n    host: 192.0.2.12\n    services: ["mqtts:8883"]\n    discover: true\n'],
+      ['d.csv', 'id,host,services,discover\nd,192.0.2.12,mqtts:8883,true\n'],
+    ] as const) {
+      const [d] = loadInventory(file(name, text))
+      const spec = new InventoryResolver().toSpec(d!)
+      expect(spec.targets, name).toEqual(['mqtts://192.0.2.12:8883', '192.0.2.12'])
+      expect(spec.declaredServices, name).toEqual(['mqtts://192.0.2.12:8883'])
+    }
+    expect(() => loadInventory(file('bad.yaml', 'devices:\n  - id: d\n    host: h\n    discover: maybe\n'))).toThrow(/discover/)
   })
 
   it('names file:line:field for schema errors in YAML, JSON and CSV', () => {

@@ -156,9 +156,9 @@ describe('sarif writer', () => {
     const batchChecks = new Set((lab.batch?.findings ?? []).map((f) => f.check))
     for (const r of parse(lab).runs[0].results) {
       const uris = r.locations.map((l) => l.physicalLocation.artifactLocation.uri)
-      // Device-scope checks (identity) are about the device, not one of its services: their location stops there;
+      // Device-scope checks (identity, svc.exposed.*) are about the device, not one of its services: their location stops there;
       // a batch finding names every device it concerns.
-      const deviceOnly = r.ruleId.startsWith('identity.') || batchChecks.has(r.ruleId)
+      const deviceOnly = r.ruleId.startsWith('identity.') || r.ruleId.startsWith('svc.exposed.') || batchChecks.has(r.ruleId)
       for (const uri of uris) {
         expect(uri).toMatch(deviceOnly ? /^devices\/[^/:]+$/ : /^devices\/[^/:]+\/(tcp|udp)\/\d+$/)
         expect(uri).not.toMatch(/^[a-z]+:/i)

@@ -19,5 +19,8 @@ export interface LabDeviceDefinition {
   portOffset: number
   /** Identity an inventory would declare (vendor default credentials are picked by it). */
   declared?: import('../../evidence/types.js').DeclaredIdentity
+  /** Listen on a loopback address of its own (127.x.y.z) when the lab runs on 127.0.0.1 with ephemeral ports,
+   *  so that a bare-host scan of the device sees its services and nothing else. */
+  ownAddress?: boolean
   start(context: DeviceContext): Promise<StartedDevice>
 }

@@ -132,7 +132,7 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
 
 export const tlsProbeUnit: ProbeUnit = {
   id: 'tls',
-  protocols: ['tls', 'https'],
+  protocols: ['tls', 'https', 'mqtts'],
   emits: TLS_EMITS,
   budgetMs: ({timeoutMs}) => tlsBudgetMs(timeoutMs),
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {

@@ -1,0 +1,163 @@
+import type {ConnectionStats} from '../connector.js'
+import type {RateLimiter} from '../rate-limiter.js'
+import {AdaptiveTimeout} from './adaptive-timeout.js'
+import {type PortState, startConnect} from './tcp-connect.js'
+
+export interface TcpScanOptions {
+  ports: readonly number[]
+  /** Connect attempts in flight at once (the port scan's own cap; the per-device handshake cap is for probes). */
+  concurrency: number
+  /** Upper bound of the adaptive timeout: the scan's --timeout. */
+  maxTimeoutMs: number
+  /** Floor of the adaptive timeout (default 100 ms, nmap's --min-rtt-timeout). */
+  minTimeoutMs?: number
+  /** Extra attempts for ports that gave no answer (default 1). */
+  retries?: number
+  rate?: RateLimiter
+  stats?: ConnectionStats
+  signal?: AbortSignal
+  /** Use net.Socket instead of the bare libuv handle (tests compare both). */
+  forceSocket?: boolean
+}
+
+export interface OpenPort {
+  port: number
+  reason: string
+}
+
+export interface TcpScanResult {
+  open: OpenPort[]
+  closed: number[]
+  filtered: number[]
+  /** Ports never tried because the scan was cancelled or its budget ran out. */
+  notScanned: number[]
+  /** Count of each reason behind closed and filtered ports. */
+  reasons: Record<string, number>
+  timing: {attempts: number; retried: number; rttSamples: number; smoothedRttMs?: number; finalTimeoutMs: number; durationMs: number}
+}
+
+interface Outcome {
+  state: PortState
+  reason: string
+}
+
+/** How often in-flight attempts are checked against their deadlines: one timer for the whole scan instead of one
+ *  per connection (65,535 timers cost as much as the connects on loopback). */
+const SWEEP_MS = 10
+
+/**
+ * One pass over `ports`: at most `concurrency` connects in flight, each given `timeoutFor()` at its start. Plain
+ * callbacks, no promise per port. An expired attempt is decided after setImmediate, so an answer already queued
+ * behind a busy event loop still wins.
+ */
+function pass(ip: string, family: 4 | 6, ports: readonly number[], o: TcpScanOptions, timeout: AdaptiveTimeout, timeoutFor: () => number, record: (port: number, r: Outcome) => void, counters: {attempts: number}): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let next = 0
+    let active = 0
+    let waitingForRate = 0
+    const inFlight = new Map<number, {port: number; deadline: number; cancel: () => void}>()
+    let id = 0
+    let finished = false
+    const sweeper = setInterval(() => {
+      const now = performance.now()
+      for (const [key, a] of inFlight) {
+        if (a.deadline > now) continue
+        setImmediate(() => {
+          if (!inFlight.has(key)) return
+          inFlight.delete(key)
+          a.cancel()
+          complete(a.port, {state: 'filtered', reason: 'no-response'})
+        })
+        a.deadline = Number.POSITIVE_INFINITY
+      }
+    }, SWEEP_MS)
+    const finish = () => {
+      if (finished) return
+      finished = true
+      clearInterval(sweeper)
+      o.signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    const onAbort = () => {
+      for (const a of inFlight.values()) a.cancel()
+      inFlight.clear()
+      finish()
+    }
+    o.signal?.addEventListener('abort', onAbort, {once: true})
+    const complete = (port: number, r: Outcome) => {
+      active--
+      if (!finished) record(port, r)
+      fill()
+    }
+    const launch = (port: number) => {
+      if (finished) return
+      counters.attempts++
+      if (o.stats) o.stats.connections++
+      const key = id++
+      const started = performance.now()
+      const attempt = {port, deadline: started + timeoutFor(), cancel: () => {}}
+      inFlight.set(key, attempt)
+      attempt.cancel = startConnect(ip, family, port, (r) => {
+        if (!inFlight.delete(key)) return
+        timeout.observe(performance.now() - started)
+        complete(port, r)
+      }, o.forceSocket)
+    }
+    const fill = () => {
+      if (finished) return
+      if (o.signal?.aborted) return onAbort()
+      while (active < o.concurrency && next < ports.length) {
+        const port = ports[next++]
+        active++
+        if (!o.rate) launch(port)
+        else {
+          waitingForRate++
+          o.rate.acquire(o.signal).then(
+            () => {
+              waitingForRate--
+              launch(port)
+            },
+            () => {
+              waitingForRate--
+              active--
+              fill()
+            },
+          )
+        }
+      }
+      if (active === 0 && waitingForRate === 0 && (next >= ports.length || o.signal?.aborted)) finish()
+    }
+    fill()
+  })
+}
+
+/** TCP connect scan of one address: each port open, closed or filtered, within the concurrency and --rate. */
+export async function tcpScan(ip: string, family: 4 | 6, o: TcpScanOptions): Promise<TcpScanResult> {
+  const started = performance.now()
+  const timeout = new AdaptiveTimeout(Math.min(o.minTimeoutMs ?? 100, o.maxTimeoutMs), o.maxTimeoutMs)
+  const outcomes = new Map<number, Outcome>()
+  const counters = {attempts: 0}
+  const record = (port: number, r: Outcome) => outcomes.set(port, r)
+  await pass(ip, family, o.ports, o, timeout, () => timeout.currentMs, record, counters)
+  // One lost SYN or SYN-ACK must not hide a port: silent ports get another try with a longer wait.
+  let retried = 0
+  for (let round = 0; round < (o.retries ?? 1) && !o.signal?.aborted; round++) {
+    const silent = o.ports.filter((p) => outcomes.get(p)?.reason === 'no-response')
+    if (silent.length === 0) break
+    retried += silent.length
+    await pass(ip, family, silent, o, timeout, () => Math.min(o.maxTimeoutMs, 2 * timeout.currentMs), record, counters)
+  }
+  const result: TcpScanResult = {open: [], closed: [], filtered: [], notScanned: [], reasons: {}, timing: {attempts: 0, retried: 0, rttSamples: 0, finalTimeoutMs: 0, durationMs: 0}}
+  for (const port of o.ports) {
+    const r = outcomes.get(port)
+    if (!r) result.notScanned.push(port)
+    else if (r.state === 'open') result.open.push({port, reason: r.reason})
+    else {
+      result[r.state].push(port)
+      result.reasons[r.reason] = (result.reasons[r.reason] ?? 0) + 1
+    }
+  }
+  const srtt = timeout.smoothedRttMs
+  result.timing = {attempts: counters.attempts, retried, rttSamples: timeout.samples, ...(srtt !== undefined ? {smoothedRttMs: Math.round(srtt * 1000) / 1000} : {}), finalTimeoutMs: timeout.currentMs, durationMs: Math.round(performance.now() - started)}
+  return result
+}
