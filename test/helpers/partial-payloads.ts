@@ -37,5 +37,11 @@ export const PARTIAL_PAYLOADS: Record<string, Array<Record<string, unknown>>> = 
     {service: 'x', mechanism: 'ssh-password', negativeControl: {result: 'error', reason: 'reset'}, attempts: [{service: 'x', credentialId: 'dc-1', result: 'error', at: '2026-06-01T12:00:00Z'}], stoppedBy: 'exhausted', candidates: 1, lists: ['vendor-defaults'], delayMs: 0, budget: 20, throttling: {baselineMs: 1, attemptMs: [1], maxMs: 1}},
   ],
   'cred.bruteforce': [{service: 'x', mechanism: 'ssh-password', attempts: 0, results: {rejected: 0, accepted: 0, error: 0, locked: 0}, attemptMs: [], slowdown: 0}],
+  'coap.discovery': [{code: '', resources: [], truncated: true}],
+  'mqtt.session': [{tls: false, attempts: []}, {tls: false, attempts: [{version: '3.1.1', credentials: 'none', result: 'error', reason: 'connection reset'}]}],
+  'mqtt.subscription': [{connected: false, filters: [], windowMs: 0, messageCap: 0, messages: 0, retained: 0, topics: 0, sysTopics: 0, capped: false, pii: [], piiTopics: [], reason: 'connection reset'}],
+  'rtsp.session': [{tls: false, methods: [], describes: []}, {tls: false, methods: [], describes: [{path: '/', status: 0, challenges: [], sdp: false}]}],
+  'ssdp.discovery': [{replies: 0, amplification: 0, types: []}],
+  'device.exposure': [{discovered: false, declared: null, exposed: [], notes: []}, {discovered: false, declared: ['tcp/22'], exposed: [], notes: []}],
   'device.identity': [{tls: [], ssh: [], snmp: [], http: [], banners: [], products: [], observed: {vendors: [], models: [], firmware: []}}],
 }
