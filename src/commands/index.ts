@@ -2,6 +2,11 @@
 // so development mode maps this single file to src/ reliably with checks/ living outside src/.
 import ChecksList from './checks/list.js'
 import ChecksShow from './checks/show.js'
+import DbCampaignStats from './db/campaign/stats.js'
+import DbExport from './db/export.js'
+import DbHistory from './db/history.js'
+import DbIngest from './db/ingest.js'
+import DbQuery from './db/query.js'
 import LabStart from './lab/start.js'
 import LabStop from './lab/stop.js'
 import ProfilesList from './profiles/list.js'
@@ -26,4 +31,9 @@ export const COMMANDS = {
   'report:bundle': ReportBundle,
   'report:verify': ReportVerify,
   'report:merge': ReportMerge,
+  'db:ingest': DbIngest,
+  'db:query': DbQuery,
+  'db:campaign:stats': DbCampaignStats,
+  'db:export': DbExport,
+  'db:history': DbHistory,
 }
