@@ -17,6 +17,7 @@ import ReportConvert from './report/convert.js'
 import ReportMerge from './report/merge.js'
 import ReportVerify from './report/verify.js'
 import Scan from './scan.js'
+import Serve from './serve.js'
 
 export const COMMANDS = {
   scan: Scan,
@@ -36,4 +37,5 @@ export const COMMANDS = {
   'db:campaign:stats': DbCampaignStats,
   'db:export': DbExport,
   'db:history': DbHistory,
+  serve: Serve,
 }
