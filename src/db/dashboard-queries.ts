@@ -13,14 +13,14 @@ export interface Overview {
 
 export async function overview(q: Queryable, recentRuns = 20): Promise<Overview> {
   const [totals] = await q.query<Record<string, unknown>>(
-    `SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM devices) AS devices,
-       (SELECT count(*) FROM (SELECT DISTINCT lower(coalesce(vendor, '')), lower(coalesce(model, '')) FROM devices) p) AS products,
-       (SELECT count(*) FROM labs) AS labs, (SELECT count(*) FROM devices WHERE verdict = 'fail') AS fail`,
+    `SELECT (SELECT count(*) FROM runs) AS runs, (SELECT coalesce(sum(devices), 0) FROM run_product_stats) AS devices,
+       (SELECT count(DISTINCT (vendor_key, model_key)) FROM run_product_stats) AS products,
+       (SELECT count(*) FROM labs) AS labs, (SELECT coalesce(sum(fail), 0) FROM run_product_stats) AS fail`,
   )
   const campaigns = await q.query<Record<string, unknown>>(
-    `SELECT c.name, c.period_start, c.period_end, count(DISTINCT r.id) AS runs, count(d.id) AS devices,
-       count(d.id) FILTER (WHERE d.verdict = 'fail') AS fail
-     FROM campaigns c LEFT JOIN runs r ON r.campaign_id = c.id LEFT JOIN devices d ON d.run_id = r.id
+    `SELECT c.name, c.period_start, c.period_end, count(DISTINCT r.id) AS runs, coalesce(sum(p.devices), 0) AS devices,
+       coalesce(sum(p.fail), 0) AS fail
+     FROM campaigns c LEFT JOIN runs r ON r.campaign_id = c.id LEFT JOIN run_product_stats p ON p.run_id = r.id
      GROUP BY c.id, c.name, c.period_start, c.period_end ORDER BY c.name`,
   )
   const runs = await q.query<Record<string, unknown>>(
@@ -59,10 +59,10 @@ export interface ModelTrend {
 export async function modelTrends(q: Queryable, limit = 500): Promise<ModelTrend[]> {
   const rows = await q.query<Record<string, unknown>>(
     `WITH per_fw AS (
-       SELECT lower(coalesce(d.vendor, '')) AS vk, lower(coalesce(d.model, '')) AS mk, min(d.vendor) AS vendor, min(d.model) AS model,
-         d.firmware, min(r.finished_at) AS first_seen, count(*) AS devices, count(*) FILTER (WHERE d.verdict = 'fail') AS fail
-       FROM devices d JOIN runs r ON r.id = d.run_id
-       GROUP BY 1, 2, d.firmware
+       SELECT p.vendor_key AS vk, p.model_key AS mk, min(p.vendor) AS vendor, min(p.model) AS model, min(p.firmware) AS firmware,
+         min(r.finished_at) AS first_seen, sum(p.devices) AS devices, sum(p.fail) AS fail
+       FROM run_product_stats p JOIN runs r ON r.id = p.run_id
+       GROUP BY p.vendor_key, p.model_key, p.firmware_key
      ), top AS (
        SELECT vk, mk FROM per_fw GROUP BY vk, mk ORDER BY sum(devices) DESC, vk, mk LIMIT $1
      )

@@ -7,6 +7,7 @@
 import type {Device, Report} from '../evidence/types.js'
 import {identityDigest} from '../identity/batch.js'
 import {readInput, type VerifiedInput} from './input.js'
+import {RUN_CHECK_STATS_SQL, RUN_PRODUCT_STATS_SQL} from './migrations.js'
 import type {Queryable, Store} from './store.js'
 
 export interface IngestTarget {
@@ -67,6 +68,8 @@ export async function ingestVerified(store: Store, input: VerifiedInput, target:
     for (let i = 0; i < report.devices.length; i += CHUNK) {
       findings += await insertDevices(tx, Number(runRow.id), report, report.devices.slice(i, i + CHUNK))
     }
+    await tx.query(RUN_CHECK_STATS_SQL('d.run_id = $1'), [Number(runRow.id)])
+    await tx.query(RUN_PRODUCT_STATS_SQL('d.run_id = $1'), [Number(runRow.id)])
     return {...base, status: 'stored' as const, findings}
   })
 }

@@ -3,7 +3,7 @@
  * Never edit a released migration: add the next one. The same SQL runs on PGlite and on a PostgreSQL server.
  *
  * Traceability: every device result row names the run it came from, and every run row keeps the SHA-256 of the
- * raw report.json bytes and of its canonical JSON (its key: the same report ingested twice is one) and, for bundles, of manifest.json
+ * raw report.json bytes and of the report re-serialised (its key: the same report ingested twice is one) and, for bundles, of manifest.json
  * (which the bundle signature covers) — so each row leads back to the evidence it was read from.
  */
 import type {Store} from './store.js'
@@ -34,7 +34,7 @@ CREATE TABLE campaigns (
 );
 CREATE TABLE runs (
   id BIGSERIAL PRIMARY KEY,
-  -- Identity of the report: SHA-256 of its canonical JSON (keys sorted, no whitespace), so the same report
+  -- Identity of the report: SHA-256 of the report re-serialised without whitespace, so the same report
   -- pretty-printed or compact, alone or inside a bundle, is one run.
   report_key TEXT NOT NULL UNIQUE,
   -- SHA-256 of the raw report.json bytes as ingested (what a bundle manifest lists).
@@ -142,7 +142,55 @@ CREATE TABLE observations (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'per-run aggregates for campaign statistics and model trends',
+    // Written at ingest, in the run's transaction: campaign and model pages sum a few rows per run instead of
+    // scanning every finding (100,000 devices hold millions of findings).
+    sql: `
+CREATE TABLE run_check_stats (
+  run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  check_id TEXT NOT NULL,
+  tested INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  PRIMARY KEY (run_id, check_id)
+);
+CREATE TABLE run_product_stats (
+  run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  vendor_key TEXT NOT NULL,
+  model_key TEXT NOT NULL,
+  firmware_key TEXT NOT NULL,
+  vendor TEXT,
+  model TEXT,
+  firmware TEXT,
+  devices INTEGER NOT NULL,
+  pass INTEGER NOT NULL,
+  fail INTEGER NOT NULL,
+  incomplete INTEGER NOT NULL,
+  PRIMARY KEY (run_id, vendor_key, model_key, firmware_key)
+);
+CREATE INDEX run_product_stats_model ON run_product_stats (vendor_key, model_key);
+${RUN_CHECK_STATS_SQL('TRUE')};
+${RUN_PRODUCT_STATS_SQL('TRUE')}
+`,
+  },
 ]
+
+/** Fills run_check_stats for the runs matching `where` (over `d`, the devices table). */
+export function RUN_CHECK_STATS_SQL(where: string): string {
+  return `INSERT INTO run_check_stats (run_id, check_id, tested, failed)
+SELECT d.run_id, f.check_id, count(DISTINCT f.device_id) FILTER (WHERE f.outcome IN ('pass', 'fail')),
+  count(DISTINCT f.device_id) FILTER (WHERE f.outcome = 'fail')
+FROM findings f JOIN devices d ON d.id = f.device_id WHERE ${where} GROUP BY d.run_id, f.check_id`
+}
+
+export function RUN_PRODUCT_STATS_SQL(where: string): string {
+  return `INSERT INTO run_product_stats (run_id, vendor_key, model_key, firmware_key, vendor, model, firmware, devices, pass, fail, incomplete)
+SELECT d.run_id, lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')), coalesce(d.firmware, ''), min(d.vendor), min(d.model),
+  min(d.firmware), count(*), count(*) FILTER (WHERE d.verdict = 'pass'), count(*) FILTER (WHERE d.verdict = 'fail'),
+  count(*) FILTER (WHERE d.verdict = 'incomplete')
+FROM devices d WHERE ${where} GROUP BY d.run_id, lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')), coalesce(d.firmware, '')`
+}
 
 /** Serialises migrations between writers opening one server store at once (a no-op cost on PGlite). */
 const LOCK = 'SELECT pg_advisory_xact_lock(1751700015)'

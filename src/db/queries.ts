@@ -93,18 +93,17 @@ export async function campaignStats(q: Queryable, name: string): Promise<Campaig
   }
   const id = num(c.id)
   const inCampaign = `d.run_id IN (SELECT id FROM runs WHERE campaign_id = $1)`
+  // Totals, per check and per model come from the per-run aggregates written at ingest (migration 2).
+  const ofCampaign = `run_id IN (SELECT id FROM runs WHERE campaign_id = $1)`
   const [totals] = await q.query<Record<string, unknown>>(
-    `SELECT count(*) AS devices, count(DISTINCT (lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')))) AS products,
-       count(*) FILTER (WHERE d.verdict = 'pass') AS pass, count(*) FILTER (WHERE d.verdict = 'fail') AS fail,
-       count(*) FILTER (WHERE d.verdict = 'incomplete') AS incomplete, count(DISTINCT d.run_id) AS runs
-     FROM devices d WHERE ${inCampaign}`,
+    `SELECT coalesce(sum(devices), 0) AS devices, count(DISTINCT (vendor_key, model_key)) AS products, coalesce(sum(pass), 0) AS pass,
+       coalesce(sum(fail), 0) AS fail, coalesce(sum(incomplete), 0) AS incomplete, count(DISTINCT run_id) AS runs
+     FROM run_product_stats WHERE ${ofCampaign}`,
     [id],
   )
   const checks = await q.query<Record<string, unknown>>(
-    `SELECT f.check_id, count(DISTINCT f.device_id) FILTER (WHERE f.outcome IN ('pass', 'fail')) AS tested,
-       count(DISTINCT f.device_id) FILTER (WHERE f.outcome = 'fail') AS failed
-     FROM findings f JOIN devices d ON d.id = f.device_id WHERE ${inCampaign}
-     GROUP BY f.check_id ORDER BY failed DESC, f.check_id`,
+    `SELECT check_id, sum(tested) AS tested, sum(failed) AS failed FROM run_check_stats WHERE ${ofCampaign}
+     GROUP BY check_id ORDER BY failed DESC, check_id`,
     [id],
   )
   const requirements = await q.query<Record<string, unknown>>(
@@ -115,9 +114,9 @@ export async function campaignStats(q: Queryable, name: string): Promise<Campaig
     [id],
   )
   const models = await q.query<Record<string, unknown>>(
-    `SELECT min(d.vendor) AS vendor, min(d.model) AS model, count(*) AS devices, count(*) FILTER (WHERE d.verdict = 'fail') AS failed
-     FROM devices d WHERE ${inCampaign}
-     GROUP BY lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')) ORDER BY failed DESC, vendor, model`,
+    `SELECT min(vendor) AS vendor, min(model) AS model, sum(devices) AS devices, sum(fail) AS failed
+     FROM run_product_stats WHERE ${ofCampaign}
+     GROUP BY vendor_key, model_key ORDER BY failed DESC, vendor, model`,
     [id],
   )
   // A unit is a physical device: the same serial of the same declared model scanned twice (two runs of the
@@ -181,13 +180,14 @@ export interface ConformityEntry {
 }
 
 /** The public conformity list: one entry per device result, products sorted, newest first within a product. */
-export async function conformityList(q: Queryable, filter: DeviceFilter = {}): Promise<ConformityEntry[]> {
+export async function conformityList(q: Queryable, filter: DeviceFilter = {}, limit?: number): Promise<ConformityEntry[]> {
   const {where, params} = compileFilter(filter)
+  const limited = limit === undefined ? '' : ` LIMIT $${params.push(limit)}`
   const rows = await q.query<Record<string, unknown>>(
     `SELECT d.vendor, d.model, d.firmware, d.profile_id, d.profile_version, d.profile_sha256, d.verdict, r.finished_at,
        l.name AS lab, c.name AS campaign, coalesce(d.name, d.device_key) AS device, r.report_sha256, r.manifest_sha256, r.signed
      FROM ${FROM_DEVICES} ${where}
-     ORDER BY lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')), d.firmware, r.finished_at DESC, d.id`,
+     ORDER BY lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')), d.firmware, r.finished_at DESC, d.id${limited}`,
     params,
   )
   return rows.map((r) => ({

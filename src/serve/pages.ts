@@ -262,12 +262,13 @@ export async function devicePage(q: Queryable, id: number): Promise<Rendered> {
 }
 
 export async function conformityPage(q: Queryable, filter: DeviceFilter, format: 'html' | 'json' | 'csv'): Promise<Rendered> {
-  const entries = await conformityList(q, filter)
+  const shown = 2000
+  const entries = await conformityList(q, filter, format === 'html' ? shown + 1 : undefined)
   if (format === 'json') return {status: 200, type: 'application/json', body: `${JSON.stringify(conformityDocument(entries), null, 2)}\n`, filename: 'conformity.json'}
   if (format === 'csv') return {status: 200, type: 'text/csv; charset=utf-8', body: conformityCsv(entries), filename: 'conformity.csv'}
   const links = `<p>Download: <a href="/conformity.json${qs(filter as Record<string, string>)}">JSON</a> (schemas/conformity.schema.json) · <a href="/conformity.csv${qs(filter as Record<string, string>)}">CSV</a></p>`
   const body = table(
-    entries.slice(0, 2000),
+    entries.slice(0, shown),
     [
       {head: 'vendor', cell: (e) => esc(e.vendor ?? '')},
       {head: 'model', cell: (e) => esc(e.model ?? '')},
@@ -282,5 +283,5 @@ export async function conformityPage(q: Queryable, filter: DeviceFilter, format:
     ],
     'conformity',
   )
-  return html(page('Conformity list', `${links}${entries.length > 2000 ? `<p>First 2000 of ${entries.length} entries; the downloads hold all.</p>` : ''}${body}`))
+  return html(page('Conformity list', `${links}${entries.length > shown ? `<p>The first ${shown} entries; the downloads hold all.</p>` : ''}${body}`))
 }

@@ -205,7 +205,7 @@ describe('embedded store on disk', () => {
     await first.close()
     const again = await openStore(dir)
     try {
-      expect(await again.query('SELECT version FROM schema_migrations')).toEqual([{version: 1}])
+      expect(await again.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({version: m.version})))
       expect((await again.query<{n: number}>('SELECT count(*)::int AS n FROM runs'))[0]!.n).toBe(1)
       expect((await ingestPath(again, files.report)).status).toBe('duplicate')
     } finally {
