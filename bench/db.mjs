@@ -185,6 +185,22 @@ async function bench(kind, location, template, o, work) {
 
 const o = parseArgs(process.argv.slice(2))
 const template = await templateReport(o.template)
+if (o.stores.length > 1) {
+  // One process per store: PGlite's WebAssembly memory is not returned to the system when it closes, so the
+  // second store's memory figures would include the first's.
+  const dir = mkdtempSync(join(tmpdir(), 'sg17scan-bench-tpl-'))
+  const file = join(dir, 'template.json')
+  writeFileSync(file, JSON.stringify(template))
+  const {spawnSync} = await import('node:child_process')
+  const rest = process.argv.slice(2).filter((a, i, all) => a !== '--stores' && all[i - 1] !== '--stores' && a !== '--template' && all[i - 1] !== '--template')
+  let status = 0
+  for (const kind of o.stores) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--stores', kind, '--template', file], {stdio: 'inherit'})
+    status ||= child.status ?? 1
+  }
+  rmSync(dir, {recursive: true, force: true})
+  process.exit(status)
+}
 log(`template: ${template.devices.length} devices, ${template.devices.reduce((n, d) => n + d.findings.length, 0)} findings`)
 const work = mkdtempSync(join(tmpdir(), 'sg17scan-bench-db-'))
 try {

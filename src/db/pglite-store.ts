@@ -20,7 +20,7 @@ export async function openEmbeddedStore(location: string): Promise<Store> {
   })
   return {
     kind: 'embedded',
-    location: dir ?? 'memory://',
+    location: inMemory ? 'memory://' : location,
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     exec: async (sql) => {
