@@ -6,7 +6,7 @@
  */
 import type {Device, Report} from '../evidence/types.js'
 import {identityDigest} from '../identity/batch.js'
-import {readInput, type VerifiedInput} from './input.js'
+import {type InputResult, readInput, type VerifiedInput} from './input.js'
 import {RUN_CHECK_STATS_SQL, RUN_PRODUCT_STATS_SQL} from './migrations.js'
 import type {Queryable, Store} from './store.js'
 
@@ -240,7 +240,11 @@ export interface IngestRefusal {
 
 /** Verifies then stores one input; a refused input stores nothing and says why. */
 export async function ingestPath(store: Store, path: string, target: IngestTarget = {}, options: {trust?: string[]} = {}): Promise<IngestOutcome | IngestRefusal> {
-  const input = readInput(path, options)
-  if (!input.ok) return {path, status: 'refused', problems: input.problems}
+  return ingestInput(store, readInput(path, options), target)
+}
+
+/** Stores an input read and verified elsewhere (readInput, verifyReportObject); a refused one stores nothing. */
+export async function ingestInput(store: Store, input: InputResult, target: IngestTarget = {}): Promise<IngestOutcome | IngestRefusal> {
+  if (!input.ok) return {path: input.path, status: 'refused', problems: input.problems}
   return ingestVerified(store, input, target)
 }

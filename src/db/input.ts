@@ -11,6 +11,7 @@ import {sha256Hex} from '../evidence/ids.js'
 import type {Report} from '../evidence/types.js'
 import {validateReport} from '../evidence/validate.js'
 import {verifyBundle} from '../evidence/verify.js'
+import {jsonWriter} from '../writers/json.js'
 import {contradictions} from './consistency.js'
 
 export interface VerifiedInput {
@@ -101,4 +102,15 @@ function parseReport(bytes: Buffer, file: string): {ok: true; report: Report} | 
  *  the order written, which our writers fix). Sorting every key (canonicalJson) costs 3× as much on large reports. */
 export function reportKey(report: Report): string {
   return sha256Hex(JSON.stringify(report))
+}
+
+/** A report produced in this process (`scan --db`): checked as a file would be; its digest is that of the bytes
+ *  `-o report.json` writes. */
+export function verifyReportObject(report: Report, source: string): InputResult {
+  const text = jsonWriter.write(report)
+  const invalid = validateReport(report)
+  if (invalid.length > 0) return {ok: false, path: source, problems: invalid.map((p) => `${source}: does not match schemas/report.schema.json: ${p}`)}
+  const contradicting = contradictions(report)
+  if (contradicting.length > 0) return {ok: false, path: source, problems: contradicting.map((p) => `${source}: ${p}`)}
+  return {ok: true, path: source, kind: 'report', report, reportSha256: sha256Hex(text), reportKey: reportKey(report), signed: false}
 }

@@ -114,4 +114,16 @@ describe.each(STORE_KINDS)('db commands (%s store)', (kind) => {
     expect(history.find((h) => h.firmware.endsWith('-r2'))?.firstSeen).toBe('2026-06-01T00:00:00.000Z')
     expect(history.reduce((s, h) => s + h.devices, 0)).toBe(2 * fleet.devices.filter((d) => d.declared?.model === model).length)
   }, 180_000)
+
+  it('scan --db stores the run it just made (the same run as its -o report.json)', async () => {
+    const out = join(tmp, `${kind}-lab.json`)
+    const scan = await cli('scan', '--lab', '-o', out, '--campaign', 'lab-scan', '--lab-name', 'Lab C')
+    expect(scan.code).toBe(1) // the lab's weak devices fail
+    expect(scan.stdout).toMatch(/Database: .*: stored 12 devices/)
+    const query = JSON.parse((await cli('db', 'query', '--campaign', 'lab-scan', '--lab', 'Lab C', '--json')).stdout) as {total: number}
+    expect(query.total).toBe(12)
+    // The report file written by -o is that run: ingesting it adds nothing.
+    const again = await cli('db', 'ingest', out)
+    expect(again.stdout).toMatch(/duplicate/)
+  }, 240_000)
 })
