@@ -187,13 +187,35 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
     expect(list.every((e) => e.reportSha256 === reportSha && e.bundleManifestSha256 !== null && e.lab === 'Lab A' && e.profile.id === fleet.run.profile.id)).toBe(true)
   })
 
+  it('requirement verdicts (reports of profiles with requirements) are stored, queried and rated per requirement', async () => {
+    // The report schema of this branch does not carry requirements[] yet (wt-standards adds it): stored directly.
+    const withReqs = asLaterRun(fleet, 'run-reqs', '2026-07-01T00:00:00.000Z', (f) => f ?? '')
+    withReqs.devices.forEach((d, i) => {
+      ;(d as unknown as {requirements: unknown[]}).requirements = [
+        {standard: 'ETSI EN 303 645', id: '5.1-1', title: 'No universal default passwords', rule: 'r', verdict: i % 4 === 0 ? 'fail' : 'pass', decidedBy: {findings: [], checks: [], declaration: []}, reason: 'test'},
+        {standard: 'ETSI EN 303 645', id: '5.3-1', title: 'Updates', rule: 'r', verdict: 'not_assessed_remotely', decidedBy: {findings: [], checks: [], declaration: []}, reason: 'documentation'},
+      ]
+    })
+    const {ingestVerified} = await import('../../src/db/ingest.js')
+    const {reportKey} = await import('../../src/db/input.js')
+    const out = await ingestVerified(store, {ok: true, path: 'reqs.json', kind: 'report', report: withReqs, reportSha256: 'e'.repeat(64), reportKey: reportKey(withReqs), signed: false}, {campaign: {name: 'EN-2026'}})
+    expect(out.status).toBe('stored')
+    const failing = fleet.devices.filter((_, i) => i % 4 === 0).length
+    expect(await countDevices(store, {requirement: '5.1-1', outcome: 'fail'})).toBe(failing)
+    const stats = await campaignStats(store, 'EN-2026')
+    expect(stats.requirements).toEqual([
+      {standard: 'ETSI EN 303 645', requirement: '5.1-1', assessed: fleet.devices.length, failed: failing, rate: Math.round((failing / fleet.devices.length) * 10_000) / 10_000},
+      {standard: 'ETSI EN 303 645', requirement: '5.3-1', assessed: 0, failed: 0, rate: 0},
+    ])
+  })
+
   it('model history: each firmware version with its verdicts and what changed', async () => {
     const model = fleet.devices[0]!.declared!.model!
     const history = await modelHistory(store, model)
     const firmwares = history.map((h) => h.firmware)
     expect(firmwares.some((f) => f?.endsWith('-r2'))).toBe(true)
     expect(history[0]!.firstSeen <= history.at(-1)!.firstSeen).toBe(true)
-    expect(history.reduce((s, h) => s + h.devices, 0)).toBe(3 * fleet.devices.filter((x) => x.declared?.model === model).length)
+    expect(history.reduce((s, h) => s + h.devices, 0)).toBe(4 * fleet.devices.filter((x) => x.declared?.model === model).length)
   })
 })
 
