@@ -55,7 +55,15 @@ export async function route(q: Queryable, url: URL): Promise<Rendered> {
   const device = /^\/device\/(\d{1,15})$/.exec(path)
   if (device) return devicePage(q, Number(device[1]))
   const campaign = /^\/campaign\/([^/]+)$/.exec(path)
-  if (campaign) return campaignPage(q, decodeURIComponent(campaign[1]!))
+  if (campaign) {
+    let name: string
+    try {
+      name = decodeURIComponent(campaign[1]!)
+    } catch {
+      return {status: 400, type: 'text/html; charset=utf-8', body: page('Bad address', '<p>The campaign name in the address is not valid percent-encoding.</p>')}
+    }
+    return campaignPage(q, name)
+  }
   if (path === '/conformity') return conformityPage(q, filterFromQuery(url.searchParams), 'html')
   if (path === '/conformity.json') return conformityPage(q, filterFromQuery(url.searchParams), 'json')
   if (path === '/conformity.csv') return conformityPage(q, filterFromQuery(url.searchParams), 'csv')

@@ -170,6 +170,8 @@ describe.each(STORE_KINDS)('dashboard in Chromium (%s store)', (kind) => {
     expect((await fetch(url('/'), {method: 'POST'})).status).toBe(405)
     expect((await fetch(url('/device/999999999'))).status).toBe(404)
     expect((await fetch(url('/nope'))).status).toBe(404)
+    expect((await fetch(url('/campaign/%E0%A4%A'))).status).toBe(400)
+    expect((await fetch(url('/campaign/none'))).status).toBe(404)
   })
 })
 
