@@ -4,7 +4,7 @@
  *
  *   node scripts/build-credentials.mjs [SOURCE_DIR]
  *
- * SOURCE_DIR defaults to /work/shared/data/default-credentials (or $SG17_CREDENTIAL_LISTS). Read:
+ * SOURCE_DIR defaults to data/vendor/seclists in this repository (or $SG17_CREDENTIAL_LISTS). Read:
  *   default-passwords.csv             Vendor,Username,Password,Comments (RFC 4180 quoting) → protocols ssh, telnet, http
  *   ssh-betterdefaultpasslist.txt     user:pass (split on the first ':')                    → ssh
  *   telnet-betterdefaultpasslist.txt  user:pass                                             → telnet
@@ -34,7 +34,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const SRC = process.argv[2] ?? process.env.SG17_CREDENTIAL_LISTS ?? '/work/shared/data/default-credentials'
+const SRC = process.argv[2] ?? process.env.SG17_CREDENTIAL_LISTS ?? join(ROOT, 'data', 'vendor', 'seclists')
 const OUT = join(ROOT, 'data', 'credentials')
 export const GENERIC_TOP_SIZE = 20
 

@@ -4,7 +4,7 @@
  *
  *   node scripts/build-snmp-communities.mjs [SOURCE_DIR]
  *
- * SOURCE_DIR defaults to /work/shared/data/default-credentials/snmp (or $SG17_SNMP_LISTS). Only the two lists
+ * SOURCE_DIR defaults to data/vendor/seclists/snmp in this repository (or $SG17_SNMP_LISTS). Only the two lists
  * with exact strings are read (the *-onesixtyone* variants truncate strings to 15 characters):
  *   common-snmp-community-strings.txt (118, the short list: rows first, in list order)
  *   snmp.txt                          (3,217, a superset: the remaining rows, in list order)
@@ -20,7 +20,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const SRC = process.argv[2] ?? process.env.SG17_SNMP_LISTS ?? '/work/shared/data/default-credentials/snmp'
+const SRC = process.argv[2] ?? process.env.SG17_SNMP_LISTS ?? join(ROOT, 'data', 'vendor', 'seclists', 'snmp')
 const OUT = join(ROOT, 'data', 'snmp')
 
 const LISTS = [

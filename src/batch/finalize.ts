@@ -9,7 +9,8 @@ import {join} from 'node:path'
 
 import {withBatch} from '../engine/verdict.js'
 import type {BatchSummary, Device, Report, Severity} from '../evidence/types.js'
-import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import {toolInfo} from '../evidence/provenance.js'
+import {SCHEMA_VERSION} from '../evidence/version.js'
 import {csvWriter} from '../writers/csv.js'
 import {htmlWriter} from '../writers/html.js'
 import type {BatchAnalysis} from './batch-analysis.js'
@@ -41,9 +42,9 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   const csv = new Sink(`${csvPath}.tmp`)
   const acc = new SummaryAccumulator(o.failOn)
   let batch: BatchSummary | undefined
-  const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: {name: TOOL_NAME, version: toolVersion()}, run: o.run, devices, summary: acc.result()})
+  const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: toolInfo(), run: o.run, devices, summary: acc.result()})
   try {
-    out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify({name: TOOL_NAME, version: toolVersion()})},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
+    out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify(toolInfo())},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
     let first = true
     for await (const device of readJournal(o.journalPath)) {
       // Verdicts are the journal's own: run.json pins --fail-on across resumed sessions.

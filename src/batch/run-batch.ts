@@ -3,12 +3,13 @@
  * merged report, CSV summary and HTML from the journal. Only ids are held across devices (resume set, shard
  * filter), never device results.
  */
-import {randomUUID} from 'node:crypto'
+import {randomBytes, randomUUID} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {profileRef, scanStream, type DeviceSpec, type ScanOptions} from '../engine/scan.js'
 import {sha256Hex} from '../evidence/ids.js'
+import {dataFiles, runInputs, secretDigest, toolInfo} from '../evidence/provenance.js'
 import type {Report, Severity} from '../evidence/types.js'
 import {type InventoryEntry, loadInventory} from '../inventory/load.js'
 import {InventoryResolver} from '../inventory/to-spec.js'
@@ -18,7 +19,7 @@ import {identityBatchAnalysis, type BatchAnalysis} from './batch-analysis.js'
 import {finalizeBatch, type FinalizeResult} from './finalize.js'
 import {JournalWriter, journaledIds} from './journal.js'
 import {BatchProgress, type ProgressSink} from './progress.js'
-import {type BatchRunState, readRunState, resumeMismatches, writeRunState} from './run-state.js'
+import {type BatchPins, type BatchRunState, readRunState, resumeMismatches, writeRunState} from './run-state.js'
 import {inShard, type Shard} from './shard.js'
 
 export interface BatchOptions extends Omit<ScanOptions, 'profile'> {
@@ -29,6 +30,10 @@ export interface BatchOptions extends Omit<ScanOptions, 'profile'> {
   shard?: Shard
   progress?: ProgressSink
   batchAnalysis?: BatchAnalysis
+  /** Notes the user must see (a torn last journal line left out). */
+  warn?: (message: string) => void
+  /** Files holding secrets (--credentials, --communities, --snmp-v3-credentials): pinned for --resume by salted digest. */
+  secretFiles?: Array<{flag: string; path: string}>
 }
 
 export interface BatchResult extends FinalizeResult {
@@ -40,8 +45,7 @@ export interface BatchResult extends FinalizeResult {
 export const JOURNAL_FILE = 'journal.jsonl'
 
 /** Inventory entries → specs for one shard (validated eagerly so a bad row fails before any I/O). */
-export function inventorySpecs(inventoryPath: string, shard?: Shard): DeviceSpec[] {
-  const resolver = new InventoryResolver()
+export function inventorySpecs(inventoryPath: string, shard?: Shard, resolver = new InventoryResolver()): DeviceSpec[] {
   return loadInventory(inventoryPath)
     .filter((e: InventoryEntry) => inShard(e.id, shard))
     .map((e) => resolver.toSpec(e))
@@ -49,13 +53,26 @@ export function inventorySpecs(inventoryPath: string, shard?: Shard): DeviceSpec
 
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const inventorySha256 = sha256Hex(readFileSync(o.inventoryPath))
-  const specs = inventorySpecs(o.inventoryPath, o.shard)
+  const resolver = new InventoryResolver()
+  const specs = inventorySpecs(o.inventoryPath, o.shard, resolver)
   const profile = resolveProfile(o.profile)
   const failOn: Severity = o.failOn ?? 'medium'
   mkdirSync(o.outDir, {recursive: true})
   const journalPath = join(o.outDir, JOURNAL_FILE)
-  const identity = {inventorySha256, profile: profileRef(profile), shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null, failOn}
   let state = readRunState(o.outDir)
+  const inputs = runInputs(o)
+  const salt = state?.pins?.secrets?.salt ?? randomBytes(16).toString('hex')
+  const secretTexts = [...(o.secretFiles ?? []).map((f) => ({flag: f.flag, text: readFileSync(f.path)})), ...[...resolver.refTexts].map(([flag, text]) => ({flag, text}))]
+  const pins: BatchPins = {
+    tool: toolInfo(),
+    data: dataFiles(),
+    intrusive: o.intrusive ?? false,
+    timeoutMs: o.timeoutMs ?? 5000,
+    loginDelayMs: o.loginDelayMs ?? null,
+    inputs,
+    secrets: {salt, files: secretTexts.map(({flag, text}) => ({flag, digest: secretDigest(text, salt)}))},
+  }
+  const identity = {inventorySha256, profile: profileRef(profile), shard: o.shard ? `${o.shard.k}/${o.shard.n}` : null, failOn, pins}
   if (state && !o.resume) {
     throw new ConfigError(`--out-dir ${o.outDir} already holds a batch run (${state.runId}): add --resume to continue it, or use a new directory`)
   }
@@ -68,11 +85,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   } else {
     state = {runId: randomUUID(), ...identity, sessions: []} satisfies BatchRunState
   }
-  const session: BatchRunState['sessions'][number] = {startedAt: new Date().toISOString()}
+  const session: BatchRunState['sessions'][number] = {startedAt: new Date().toISOString(), commandLine: o.commandLine ?? ''}
   state.sessions.push(session)
   writeRunState(o.outDir, state)
 
-  const done = await journaledIds(journalPath)
+  const done = await journaledIds(journalPath, {onTornLastLine: o.warn})
   const todo = specs.filter((s) => !done.has(s.id!))
   const progress = o.progress ? new BatchProgress(todo.length, o.progress) : undefined
   const journal = new JournalWriter(journalPath)
@@ -97,6 +114,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     finishedAt: info.finishedAt,
     commandLine: o.commandLine ?? '',
     profile: profileRef(profile),
+    data: pins.data,
+    ...(inputs.length > 0 ? {inputs} : {}),
+    sessions: state.sessions.map((s) => ({startedAt: s.startedAt, ...(s.finishedAt ? {finishedAt: s.finishedAt} : {}), commandLine: s.commandLine ?? ''})),
     // Work of the sessions that ended normally (a killed session's counters died with it).
     statistics: {
       connections: finished.reduce((n, s) => n + s.statistics!.connections, 0),

@@ -14,6 +14,7 @@ import ProfilesShow from './profiles/show.js'
 import ProfilesValidate from './profiles/validate.js'
 import ReportBundle from './report/bundle.js'
 import ReportConvert from './report/convert.js'
+import ReportDiff from './report/diff.js'
 import ReportMerge from './report/merge.js'
 import ReportVerify from './report/verify.js'
 import Scan from './scan.js'
@@ -32,6 +33,7 @@ export const COMMANDS = {
   'report:bundle': ReportBundle,
   'report:verify': ReportVerify,
   'report:merge': ReportMerge,
+  'report:diff': ReportDiff,
   'db:ingest': DbIngest,
   'db:query': DbQuery,
   'db:campaign:stats': DbCampaignStats,

@@ -18,6 +18,7 @@ import type {Writer} from '../writers/types.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../cli/bundle-flags.js'
 import {writeBundle} from '../evidence/bundle.js'
+import {inputFiles} from '../evidence/provenance.js'
 import {loadCredentialFile} from '../probes/cred/credential-file.js'
 import {loadCommunityFile} from '../probes/snmp/community-file.js'
 import {loadSnmpV3Credentials} from '../probes/snmp/v3-credentials.js'
@@ -83,7 +84,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     ...BUNDLE_SIGNING_FLAGS,
     inventory: Flags.string({description: 'device inventory (CSV, YAML or JSON; schemas/inventory.schema.json): one device per entry, credentials referenced (env:VAR / file:PATH), never inline'}),
     'out-dir': Flags.string({description: 'batch mode: append each finished device to DIR/journal.jsonl (fsync\'d), then write DIR/report.json, DIR/summary.csv, DIR/report.html'}),
-    resume: Flags.boolean({description: 'continue the batch in --out-dir: skip devices already in its journal (refused for another inventory, profile or shard)', default: false}),
+    resume: Flags.boolean({description: 'continue the batch in --out-dir: skip devices already in its journal (refused when the inventory, profile, shard, --fail-on, tool build, data files, --intrusive, --timeout, --ca or credential/community files differ)', default: false}),
     shard: Flags.string({description: 'scan only shard K of N (K/N, by a hash of the device id); combine shard reports with `report merge`'}),
     concurrency: Flags.integer({description: 'devices scanned at once (the per-device connection cap still applies)', default: 64, min: 1, max: 4096}),
     rate: Flags.integer({description: 'global limit on new TCP connections per second (all devices together)', min: 1}),
@@ -117,6 +118,14 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       loginDelayMs: flags['login-delay'],
       failOn: flags['fail-on'] as Severity,
       commandLine,
+      // Provenance (run.inputs, public files by SHA-256) and --resume pinning (secret files, by a salted scrypt in
+      // run.json only: a plain digest of a short credential list could be reversed by guessing).
+      inputs: inputFiles([{flag: '--inventory', path: flags.inventory}]),
+      secretFiles: [
+        {flag: '--credentials', path: flags.credentials},
+        {flag: '--communities', path: flags.communities},
+        {flag: '--snmp-v3-credentials', path: flags['snmp-v3-credentials']},
+      ].filter((f): f is {flag: string; path: string} => f.path !== undefined),
     }
     if (flags['out-dir']) {
       if (this.jsonEnabled()) throw new ConfigError('--json prints the whole report on stdout; with --out-dir the report is DIR/report.json')
@@ -127,6 +136,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
         resume: flags.resume,
         shard,
         progress: flags.progress === false ? undefined : process.stderr,
+        warn: (message) => this.logToStderr(`Warning: ${message}`),
       })
       const s = result.summary
       this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)

@@ -9,10 +9,10 @@ import {join} from 'node:path'
 import {MANIFEST_FILE, REPORT_FILE, type LabInfo} from '../evidence/bundle.js'
 import {sha256Hex} from '../evidence/ids.js'
 import type {Report} from '../evidence/types.js'
+import {reportContradictions} from '../evidence/consistency.js'
 import {validateReport} from '../evidence/validate.js'
 import {verifyBundle} from '../evidence/verify.js'
 import {jsonWriter} from '../writers/json.js'
-import {contradictions} from './consistency.js'
 
 export interface VerifiedInput {
   ok: true
@@ -93,7 +93,7 @@ function parseReport(bytes: Buffer, file: string): {ok: true; report: Report} | 
   const invalid = validateReport(data)
   if (invalid.length > 0) return {ok: false, path: file, problems: invalid.map((p) => `${file}: does not match schemas/report.schema.json: ${p}`)}
   const report = data as Report
-  const contradicting = contradictions(report)
+  const contradicting = reportContradictions(report).problems
   if (contradicting.length > 0) return {ok: false, path: file, problems: contradicting.map((p) => `${file}: ${p}`)}
   return {ok: true, report}
 }
@@ -110,7 +110,7 @@ export function verifyReportObject(report: Report, source: string): InputResult 
   const text = jsonWriter.write(report)
   const invalid = validateReport(report)
   if (invalid.length > 0) return {ok: false, path: source, problems: invalid.map((p) => `${source}: does not match schemas/report.schema.json: ${p}`)}
-  const contradicting = contradictions(report)
+  const contradicting = reportContradictions(report).problems
   if (contradicting.length > 0) return {ok: false, path: source, problems: contradicting.map((p) => `${source}: ${p}`)}
   return {ok: true, path: source, kind: 'report', report, reportSha256: sha256Hex(text), reportKey: reportKey(report), signed: false}
 }

@@ -1,6 +1,6 @@
 import type {Socket} from 'node:net'
 
-import {contentId, sha256Hex} from '../evidence/ids.js'
+import {observationId, sha256Hex} from '../evidence/ids.js'
 import type {Artifact, Observation, ObservationError, Service} from '../evidence/types.js'
 import {type ProbeContext, type ProbeEmission, ProbeError, type ProbeUnit} from '../probes/types.js'
 import {type ConnectionStats, makeConnector} from './connector.js'
@@ -92,12 +92,14 @@ export async function runUnit(unit: ProbeUnit, o: UnitRunOptions): Promise<Obser
 export function toObservation(service: Pick<Service, 'id'>, e: ProbeEmission, collectedAt: string): Observation {
   const artifacts: Artifact[] = (e.artifacts ?? []).map((a) => ({...a, sha256: sha256Hex(a.content)}))
   const observation: Observation = {
-    // From what was seen, not from artifact bytes: a ServerHello carries a fresh random every time, and the
-    // id must stay the same across runs that observe the same configuration.
-    id: contentId('obs', {service: service.id, probe: e.probe, data: e.data, error: e.error ?? null, ...(e.partial && !e.error ? {partial: e.partial} : {})}),
+    // Content-addressed, raw bytes included (src/evidence/ids.ts): a swapped certificate changes the id. Bytes
+    // that differ on every connection (a ServerHello random, an SSH KEXINIT cookie) make the id differ between
+    // runs too; what stays comparable across runs is (device, service, probe) and `data`, which `report diff`
+    // and merge use — never the id.
+    id: observationId({service: service.id, probe: e.probe, data: e.data, artifacts, ...(e.error ? {error: e.error} : {}), ...(e.partial ? {partial: e.partial} : {})}),
     service: service.id,
     probe: e.probe,
-    collectedAt,
+    collectedAt: e.collectedAt ?? collectedAt,
     data: e.data,
     artifacts,
   }

@@ -1,8 +1,9 @@
 import {randomUUID} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 
-import type {DeclaredIdentity, Device, Finding, Observation, Report, Service, Severity} from '../evidence/types.js'
-import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from '../evidence/version.js'
+import {dataFiles, runInputs, toolInfo} from '../evidence/provenance.js'
+import type {DeclaredIdentity, Device, Finding, InputFileRef, Observation, Report, Service, Severity} from '../evidence/types.js'
+import {SCHEMA_VERSION, toolVersion} from '../evidence/version.js'
 import {loginContext, loginPolicy} from '../probes/cred/policy.js'
 import type {LabCredential} from '../probes/cred/types.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
@@ -49,6 +50,9 @@ export interface ScanOptions {
   failOn?: Severity
   /** The command line to record (secrets already redacted by the caller). */
   commandLine?: string
+  /** The user's result-changing files by digest (provenance.ts inputFiles), recorded in run.inputs with the
+   *  digests of caFiles. */
+  inputs?: InputFileRef[]
   now?: () => Date
   signal?: AbortSignal
   log?: (message: string) => void
@@ -101,9 +105,10 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   // Keys shared between devices and per-model consistency: only meaningful across several devices.
   const batch = devices.length > 1 && batchChecks.length > 0 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
+  const inputs = runInputs(options)
   return {
     schemaVersion: SCHEMA_VERSION,
-    tool: {name: TOOL_NAME, version: toolVersion()},
+    tool: toolInfo(),
     run: {
       id: randomUUID(),
       startedAt: info.startedAt,
@@ -111,6 +116,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
       commandLine: options.commandLine ?? '',
       profile: profileRef(info.profile),
       statistics: info.statistics,
+      data: dataFiles(),
+      ...(inputs.length > 0 ? {inputs} : {}),
     },
     devices,
     ...(batch ? {batch} : {}),

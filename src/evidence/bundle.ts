@@ -16,8 +16,9 @@
  * chain cannot be swapped for another one carrying the same key).
  *
  * Deterministic: the same report and options give byte-identical files. createdAt is the report's
- * run.finishedAt, not the clock. Only an ECDSA manifest.sig differs between runs (ECDSA signatures are
- * randomized; Ed25519 ones are not).
+ * run.finishedAt, not the clock. A signed manifest records signedAt (the clock unless given): the signature
+ * covers it, and the verifier checks the signer's certificates were valid then. Besides signedAt, only an ECDSA
+ * manifest.sig differs between runs (ECDSA signatures are randomized; Ed25519 ones are not).
  */
 import {existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
@@ -31,10 +32,11 @@ import {sarifWriter} from '../writers/sarif.js'
 import type {Writer} from '../writers/types.js'
 import {sha256Hex} from './ids.js'
 import {signManifest, signerInfo, type Signer} from './sign.js'
-import type {Artifact, Report} from './types.js'
+import type {Artifact, Report, ToolInfo} from './types.js'
 import {validateReport} from './validate.js'
 
-export const BUNDLE_VERSION = 1
+/** 2: signedAt inside the signed manifest, canonical manifest bytes, observation ids binding artifacts. */
+export const BUNDLE_VERSION = 2
 export const MANIFEST_FILE = 'manifest.json'
 export const SIGNATURE_FILE = 'manifest.sig'
 export const SIGNER_FILE = 'signer.json'
@@ -63,11 +65,14 @@ export interface ManifestFile {
 export interface BundleManifest {
   bundleVersion: number
   createdAt: string
-  tool: {name: string; version: string}
+  tool: ToolInfo
   runId: string
   lab?: LabInfo
   profile: {id: string; version: string; sha256: string}
   commandLine: string
+  /** When the manifest was signed (signed bundles only): inside the signed bytes, so it cannot be moved, and the
+   *  time at which the signer's certificates must have been valid. */
+  signedAt?: string
   files: ManifestFile[]
 }
 
@@ -75,6 +80,8 @@ export interface BundleOptions {
   lab?: LabInfo
   /** A key (and chain) from loadSigner: the bundle gets signer.json and manifest.sig. */
   signer?: Signer
+  /** The signing time recorded in the manifest (default: the clock). */
+  signedAt?: Date
 }
 
 export interface BundleResult {
@@ -137,16 +144,17 @@ export function bundleContents(report: Report, signer?: Signer): Map<string, Buf
   return files
 }
 
-export function buildManifest(report: Report, files: Map<string, Buffer>, lab?: LabInfo): BundleManifest {
+export function buildManifest(report: Report, files: Map<string, Buffer>, lab?: LabInfo, signedAt?: Date): BundleManifest {
   const labInfo = cleanLab(lab)
   return {
     bundleVersion: BUNDLE_VERSION,
     createdAt: report.run.finishedAt,
-    tool: {name: report.tool.name, version: report.tool.version},
+    tool: structuredClone(report.tool),
     runId: report.run.id,
     ...(labInfo ? {lab: labInfo} : {}),
     profile: {id: report.run.profile.id, version: report.run.profile.version, sha256: report.run.profile.sha256},
     commandLine: report.run.commandLine,
+    ...(signedAt ? {signedAt: signedAt.toISOString()} : {}),
     files: [...files.entries()]
       .map(([path, bytes]) => ({path, sha256: sha256Hex(bytes), bytes: bytes.length}))
       .sort((a, b) => comparePaths(a.path, b.path)),
@@ -167,8 +175,27 @@ function cleanLab(lab: LabInfo | undefined): LabInfo | undefined {
   return Object.keys(out).length > 0 ? out : undefined
 }
 
-export function serializeManifest(manifest: BundleManifest): Buffer {
-  return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')
+/** The exact bytes of a manifest: keys in this order, two-space indent, one final newline. Unknown keys are
+ *  dropped, so re-serializing a parsed manifest reproduces the file only when it was written this way. */
+export function serializeManifest(m: BundleManifest): Buffer {
+  const ordered = {
+    bundleVersion: m.bundleVersion,
+    createdAt: m.createdAt,
+    tool: {
+      name: m.tool.name,
+      version: m.tool.version,
+      ...(m.tool.commit !== undefined ? {commit: m.tool.commit} : {}),
+      ...(m.tool.packageIntegrity !== undefined ? {packageIntegrity: m.tool.packageIntegrity} : {}),
+      ...(m.tool.node !== undefined ? {node: m.tool.node} : {}),
+    },
+    runId: m.runId,
+    ...(m.lab ? {lab: {...(m.lab.name !== undefined ? {name: m.lab.name} : {}), ...(m.lab.operator !== undefined ? {operator: m.lab.operator} : {}), ...(m.lab.accreditationId !== undefined ? {accreditationId: m.lab.accreditationId} : {})}} : {}),
+    profile: {id: m.profile.id, version: m.profile.version, sha256: m.profile.sha256},
+    commandLine: m.commandLine,
+    ...(m.signedAt !== undefined ? {signedAt: m.signedAt} : {}),
+    files: m.files.map((f) => ({path: f.path, sha256: f.sha256, bytes: f.bytes})),
+  }
+  return Buffer.from(`${JSON.stringify(ordered, null, 2)}\n`, 'utf8')
 }
 
 /**
@@ -184,7 +211,7 @@ export function writeBundle(report: Report, dir: string, options: BundleOptions 
     if (readdirSync(root).length > 0) throw new ConfigError(`bundle directory ${root} is not empty: give a new or empty directory`)
   }
   const files = bundleContents(report, options.signer)
-  const manifest = buildManifest(report, files, options.lab)
+  const manifest = buildManifest(report, files, options.lab, options.signer ? (options.signedAt ?? new Date()) : undefined)
   const manifestBytes = serializeManifest(manifest)
   mkdirSync(root, {recursive: true})
   for (const [path, bytes] of files) {

@@ -14,15 +14,24 @@
  *   earliest, finishedAt the latest, statistics summed (peak per device: the maximum) when every input has them.
  * - batch: recomputed from the merged devices (keys shared between devices of different inputs are found) when
  *   more than one device carries a `device.identity` observation, i.e. the profile selected identity checks.
+ * - Inputs are re-verified first (consistency.ts): an input that contradicts itself is refused (MergeInputError),
+ *   never trusted.
+ * - Provenance: run.sources keeps each input's own (file digest, run id, tool build, profile, times, command
+ *   line(s), data and input digests, and which devices it contributed; an input that is itself a merge contributes
+ *   its sources). Inputs judged by different tool builds (version, commit or package) or with different data
+ *   files are refused (MergeBuildError) unless `allowMixedBuilds`, which merges them and lists the differences
+ *   in `mixedBuilds` for the caller to flag. tool is the merging build (it recomputed verdicts and summary).
  */
 import {deviceVerdict, summarize, withBatch} from '../engine/verdict.js'
 import {analyzeBatch, defaultBatchChecks, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {P_DEVICE_IDENTITY} from '../identity/types.js'
 import {ConfigError} from '../profiles/errors.js'
 import {resolveProfile} from '../profiles/loader.js'
+import {reportContradictions} from './consistency.js'
 import {canonicalJson, contentId} from './ids.js'
-import type {Device, Report, Severity} from './types.js'
-import {SCHEMA_VERSION, TOOL_NAME, toolVersion} from './version.js'
+import {toolInfo} from './provenance.js'
+import type {Device, Report, ReportSource, Severity, ToolInfo} from './types.js'
+import {SCHEMA_VERSION} from './version.js'
 
 export type MergePreference = 'first' | 'newest'
 
@@ -30,6 +39,8 @@ export interface MergeInput {
   /** How messages name this input (its file name). */
   name: string
   report: Report
+  /** SHA-256 of the input file's bytes, recorded in run.sources. */
+  sha256?: string
 }
 
 export interface MergeOptions {
@@ -37,6 +48,10 @@ export interface MergeOptions {
   failOn?: Severity
   /** run.commandLine of the merged report (redacted by the caller). */
   commandLine?: string
+  /** Merge inputs judged by different tool builds or data (each keeps its own in run.sources); default refuse. */
+  allowMixedBuilds?: boolean
+  /** Re-verify each input's consistency first (default true; off only for hand-made test reports). */
+  verifyInputs?: boolean
 }
 
 export interface MergeConflict {
@@ -53,13 +68,34 @@ export interface MergeResult {
   /** Undefined when conflicts are unresolved (no preference given). */
   report?: Report
   conflicts: MergeConflict[]
+  /** With allowMixedBuilds: each input whose build or data differs from the first input's, and how. */
+  mixedBuilds: string[]
 }
 
 /** The inputs use different profiles: a usage error (exit 2). */
 export class MergeProfileError extends ConfigError {}
 
+/** An input contradicts itself (report verify would reject it): exit 2. */
+export class MergeInputError extends ConfigError {}
+
+/** The inputs were judged by different tool builds or data: exit 2 unless allowMixedBuilds. */
+export class MergeBuildError extends ConfigError {}
+
+/** How a build is named in messages and compared: version, commit or package integrity (Node aside). */
+export function buildKey(tool: ToolInfo): string {
+  return `${tool.name} ${tool.version}${tool.commit ? ` commit ${tool.commit}` : ''}${tool.packageIntegrity ? ` package ${tool.packageIntegrity}` : ''}`
+}
+
 export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): MergeResult {
   if (inputs.length === 0) throw new ConfigError('nothing to merge: give at least one report')
+  if (options.verifyInputs !== false) {
+    for (const input of inputs) {
+      const {problems} = reportContradictions(input.report)
+      if (problems.length > 0) {
+        throw new MergeInputError(`${input.name} contradicts itself (report verify rejects it): nothing merged`, problems.slice(0, 10).concat(problems.length > 10 ? [`… and ${problems.length - 10} more`] : []))
+      }
+    }
+  }
   const first = inputs[0]!
   const profileKey = (r: Report) => canonicalJson(r.run.profile)
   for (const input of inputs.slice(1)) {
@@ -69,6 +105,11 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
         `${input.name}: ${describeProfile(input.report)}`,
       ])
     }
+  }
+
+  const mixedBuilds = buildDifferences(inputs)
+  if (mixedBuilds.length > 0 && !options.allowMixedBuilds) {
+    throw new MergeBuildError('the reports were judged by different tool builds or data; merging them would mix judgements (give --allow-mixed-builds to merge anyway, each input keeping its build in run.sources)', mixedBuilds)
   }
 
   // Per device id: each distinct version with the inputs that hold it.
@@ -112,7 +153,7 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
     }
     conflicts.push(conflict)
   }
-  if (conflicts.length > 0 && !options.prefer) return {conflicts}
+  if (conflicts.length > 0 && !options.prefer) return {conflicts, mixedBuilds}
 
   const failOn = options.failOn ?? first.report.summary.failOn
   const devices: Device[] = order.map((id) => {
@@ -123,15 +164,18 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
 
   const reports = inputs.map((i) => i.report)
   const runIds = [...new Set(reports.map((r) => r.run.id))].sort()
+  const data = reports.every((r) => r.run.data && canonicalJson(r.run.data) === canonicalJson(reports[0]!.run.data)) ? reports[0]!.run.data : undefined
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
-    tool: {name: TOOL_NAME, version: toolVersion()},
+    tool: toolInfo(),
     run: {
       id: contentId('merge', runIds),
       startedAt: earliest(reports.map((r) => r.run.startedAt)),
       finishedAt: latest(reports.map((r) => r.run.finishedAt)),
       commandLine: options.commandLine ?? `sg17scan report merge (${runIds.join(', ')})`,
       profile: {...first.report.run.profile},
+      ...(data ? {data: structuredClone(data)} : {}),
+      sources: sourcesOf(inputs, chosen, devices),
     },
     devices,
     summary: summarize(devices, failOn),
@@ -150,7 +194,56 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
       durationMs: stats.reduce((n, s) => n + s.durationMs, 0),
     }
   }
-  return {report, conflicts}
+  return {report, conflicts, mixedBuilds}
+}
+
+/** Each input's provenance; an input that is itself a merge contributes its own sources. */
+function sourcesOf(inputs: MergeInput[], chosen: Map<string, Device>, devices: Device[]): ReportSource[] {
+  const out: ReportSource[] = []
+  for (const input of inputs) {
+    const r = input.report
+    // The devices of the merged report taken from this input (the same object: identical content counts).
+    const contributed = devices.map((d) => d.id).filter((id) => r.devices.some((d) => d.id === id && canonicalJson(d) === canonicalJson(chosen.get(id))))
+    if (r.run.sources?.length) {
+      for (const s of r.run.sources) out.push({...structuredClone(s), name: `${input.name} > ${s.name}`, devices: s.devices.filter((id) => contributed.includes(id))})
+      continue
+    }
+    out.push({
+      name: input.name,
+      ...(input.sha256 ? {sha256: input.sha256} : {}),
+      runId: r.run.id,
+      tool: {...r.tool},
+      profile: {...r.run.profile},
+      startedAt: r.run.startedAt,
+      finishedAt: r.run.finishedAt,
+      commandLine: r.run.commandLine,
+      ...(r.run.sessions ? {sessions: structuredClone(r.run.sessions)} : {}),
+      ...(r.run.data ? {data: structuredClone(r.run.data)} : {}),
+      ...(r.run.inputs ? {inputs: structuredClone(r.run.inputs)} : {}),
+      devices: contributed,
+    })
+  }
+  return out
+}
+
+/** Inputs (or their sources) judged by another build or with other data than the first input. */
+function buildDifferences(inputs: MergeInput[]): string[] {
+  const builds = inputs.flatMap((input) =>
+    input.report.run.sources?.length
+      ? input.report.run.sources.map((s) => ({name: `${input.name} > ${s.name}`, tool: s.tool, data: s.data}))
+      : [{name: input.name, tool: input.report.tool, data: input.report.run.data}],
+  )
+  const base = builds[0]!
+  const out: string[] = []
+  for (const b of builds.slice(1)) {
+    if (buildKey(b.tool) !== buildKey(base.tool)) out.push(`${b.name}: ${buildKey(b.tool)} (${base.name}: ${buildKey(base.tool)})`)
+    if (b.data && base.data && canonicalJson(b.data) !== canonicalJson(base.data)) {
+      const files = new Map(base.data.map((d) => [d.file, d.sha256]))
+      const changed = b.data.filter((d) => files.get(d.file) !== d.sha256).map((d) => d.file)
+      out.push(`${b.name}: data files differ from ${base.name}'s (${changed.join(', ') || 'a file is missing'})`)
+    }
+  }
+  return out
 }
 
 /** Batch analysis of the merged devices, with the batch checks (severities, references) of the inputs' profile

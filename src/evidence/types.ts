@@ -149,9 +149,60 @@ export interface BatchSummary {
   models: ModelConsistency[]
 }
 
+/** The build that judged (src/evidence/provenance.ts). */
+export interface ToolInfo {
+  name: string
+  version: string
+  /** Git commit of the checkout the build ran from (HEAD; uncommitted changes are not visible). */
+  commit?: string
+  /** npm's integrity of the installed package, when run from node_modules. */
+  packageIntegrity?: string
+  /** process.version, e.g. "v20.19.0". */
+  node?: string
+}
+
+/** A data file of the build (data/…) with its digest and, for a named dataset, the name its row ids belong to. */
+export interface DataFileRef {
+  file: string
+  dataset?: string
+  sha256: string
+}
+
+/** A user's file that changes results (--credentials, --communities, --ca …), by digest only. */
+export interface InputFileRef {
+  flag: string
+  sha256: string
+}
+
+/** One session of a run (a batch resumed after a stop has several). */
+export interface RunSession {
+  startedAt: string
+  finishedAt?: string
+  commandLine: string
+}
+
+/** An input of `report merge`, with its own provenance. */
+export interface ReportSource {
+  /** The file name given to merge. */
+  name: string
+  /** SHA-256 of the input file's bytes as read. */
+  sha256?: string
+  runId: string
+  tool: ToolInfo
+  profile: {id: string; version: string; sha256: string}
+  startedAt: string
+  finishedAt: string
+  commandLine: string
+  sessions?: RunSession[]
+  data?: DataFileRef[]
+  inputs?: InputFileRef[]
+  /** The devices this input contributed to the merged report. */
+  devices: string[]
+}
+
 export interface Report {
   schemaVersion: string
-  tool: {name: string; version: string}
+  tool: ToolInfo
   run: {
     id: string
     startedAt: string
@@ -160,6 +211,14 @@ export interface Report {
     profile: {id: string; version: string; sha256: string}
     /** Work done: TCP connections opened, most open to one device at once, probe units run, wall time. */
     statistics?: {connections: number; peakConnectionsPerDevice: number; probeUnits: number; durationMs: number}
+    /** Data files of the build, by digest (and dataset name). */
+    data?: DataFileRef[]
+    /** The user's result-changing files, by digest. */
+    inputs?: InputFileRef[]
+    /** Every session's command line (a resumed batch); commandLine is the last one. */
+    sessions?: RunSession[]
+    /** `report merge`: each input's own provenance. */
+    sources?: ReportSource[]
   }
   devices: Device[]
   /** Batch-level analysis across devices (shared keys, per-model consistency); present when a run or merge holds

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 
 import {projectPath} from '../util/paths.js'
 
-export const SCHEMA_VERSION = '1.0.0'
+export const SCHEMA_VERSION = '1.1.0'
 export const TOOL_NAME = 'sg17scan'
 
 let cached: string | undefined

@@ -15,6 +15,8 @@ export class InventoryResolver {
   private readonly profiles = new Map<string, Profile>()
   private readonly credentials = new Map<string, CommunityCandidate[]>()
   private readonly loginLists = new Map<string, LabCredential[]>()
+  /** The text behind each credentialsRef/loginsRef read (secrets: memory only), so --resume can pin them. */
+  readonly refTexts = new Map<string, string>()
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -61,7 +63,9 @@ export class InventoryResolver {
     const ref = entry.credentialsRef!
     let list = this.credentials.get(ref)
     if (!list) {
-      list = toCommunities(ref, readRef(ref, 'credentialsRef', this.env, entry.at), entry.at)
+      const text = readRef(ref, 'credentialsRef', this.env, entry.at)
+      this.refTexts.set(`credentialsRef ${ref}`, text)
+      list = toCommunities(ref, text, entry.at)
       this.credentials.set(ref, list)
     }
     return list
@@ -72,6 +76,7 @@ export class InventoryResolver {
     let list = this.loginLists.get(ref)
     if (!list) {
       const text = readRef(ref, 'loginsRef', this.env, entry.at)
+      this.refTexts.set(`loginsRef ${ref}`, text)
       try {
         // Ids `<ref>#<line>`: never derived from the secret, and the line's text is never quoted in errors.
         list = parseCredentialFile(text, ref).map((c) => ({...c, id: `${ref.startsWith('env:') ? ref : 'file'}#${c.id.split(':').pop()}`}))

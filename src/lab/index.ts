@@ -5,7 +5,7 @@
 import type {DeclaredIdentity} from '../evidence/types.js'
 import {labCa} from './ca.js'
 import {goodGateway} from './devices/good-gateway.js'
-import {legacyCamera} from './devices/legacy-camera.js'
+import {legacyCamera, legacyCameraFw2} from './devices/legacy-camera.js'
 import {LOGIN_LAB_DEVICES} from './devices/login-devices.js'
 import {oldNvr} from './devices/old-nvr.js'
 import {secureAdmin} from './devices/secure-admin.js'
@@ -31,6 +31,9 @@ export interface RunningLab {
 /** Every lab device, in registry order. */
 export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin]
 
+/** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device. */
+export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2]
+
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'
   const basePort = options?.basePort ?? 0
@@ -39,13 +42,14 @@ export async function startLab(options?: {host?: string; basePort?: number; devi
   }
   let selected: LabDeviceDefinition[] = [...LAB_DEVICES]
   if (options?.devices !== undefined) {
-    const unknown = options.devices.filter((name) => !LAB_DEVICES.some((device) => device.name === name))
+    const known = [...LAB_DEVICES, ...LAB_VARIANTS]
+    const unknown = options.devices.filter((name) => !known.some((device) => device.name === name))
     if (unknown.length > 0) {
       throw new Error(
-        `unknown lab device(s): ${unknown.join(', ')} (known: ${LAB_DEVICES.map((device) => device.name).join(', ')})`,
+        `unknown lab device(s): ${unknown.join(', ')} (known: ${known.map((device) => device.name).join(', ')})`,
       )
     }
-    selected = LAB_DEVICES.filter((device) => options.devices?.includes(device.name))
+    selected = known.filter((device) => options.devices?.includes(device.name))
   }
   const caPem = labCa().certPem
   const started: Array<{definition: LabDeviceDefinition; device: StartedDevice}> = []

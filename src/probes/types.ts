@@ -36,7 +36,7 @@ export interface ProbeContext {
 
 export type ArtifactInput = Omit<Artifact, 'sha256'>
 
-/** One observation as a probe produces it; the engine adds id, service and collectedAt. */
+/** One observation as a probe produces it; the engine adds id, service and (unless given) collectedAt. */
 export interface ProbeEmission {
   probe: string
   data: Record<string, unknown>
@@ -44,6 +44,9 @@ export interface ProbeEmission {
   error?: ObservationError
   /** What was seen is incomplete (see Observation.partial): `data` is kept and judged, but never passes. */
   partial?: ObservationPartial
+  /** When this emission's data was read (ISO 8601), for a unit whose observations are read at different times;
+   *  without it the engine records the unit's start. */
+  collectedAt?: string
 }
 
 /** A probe unit: one piece of network work that emits one or more observations. */

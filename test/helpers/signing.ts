@@ -4,7 +4,9 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {summarize} from '../../src/engine/verdict.js'
+import {summarize, withBatch} from '../../src/engine/verdict.js'
+import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../../src/identity/batch.js'
+import {resolveProfile} from '../../src/profiles/loader.js'
 import type {Report} from '../../src/evidence/types.js'
 
 export interface SigningPki {
@@ -88,6 +90,10 @@ export function splitReport(report: Report, indexes: number[], run: {id: string;
   const part: Report = structuredClone(report)
   part.devices = indexes.map((i) => structuredClone(report.devices[i]!))
   part.run = {...part.run, ...run}
-  part.summary = summarize(part.devices, part.summary.failOn)
+  // The batch analysis of these devices alone, as a scan of only them would write it.
+  delete part.batch
+  const checks = resolveProfile(report.run.profile.id).checks.filter((s) => s.check.scope === 'batch') as SelectedBatchCheck[]
+  if (part.devices.length > 1 && checks.length > 0) part.batch = analyzeBatch(part.devices.map(identityDigest), checks)
+  part.summary = withBatch(summarize(part.devices, part.summary.failOn), part.batch)
   return part
 }

@@ -76,8 +76,10 @@ describe('scan --bundle with a signing key', () => {
     const r = await runCli(['scan', '--lab', '-o', join(tmp, 'b.json'), '--bundle', dir, '--sign-key', key, '--lab-name', 'Test Lab'])
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('Evidence bundle:')
+    // Signed by a key without a certificate: the signature holds, the signer is unknown (exit 4, not 0).
     const ok = await runCli(['report', 'verify', dir])
-    expect(ok.code).toBe(0)
+    expect(ok.code).toBe(4)
+    expect(ok.stderr).toMatch(/signature valid, signer UNKNOWN/)
     const reportFile = join(dir, 'report.json')
     writeFileSync(reportFile, readFileSync(reportFile, 'utf8').replace('good-gateway', 'good-gatewaX'))
     const bad = await runCli(['report', 'verify', dir])

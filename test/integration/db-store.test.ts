@@ -116,7 +116,7 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
     const before = await counts(store)
     const out = await ingestPath(store, files.contradictory)
     expect(out.status).toBe('refused')
-    expect(out.status === 'refused' && out.problems.join('\n')).toMatch(/verdict pass but its findings give fail/)
+    expect(out.status === 'refused' && out.problems.join('\n')).toMatch(/verdict: says pass, its findings give fail/)
     expect(await counts(store)).toEqual(before)
   })
 

@@ -1,17 +1,18 @@
 import {execFile} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import type {Report} from '../../src/evidence/types.js'
 import {esc, htmlWriter} from '../../src/writers/html.js'
 import {deviceLabel} from '../../src/writers/shared.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 import {labReport} from '../helpers/writer-reports.js'
 
 /** Debian's chromium package (CI installs it with apt-get); no browser is downloaded. */
-const CHROMIUM = process.env.SG17SCAN_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM = toolPath(TOOLS.chromium)
 /** Every spawn is bounded: a hung browser fails the test instead of the run. */
 const SPAWN_TIMEOUT_MS = 60_000
 
@@ -54,7 +55,7 @@ const domText = (dom: string) =>
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
 
-describe('html report in headless Chromium', () => {
+interopSuite('html report in headless Chromium', [TOOLS.chromium], () => {
   let report: Report
   let page: string
   beforeAll(async () => {
@@ -63,10 +64,6 @@ describe('html report in headless Chromium', () => {
     writeFileSync(page, htmlWriter.write(report))
   })
   afterAll(() => rmSync(tmp, {recursive: true, force: true}))
-
-  it(`has a Chromium binary at ${CHROMIUM} (apt-get install -y chromium)`, () => {
-    expect(existsSync(CHROMIUM)).toBe(true)
-  })
 
   it('renders to a non-trivial screenshot', async () => {
     const png = join(tmp, 'lab.png')

@@ -204,7 +204,8 @@ describe('virtual lab', () => {
 
 describe('startLab options', () => {
   it('gives stable ports from basePort and can start a subset', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000)
+    // Below Linux's ephemeral range (32768 and up), so no client socket of a parallel test can hold one of them.
+    const base = 20000 + Math.floor(Math.random() * 12000)
     const lab = await startLab({basePort: base})
     try {
       expect(lab.devices.map((d) => d.targets)).toEqual([

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -42,7 +43,7 @@ describe('sg17scan report bundle / verify / merge (built CLI)', () => {
     const ok = await runCli(['report', 'verify', out, '--trust', pki.files.rootCert])
     expect(ok.stderr).toBe('')
     expect(ok.code).toBe(0)
-    expect(ok.stdout).toMatch(/^OK: .* files verified, signed Ed25519 by .*Evidence Signer Ed25519 \(trusted\)/)
+    expect(ok.stdout).toMatch(/^OK: .*: verified: \d+ files, signed Ed25519 by .*Evidence Signer Ed25519, signer trusted \(--trust\), signed at \d{4}-/)
 
     const artifact = manifest.files.map((f: {path: string}) => f.path).find((p: string) => p.endsWith('-certificate.pem'))
     const bytes = readFileSync(join(out, artifact))
@@ -61,14 +62,17 @@ describe('sg17scan report bundle / verify / merge (built CLI)', () => {
     expect(result.problems).toContainEqual(expect.stringMatching(new RegExp(`^${artifact}: sha256 mismatch`)))
   })
 
-  it('an ECDSA bundle verifies; an untrusted signer fails against --trust (1)', async () => {
+  it('an ECDSA bundle verifies with an unknown signer (4); an untrusted signer fails against --trust (1)', async () => {
     const out = join(tmp, 'ecdsa')
     const made = await runCli(['report', 'bundle', file, '--out', out, '--sign-key', pki.files.ecKey, '--sign-cert', pki.files.ecCert, '--json'])
     expect(made.code).toBe(0)
     expect(JSON.parse(made.stdout)).toMatchObject({signed: true, algorithm: 'ECDSA-P256-SHA256', runId: report.run.id})
     const ok = await runCli(['report', 'verify', out, '--json'])
-    expect(ok.code).toBe(0)
-    expect(JSON.parse(ok.stdout)).toMatchObject({ok: true, problems: [], signer: {algorithm: 'ECDSA-P256-SHA256'}})
+    expect(ok.code).toBe(4)
+    expect(JSON.parse(ok.stdout)).toMatchObject({ok: true, status: 'signer-unknown', problems: [], signer: {algorithm: 'ECDSA-P256-SHA256'}})
+    const text = await runCli(['report', 'verify', out])
+    expect(text.code).toBe(4)
+    expect(text.stderr).toMatch(/^NOT VERIFIED: .*: signature valid, signer UNKNOWN: .*give --trust/)
     const untrusted = await runCli(['report', 'verify', out, '--trust', pki.files.otherRootCert])
     expect(untrusted.code).toBe(1)
     expect(untrusted.stderr).toMatch(/signer\.json: certificate chain .* does not lead to a trust anchor/)
@@ -79,7 +83,7 @@ describe('sg17scan report bundle / verify / merge (built CLI)', () => {
     ['a certificate not matching the key', (out: string) => ['report', 'bundle', '__LAB__', '--out', out, '--sign-key', '__EC__', '--sign-cert', '__EDCHAIN__'], /does not match the signing key/],
     ['--sign-cert without --sign-key', (out: string) => ['report', 'bundle', '__LAB__', '--out', out, '--sign-cert', '__EDCHAIN__'], /sign-key/],
     ['a non-empty --out', () => ['report', 'bundle', '__LAB__', '--out', tmp], /is not empty/],
-    ['verify of a missing directory', (out: string) => ['report', 'verify', out], /not a bundle directory/],
+    ['verify of a missing directory', (out: string) => ['report', 'verify', out], /no such report file or bundle directory/],
     ['an unreadable --trust file', () => ['report', 'verify', tmp, '--trust', join(tmp, 'nope.pem')], /--trust .*nope\.pem: cannot read/],
   ])('exits 2 for %s', async (_what, args, message) => {
     const out = join(tmp, `usage-${Math.random().toString(36).slice(2)}`)
@@ -113,10 +117,15 @@ describe('sg17scan report bundle / verify / merge (built CLI)', () => {
       expect(merged.run.startedAt).toBe('2026-03-01T10:00:00.000Z')
       expect(merged.run.finishedAt).toBe('2026-03-02T09:30:00.000Z')
       expect(merged.run.commandLine).toBe(`sg17scan report merge ${a} ${b} -o ${out}`)
+      // Each input keeps its provenance, with the digest of the file as read.
+      expect(merged.run.sources?.map((x) => [x.name, x.runId, x.sha256])).toEqual([
+        [a, 'run-a', createHash('sha256').update(readFileSync(a)).digest('hex')],
+        [b, 'run-b', createHash('sha256').update(readFileSync(b)).digest('hex')],
+      ])
       // The merged report bundles and verifies like any other.
       const bundle = join(tmp, 'merged-bundle')
       expect((await runCli(['report', 'bundle', out, '--out', bundle, '--sign-key', pki.files.edKey])).code).toBe(0)
-      expect((await runCli(['report', 'verify', bundle])).code).toBe(0)
+      expect((await runCli(['report', 'verify', bundle])).code).toBe(4)
     })
 
     it('two real lab scans of the same devices conflict (exit 1, nothing written) unless --prefer', async () => {
@@ -158,6 +167,30 @@ describe('sg17scan report bundle / verify / merge (built CLI)', () => {
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(/two or more reports/)
     })
+  })
+
+  it('an unsigned bundle exits 5 (internal consistency only) unless --allow-unsigned; a contradictory report exits 1 naming the first contradiction', async () => {
+    const out = join(tmp, 'unsigned')
+    expect((await runCli(['report', 'bundle', file, '--out', out])).code).toBe(0)
+    const r = await runCli(['report', 'verify', out])
+    expect(r.code).toBe(5)
+    expect(r.stderr).toMatch(/NOT signed: only internal consistency was checked/)
+    const allowed = await runCli(['report', 'verify', out, '--allow-unsigned'])
+    expect(allowed.code).toBe(0)
+    expect(allowed.stdout).toMatch(/^OK: .*NOT signed: only internal consistency was checked.*accepted: --allow-unsigned/)
+
+    const consistent = await runCli(['report', 'verify', file])
+    expect(consistent.code).toBe(0)
+    expect(consistent.stdout).toMatch(/^OK: .*consistent: no contradiction/)
+    const bad = structuredClone(report)
+    bad.devices[0]!.findings.push({check: 'tls.cipher.weak', title: 'Weak', outcome: 'fail', severity: 'critical', service: 'tls://203.0.113.9:443', message: 'x', evidence: ['obs-00000000deadbeef'], references: []})
+    bad.devices[0]!.verdict = 'pass'
+    bad.summary.exitCode = 0
+    const badFile = join(tmp, 'contradictory.json')
+    writeFileSync(badFile, JSON.stringify(bad))
+    const rejected = await runCli(['report', 'verify', badFile])
+    expect(rejected.code).toBe(1)
+    expect(rejected.stderr).toMatch(/^FAILED: .*contradictory\.json: \d+ problems; first: .*findings\[\d+\] \(tls\.cipher\.weak\): service tls:\/\/203\.0\.113\.9:443 is not a service of the device/)
   })
 
   it('lists the commands under the report topic', async () => {

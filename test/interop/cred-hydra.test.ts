@@ -4,31 +4,28 @@
  * assertions and messages carry ids only, never a password.
  */
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {scanDevices} from '../../src/engine/scan.js'
 import {startLab, type RunningLab} from '../../src/lab/index.js'
 import {selectCandidates} from '../../src/probes/cred/dataset.js'
 import type {CredAttemptsData, CredentialCandidate} from '../../src/probes/cred/types.js'
 import {DEFAULT_CREDENTIAL_THRESHOLDS} from '../../src/profiles/thresholds.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 
-const HYDRA = '/usr/bin/hydra'
+const HYDRA = toolPath(TOOLS.hydra)
 const LIST_SIZE = 10
 let lab: RunningLab
 let tmp: string
 
-beforeAll(async () => {
+async function setUp(): Promise<void> {
   lab = await startLab({devices: ['default-router']})
   tmp = mkdtempSync(join(tmpdir(), 'sg17scan-hydra-'))
-}, 60_000)
-
-afterAll(async () => {
-  await lab?.stop()
-})
+}
 
 function target(protocol: string): string {
   const t = lab.devices[0]!.targets.find((x) => x.startsWith(`${protocol}://`))
@@ -75,7 +72,12 @@ async function sg17scanFinds(protocol: string, candidates: CredentialCandidate[]
   return (obs?.data as unknown as CredAttemptsData | undefined)?.success?.credentialId
 }
 
-describe.skipIf(!existsSync(HYDRA))('hydra finds the same credential as sg17scan', () => {
+interopSuite('hydra finds the same credential as sg17scan', [TOOLS.hydra], () => {
+  beforeAll(setUp, 60_000)
+  afterAll(async () => {
+    await lab?.stop()
+  })
+
   for (const protocol of ['ssh', 'telnet']) {
     it(protocol, async () => {
       const candidates = selectCandidates({lists: DEFAULT_CREDENTIAL_THRESHOLDS.lists.filter((l) => l !== 'lab'), maxPerList: LIST_SIZE}, protocol, {}).slice(0, LIST_SIZE)

@@ -24,7 +24,7 @@ import {join} from 'node:path'
 import {createServer, type Server} from 'node:https'
 import {promisify} from 'node:util'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {check as httpOnlyMissing} from '../../checks/http/cookie-httponly-missing.js'
 import {check as secureMissing} from '../../checks/http/cookie-secure-missing.js'
@@ -36,10 +36,11 @@ import {P_HTTP_SURFACE, SECURITY_HEADERS, type HttpSurfaceData} from '../../src/
 import {runHttpProbe} from '../../src/probes/http/unit.js'
 import type {ProbeContext} from '../../src/probes/types.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
 
 const execFileAsync = promisify(execFile)
-const NMAP = process.env.SG17_NMAP ?? '/usr/bin/nmap'
+const NMAP = toolPath(TOOLS.nmap)
 
 interface NmapPort {
   service: string
@@ -115,7 +116,7 @@ function outcome(check: Check, t: Target, s: HttpSurfaceData): string {
   return check.evaluate({service, observations: {[P_HTTP_SURFACE]: o}, thresholds: DEFAULT_THRESHOLDS, now: new Date(), severity: check.defaultSeverity}).outcome
 }
 
-beforeAll(async () => {
+async function setUp(): Promise<void> {
   lab = await startLab({devices: ['webcam-http', 'secure-admin']})
   for (const d of lab.devices) {
     for (const uri of d.targets) {
@@ -146,14 +147,15 @@ beforeAll(async () => {
     expect(surface.error).toBeUndefined()
     ours.set(t.port, surface.data as unknown as HttpSurfaceData)
   }
-}, 180_000)
+}
 
-afterAll(async () => {
-  await lab?.stop()
-  await new Promise<void>((resolve) => (careless ? careless.close(() => resolve()) : resolve()))
-})
+interopSuite('HTTP probe vs nmap http-cookie-flags / http-headers', [TOOLS.nmap], () => {
+  beforeAll(setUp, 180_000)
+  afterAll(async () => {
+    await lab?.stop()
+    await new Promise<void>((resolve) => (careless ? careless.close(() => resolve()) : resolve()))
+  })
 
-describe('HTTP probe vs nmap http-cookie-flags / http-headers', () => {
   it('nmap answered for every port, with the service names we gave it', () => {
     expect(targets.length).toBe(4)
     for (const t of targets) expect(nmap.get(t.port)?.headers.size, t.label).toBeGreaterThan(0)

@@ -6,7 +6,6 @@
  * system-wide policy (MinProtocol TLSv1.2, SECLEVEL 2) does not apply: the command line is the whole config.
  */
 import {execFile, spawn, type ChildProcess} from 'node:child_process'
-import {existsSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -14,10 +13,11 @@ import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import {oakleyGroup2Pem} from '../../src/lab/devices/legacy-camera.js'
+import {toolPath, TOOLS} from '../helpers/interop-tools.js'
 
 const execFileAsync = promisify(execFile)
 
-export const OPENSSL = process.env.SG17_OPENSSL ?? '/usr/bin/openssl'
+export const OPENSSL = toolPath(TOOLS.openssl)
 
 export type OpensslConfig = 'modern' | 'legacy'
 
@@ -32,10 +32,6 @@ export interface OpensslServer {
   /** Temp dir with cert.pem, key.pem, dh1024.pem and the empty openssl.cnf. */
   dir: string
   stop(): Promise<void>
-}
-
-export function opensslAvailable(): boolean {
-  return existsSync(OPENSSL)
 }
 
 /** TLS 1.3 suites of the modern config (OpenSSL's default set, server order). */

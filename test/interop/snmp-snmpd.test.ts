@@ -14,18 +14,19 @@ import {join} from 'node:path'
 import {promisify} from 'node:util'
 
 import snmp from 'net-snmp'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {freeUdpPort} from '../../src/lab/snmp-service.js'
 import {communityDataset} from '../../src/probes/snmp/dataset.js'
 import {createSnmpProbeUnit} from '../../src/probes/snmp/unit.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 import {makeSnmpContext} from '../helpers/snmp-context.js'
 
 const run = promisify(execFile)
-const SNMPD = process.env.SG17_SNMPD ?? '/usr/sbin/snmpd'
-const ONESIXTYONE = process.env.SG17_ONESIXTYONE ?? '/usr/bin/onesixtyone'
-const NMAP = process.env.SG17_NMAP ?? '/usr/bin/nmap'
+const SNMPD = toolPath(TOOLS.snmpd)
+const ONESIXTYONE = toolPath(TOOLS.onesixtyone)
+const NMAP = toolPath(TOOLS.nmap)
 const LIST_SIZE = 118
 
 let dir: string
@@ -50,7 +51,7 @@ async function ready(): Promise<void> {
   throw new Error('snmpd did not come up')
 }
 
-beforeAll(async () => {
+async function startSnmpd(): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'sg17-snmpd-'))
   port = await freeUdpPort('127.0.0.1')
   const conf = join(dir, 'snmpd.conf')
@@ -74,16 +75,16 @@ beforeAll(async () => {
     env: {...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: ''},
   })
   await ready()
-})
+}
 
-afterAll(async () => {
+async function stopSnmpd(): Promise<void> {
   if (daemon && daemon.exitCode === null) {
     const exited = new Promise((resolve) => daemon!.once('exit', resolve))
     daemon.kill('SIGTERM')
     await exited
   }
   if (dir) await rm(dir, {recursive: true, force: true})
-})
+}
 
 function sysLocation(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -101,7 +102,10 @@ function byProbe(emissions: ProbeEmission[]): Record<string, ProbeEmission> {
   return Object.fromEntries(emissions.map((e) => [e.probe, e]))
 }
 
-describe('SNMP probe unit vs snmpd, onesixtyone and nmap snmp-brute', () => {
+interopSuite('SNMP probe unit vs snmpd, onesixtyone and nmap snmp-brute', [TOOLS.snmpd, TOOLS.onesixtyone, TOOLS.nmap], () => {
+  beforeAll(startSnmpd)
+  afterAll(stopSnmpd)
+
   let emissions: ProbeEmission[]
   let accepted: Array<{credentialId: string; version: string; access: string}>
   let locationBefore: string

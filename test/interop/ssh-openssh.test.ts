@@ -35,13 +35,14 @@ import type {Check} from '../../src/checks/types.js'
 import type {Observation} from '../../src/evidence/types.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {sshProbeUnit} from '../../src/probes/ssh/unit.js'
+import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
 
 const execFileAsync = promisify(execFile)
-const SSHD = process.env.SG17_SSHD ?? '/usr/sbin/sshd'
-const SSH_KEYGEN = process.env.SG17_SSH_KEYGEN ?? '/usr/bin/ssh-keygen'
-const SSH_AUDIT = process.env.SG17_SSH_AUDIT ?? '/usr/bin/ssh-audit'
+const SSHD = toolPath(TOOLS.sshd)
+const SSH_KEYGEN = toolPath(TOOLS.sshKeygen)
+const SSH_AUDIT = toolPath(TOOLS.sshAudit)
 
 const WEAK = {
   kex: ['diffie-hellman-group1-sha1', 'diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1', 'curve25519-sha256'],
@@ -188,19 +189,12 @@ function compareWithAudit(r: Record<string, ProbeEmission>, audit: Audit): void 
   }
 }
 
-describe('OpenSSH interop (sshd + ssh-audit)', () => {
+interopSuite('OpenSSH interop (sshd + ssh-audit)', [TOOLS.sshd, TOOLS.sshKeygen, TOOLS.sshAudit], () => {
   let dir = ''
   let weak: Sshd | undefined
   let hardened: Sshd | undefined
 
   beforeAll(async () => {
-    for (const [name, path] of [
-      ['sshd', SSHD],
-      ['ssh-keygen', SSH_KEYGEN],
-      ['ssh-audit', SSH_AUDIT],
-    ]) {
-      if (!existsSync(path)) throw new Error(`${name} not found at ${path}: apt-get install -y openssh-server ssh-audit`)
-    }
     if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', {recursive: true, mode: 0o755})
     dir = await mkdtemp(join(tmpdir(), 'sg17-sshd-'))
     const keygen = (type: string, file: string, bits?: number) =>

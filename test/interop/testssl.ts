@@ -1,5 +1,5 @@
 /**
- * Runs testssl.sh (Debian package, /usr/bin/testssl 3.0.8) and parses its per-protocol cipher enumeration.
+ * Runs testssl.sh (Debian package testssl.sh 3.0.8, binary `testssl`) and parses its per-protocol cipher enumeration.
  *
  * Mode: `-E` (cipher per protocol) with `--ssl-native` and a permissive OPENSSL_CONF. In its default mode
  * testssl sends hand-built ClientHellos from bash for every suite the local openssl lacks, which took 67 s on
@@ -11,18 +11,14 @@
  * (untested); OpenSSL 3.0 cannot speak them either, so the reference says nothing about those two.
  */
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {TlsProtocol} from '../../src/probes/tls/types.js'
+import {toolPath, TOOLS} from '../helpers/interop-tools.js'
 
-export const TESTSSL = process.env.SG17_TESTSSL ?? '/usr/bin/testssl'
-
-export function testsslAvailable(): boolean {
-  return existsSync(TESTSSL)
-}
+export const TESTSSL = toolPath(TOOLS.testssl)
 
 /** testssl's protocol tags in JSON ids (cipher-<tag>_x<hex>) → our protocol names. */
 const PROTOCOL_TAGS: Record<string, TlsProtocol> = {

@@ -13,15 +13,14 @@
  *   provider) cannot be served by s_server, so neither tool can see them here; the hand-written fake
  *   servers cover those elsewhere.
  */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {scan} from '../../src/index.js'
 import type {Report} from '../../src/evidence/types.js'
 import type {TlsCipherSuitesData, TlsProtocol, TlsProtocolsData} from '../../src/probes/tls/types.js'
-import {opensslAvailable, startOpensslServer, type OpensslConfig, type OpensslServer} from './openssl.js'
-import {runTestssl, testsslAvailable, type TestsslRun} from './testssl.js'
-
-const available = opensslAvailable() && testsslAvailable()
+import {startOpensslServer, type OpensslConfig, type OpensslServer} from './openssl.js'
+import {runTestssl, type TestsslRun} from './testssl.js'
+import {interopSuite, TOOLS} from '../helpers/interop-tools.js'
 
 function observationData(report: Report, probe: string): Record<string, unknown> {
   const observation = report.devices[0]?.observations.find((candidate) => candidate.probe === probe)
@@ -54,7 +53,7 @@ const EXPECTED: Record<OpensslConfig, {protocols: TlsProtocol[]; mustInclude: Pa
   },
 }
 
-describe.skipIf(!available)('TLS cipher enumeration vs testssl.sh on openssl s_server', () => {
+interopSuite('TLS cipher enumeration vs testssl.sh on openssl s_server', [TOOLS.openssl, TOOLS.testssl], () => {
   const servers = new Map<OpensslConfig, OpensslServer>()
   const reference = new Map<OpensslConfig, TestsslRun>()
 

@@ -65,7 +65,7 @@ describe('evidence bundles', () => {
 
     const manifest = JSON.parse(tree.get('manifest.json')!.toString('utf8'))
     expect(manifest).toMatchObject({
-      bundleVersion: 1,
+      bundleVersion: 2,
       createdAt: report.run.finishedAt,
       tool: report.tool,
       runId: report.run.id,
@@ -89,8 +89,9 @@ describe('evidence bundles', () => {
   it('is deterministic: the same report and options give byte-identical bundles (Ed25519 signature included)', () => {
     const a = freshDir('det')
     const b = freshDir('det')
-    writeBundle(report, a, {lab: LAB, signer: ed})
-    writeBundle(structuredClone(report), b, {lab: LAB, signer: ed})
+    const signedAt = new Date()
+    writeBundle(report, a, {lab: LAB, signer: ed, signedAt})
+    writeBundle(structuredClone(report), b, {lab: LAB, signer: ed, signedAt})
     expect(readTree(b)).toEqual(readTree(a))
     expect(readTree(a).has('manifest.sig')).toBe(true)
   })
@@ -98,8 +99,9 @@ describe('evidence bundles', () => {
   it('ECDSA bundles differ only in manifest.sig (randomized) and both verify', () => {
     const a = freshDir('ecdsa')
     const b = freshDir('ecdsa')
-    writeBundle(report, a, {signer: ec})
-    writeBundle(report, b, {signer: ec})
+    const signedAt = new Date()
+    writeBundle(report, a, {signer: ec, signedAt})
+    writeBundle(report, b, {signer: ec, signedAt})
     const ta = readTree(a)
     const tb = readTree(b)
     for (const [path, bytes] of ta) if (path !== 'manifest.sig') expect(tb.get(path), path).toEqual(bytes)
@@ -316,7 +318,7 @@ describe('evidence bundles', () => {
       writeBundle(report, dir)
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
       manifest.files.push({path: '../outside', sha256: '0'.repeat(64), bytes: 0}, {path: '/etc/passwd', sha256: '0'.repeat(64), bytes: 0}, manifest.files[0])
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
+      writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
       const r = verifyBundle(dir)
       expect(r.problems).toEqual([
         'manifest.json: unsafe path "../outside" (empty, . or .. segment)',
@@ -332,7 +334,7 @@ describe('evidence bundles', () => {
       const r = verifyBundle(dir)
       expect(r.problems).toEqual(
         expect.arrayContaining([
-          'manifest.json: bundleVersion 9 is not supported (this sg17scan reads 1)',
+          'manifest.json: bundleVersion 9 is not supported (this sg17scan reads 2)',
           'manifest.json: runId must be a string',
           'manifest.json: files[0] (report.json): sha256 must be 64 lowercase hex digits',
         ]),
@@ -351,7 +353,10 @@ describe('evidence bundles', () => {
       expect(paths).toEqual(['artifacts/_.._.._etc_passwd/0-a_b_c.pem', 'artifacts/_.._.._etc_passwd~2/0-a_b_c.pem'])
       const dir = freshDir('hostile')
       writeBundle(tricky, dir, {signer: ed})
-      expect(verifyBundle(dir).problems).toEqual([])
+      // The hand-made report's ids are not content addresses: only report.json contradictions, no file problem.
+      const problems = verifyBundle(dir).problems
+      expect(problems.length).toBeGreaterThan(0)
+      for (const p of problems) expect(p).toMatch(/^report\.json: (devices|summary|batch)/)
       expect(safeSegment('')).toBe('_')
       expect(safeSegment('.hidden')).toBe('_.hidden')
     })
@@ -368,14 +373,14 @@ describe('evidence bundles', () => {
       entry.sha256 = sha(text)
       entry.bytes = Buffer.byteLength(text)
       manifest.runId = 'other-run'
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
+      writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
       expect(verifyBundle(dir).problems).toEqual([expect.stringMatching(/^report\.json: does not match schemas\/report\.schema\.json: \/devices\/0\/verdict/)])
       broken.devices[0].verdict = report.devices[0]!.verdict
       const fixed = JSON.stringify(broken)
       writeFileSync(join(dir, 'report.json'), fixed)
       entry.sha256 = sha(fixed)
       entry.bytes = Buffer.byteLength(fixed)
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
+      writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
       expect(verifyBundle(dir).problems).toEqual([`manifest.json: runId "other-run" does not match report.json run.id "${report.run.id}"`])
     })
   })

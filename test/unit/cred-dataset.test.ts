@@ -9,7 +9,7 @@ import {buildDataset, buildFromDir, credentialId, normaliseField, parseCsv} from
 import {credentialDataset, selectCandidates} from '../../src/probes/cred/dataset.js'
 import {projectPath} from '../../src/util/paths.js'
 
-const SOURCE = process.env.SG17_CREDENTIAL_LISTS ?? '/work/shared/data/default-credentials'
+const SOURCE = projectPath('data', 'vendor', 'seclists')
 
 describe('credential dataset build', () => {
   it('the committed credentials.json equals a fresh build of the source lists', () => {

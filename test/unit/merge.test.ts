@@ -2,7 +2,8 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {deviceVerdict, summarize} from '../../src/engine/verdict.js'
 import {contentId} from '../../src/evidence/ids.js'
-import {mergeReports, MergeProfileError} from '../../src/evidence/merge.js'
+import {reportContradictions} from '../../src/evidence/consistency.js'
+import {MergeBuildError, MergeInputError, mergeReports, MergeProfileError} from '../../src/evidence/merge.js'
 import type {Report} from '../../src/evidence/types.js'
 import {expectValidReport} from '../helpers/report.js'
 import {splitReport} from '../helpers/signing.js'
@@ -94,9 +95,10 @@ describe('mergeReports', () => {
     relaxed.run.id = 'run-relaxed'
     relaxed.devices = [{...structuredClone(t.devices[0]!), id: 'cam-2'}]
     relaxed.summary = summarize(relaxed.devices, 'medium')
-    const byDefault = mergeReports([{name: 't', report: t}, {name: 'r', report: relaxed}]).report!
+    // Hand-made reports (ids are not content addresses): not re-verified.
+    const byDefault = mergeReports([{name: 't', report: t}, {name: 'r', report: relaxed}], {verifyInputs: false}).report!
     expect(byDefault.summary.failOn).toBe(t.summary.failOn)
-    const critical = mergeReports([{name: 't', report: t}, {name: 'r', report: relaxed}], {failOn: 'critical'}).report!
+    const critical = mergeReports([{name: 't', report: t}, {name: 'r', report: relaxed}], {failOn: 'critical', verifyInputs: false}).report!
     expectValidReport(critical)
     expect(critical.summary.failOn).toBe('critical')
     for (const d of critical.devices) expect(d.verdict).toBe(deviceVerdict(d.findings, 'critical'))
@@ -108,6 +110,46 @@ describe('mergeReports', () => {
   it('omits statistics unless every input has them', () => {
     const t = trickyReport()
     expect(t.run.statistics).toBeUndefined()
-    expect(mergeReports([{name: 'a', report: a}, {name: 't', report: {...t, run: {...t.run, profile: a.run.profile}}}]).report!.run.statistics).toBeUndefined()
+    const tool = a.tool
+    expect(mergeReports([{name: 'a', report: a}, {name: 't', report: {...t, tool, run: {...t.run, profile: a.run.profile}}}], {verifyInputs: false}).report!.run.statistics).toBeUndefined()
+  })
+
+  describe('provenance', () => {
+    it('keeps each input\'s provenance in run.sources, with the devices it contributed', () => {
+      const {report} = mergeReports([{name: 'a.json', report: a, sha256: 'a'.repeat(64)}, {name: 'b.json', report: b}])
+      expectValidReport(report)
+      expect(report!.run.sources).toEqual([
+        expect.objectContaining({name: 'a.json', sha256: 'a'.repeat(64), runId: 'run-a', tool: a.tool, profile: a.run.profile, commandLine: a.run.commandLine, startedAt: a.run.startedAt, finishedAt: a.run.finishedAt, devices: [a.devices[0]!.id]}),
+        expect.objectContaining({name: 'b.json', runId: 'run-b', tool: b.tool, devices: b.devices.map((d) => d.id)}),
+      ])
+      expect(report!.run.sources![0]!.data).toEqual(a.run.data)
+      // The merged report verifies like any other.
+      expect(reportContradictions(report!).problems).toEqual([])
+      // Merging a merge keeps the original sources.
+      const again = mergeReports([{name: 'ab.json', report: report!}, {name: 'a.json', report: a}]).report!
+      expect(again.run.sources!.map((s) => s.name)).toEqual(['ab.json > a.json', 'ab.json > b.json', 'a.json'])
+    })
+
+    it('re-verifies inputs first: a self-contradictory input is refused, naming it', () => {
+      const bad = structuredClone(b)
+      bad.devices[0]!.verdict = bad.devices[0]!.verdict === 'pass' ? 'fail' : 'pass'
+      const merge = () => mergeReports([{name: 'a.json', report: a}, {name: 'bad.json', report: bad}])
+      expect(merge).toThrow(MergeInputError)
+      expect(merge).toThrow(/bad\.json contradicts itself[\s\S]*\.verdict: says/)
+    })
+
+    it('refuses inputs judged by different tool builds or data, unless allowed (then listed)', () => {
+      const other = structuredClone(b)
+      other.tool = {...other.tool, version: '0.0.9', commit: 'c'.repeat(40)}
+      const merge = () => mergeReports([{name: 'a.json', report: a}, {name: 'other.json', report: other}])
+      expect(merge).toThrow(MergeBuildError)
+      expect(merge).toThrow(/other\.json: sg17scan 0\.0\.9 commit c{40}/)
+      const allowed = mergeReports([{name: 'a.json', report: a}, {name: 'other.json', report: other}], {allowMixedBuilds: true})
+      expect(allowed.mixedBuilds).toEqual([expect.stringMatching(/^other\.json: sg17scan 0\.0\.9/)])
+      expect(allowed.report!.run.sources![1]!.tool.version).toBe('0.0.9')
+      const otherData = structuredClone(b)
+      otherData.run.data = otherData.run.data!.map((d, i) => (i === 0 ? {...d, sha256: 'f'.repeat(64)} : d))
+      expect(() => mergeReports([{name: 'a.json', report: a}, {name: 'd.json', report: otherData}])).toThrow(new RegExp(`d\\.json: data files differ from a\\.json's \\(${a.run.data![0]!.file.replace(/[./]/g, '\\$&')}\\)`))
+    })
   })
 })

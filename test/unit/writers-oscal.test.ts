@@ -1,14 +1,15 @@
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/evidence/types.js'
 import {OSCAL_VERSION, oscalWriter, PROP_NS, uuidFrom} from '../../src/writers/oscal.js'
 import {ARTIFACT_MARKER, labReport, TRICKY, trickyReport} from '../helpers/writer-reports.js'
 
-/** NIST OSCAL 1.2.1 assessment-results JSON Schema (draft-07), vendored; see /work/shared/data/schemas/SOURCE.md. */
-const SCHEMA_PATH = '/work/shared/data/schemas/oscal_assessment-results_schema.json'
+/** NIST OSCAL 1.2.1 assessment-results JSON Schema (draft-07), vendored; see test/vendor/schemas/SOURCE.md. */
+const SCHEMA_PATH = fileURLToPath(new URL('../vendor/schemas/oscal_assessment-results_schema.json', import.meta.url))
 
 /** RFC 4122 layout, version 4 or 5 (the only versions OSCAL's UUIDDatatype accepts), variant 10. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

@@ -2,6 +2,7 @@ import Ajv from 'ajv-draft-04'
 import addFormats from 'ajv-formats'
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {checkById} from '../../checks/index.js'
@@ -9,8 +10,8 @@ import type {Report} from '../../src/evidence/types.js'
 import {sarifWriter} from '../../src/writers/sarif.js'
 import {findingCount, labReport, trickyReport} from '../helpers/writer-reports.js'
 
-/** The official OASIS SARIF 2.1.0 schema (draft-04), vendored; see /work/shared/data/schemas/SOURCE.md. */
-const SCHEMA_PATH = '/work/shared/data/schemas/sarif-schema-2.1.0.json'
+/** The official OASIS SARIF 2.1.0 schema (draft-04), vendored; see test/vendor/schemas/SOURCE.md. */
+const SCHEMA_PATH = fileURLToPath(new URL('../vendor/schemas/sarif-schema-2.1.0.json', import.meta.url))
 
 interface SarifResult {
   ruleId: string

@@ -3,7 +3,7 @@ import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 
-import {startLab} from '../../lab/index.js'
+import {LAB_DEVICES, LAB_VARIANTS, startLab} from '../../lab/index.js'
 import {DEFAULT_STATE_FILE, isRunning, readLabState, removeLabState, writeLabState} from '../../lab/state.js'
 import {ConfigError} from '../../profiles/errors.js'
 import {projectPath} from '../../util/paths.js'
@@ -19,6 +19,7 @@ export default class LabStart extends BaseCommand {
     detach: Flags.boolean({description: 'run in the background and return once the lab is up', default: false}),
     'state-file': Flags.string({description: 'where the running lab records its pid and URIs', default: DEFAULT_STATE_FILE}),
     devices: Flags.integer({description: 'serve a fleet of N lightweight devices (TLS and/or SSH, good and weak, with planted clones and identity mismatches) instead of the reference devices', min: 1, max: 20000}),
+    device: Flags.string({description: 'start only this reference device (repeatable); also names devices outside the default lab, e.g. legacy-camera-fw2 (the camera after a firmware update)', multiple: true}),
     seed: Flags.integer({description: 'fleet composition seed (same seed, same fleet)', default: 1}),
     'write-inventory': Flags.string({description: 'with --devices: write the fleet as an inventory CSV for `scan --inventory`'}),
   }
@@ -28,9 +29,12 @@ export default class LabStart extends BaseCommand {
     const existing = readLabState(flags['state-file'])
     if (existing && isRunning(existing.pid)) throw new ConfigError(`a lab is already running (pid ${existing.pid}); run 'sg17scan lab stop' first`)
     if (flags['write-inventory'] && !flags.devices) throw new ConfigError('--write-inventory writes a fleet: add --devices N')
+    if (flags.device && flags.devices) throw new ConfigError('--device picks reference devices; --devices N serves a fleet: give one')
+    const unknown = (flags.device ?? []).filter((name) => ![...LAB_DEVICES, ...LAB_VARIANTS].some((d) => d.name === name))
+    if (unknown.length > 0) throw new ConfigError(`--device ${unknown.join(', ')}: unknown (known: ${[...LAB_DEVICES, ...LAB_VARIANTS].map((d) => d.name).join(', ')})`)
     if (flags.detach) return this.detach(flags)
 
-    const lab = flags.devices ? await this.startFleet(flags.devices, flags.seed, flags['write-inventory']) : await startLab({basePort: flags['base-port']})
+    const lab = flags.devices ? await this.startFleet(flags.devices, flags.seed, flags['write-inventory']) : await this.startReference(flags['base-port'], flags.device)
     const caFile = flags['state-file'].replace(/\.json$/, '') + '-ca.pem'
     writeFileSync(caFile, lab.caPem)
     writeLabState(flags['state-file'], {pid: process.pid, startedAt: new Date().toISOString(), caFile, devices: lab.devices})
@@ -47,6 +51,10 @@ export default class LabStart extends BaseCommand {
     return {devices: lab.devices, caFile}
   }
 
+  private startReference(basePort: number, devices: string[] | undefined) {
+    return startLab({basePort, ...(devices ? {devices} : {})})
+  }
+
   private async startFleet(count: number, seed: number, inventory?: string) {
     // Loaded only for fleets.
     const {fleetInventoryCsv, startFleet} = await import('../../lab/fleet/index.js')
@@ -59,12 +67,12 @@ export default class LabStart extends BaseCommand {
     }
   }
 
-  private async detach(flags: {'base-port': number; 'state-file': string; devices?: number; seed: number; 'write-inventory'?: string}) {
+  private async detach(flags: {'base-port': number; 'state-file': string; devices?: number; device?: string[]; seed: number; 'write-inventory'?: string}) {
     const stateFile = flags['state-file']
     const runJs = projectPath('bin', 'run.js')
     const fleetArgs = flags.devices
       ? ['--devices', String(flags.devices), '--seed', String(flags.seed), ...(flags['write-inventory'] ? ['--write-inventory', resolve(flags['write-inventory'])] : [])]
-      : []
+      : (flags.device ?? []).flatMap((name) => ['--device', name])
     const child = spawn(process.execPath, [runJs, 'lab', 'start', '--base-port', String(flags['base-port']), '--state-file', stateFile, ...fleetArgs], {
       detached: true,
       stdio: 'ignore',

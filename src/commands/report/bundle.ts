@@ -13,10 +13,10 @@ export default class ReportBundle extends BaseCommand {
   report.json                                the native report
   artifacts/<observation id>/<i>-<kind>.<ext>  each raw artifact, its stored content as text (.pem .hex .b64 .txt), so its sha256 in report.json re-verifies
   ${BUNDLE_WRITERS.map((w) => w.path).join(', ')}
-  manifest.json                              sha256 and size of every file, lab details, run id, profile
-  signer.json, manifest.sig                  with --sign-key: the public key (and --sign-cert chain) and a base64 signature over manifest.json
+  manifest.json                              sha256 and size of every file, lab details, run id, profile, tool build; signedAt when signed
+  signer.json, manifest.sig                  with --sign-key: the public key (and --sign-cert chain) and a base64 signature over the exact manifest.json bytes
 
-The same report and options give byte-identical bundles (an ECDSA signature excepted: ECDSA is randomized). Check a bundle with 'sg17scan report verify DIR'.`
+The same report and options give byte-identical bundles, except a signed bundle's signedAt (the signing time) and an ECDSA signature (randomized). Check a bundle with 'sg17scan report verify DIR' (--trust CA.pem to check who signed; an unsigned bundle exits 5 unless --allow-unsigned).`
 
   static examples = [
     '<%= config.bin %> report bundle report.json --out evidence/',

@@ -6,6 +6,7 @@ import {getDiffieHellman} from 'node:crypto'
 import {createServer} from 'node:tls'
 
 import {issueLeaf, type LabCertificate} from '../ca.js'
+import {startLoginTelnet} from '../login-services.js'
 import {listenTracked, SECOND_SERVICE_PORT_OFFSET, startServices} from '../server.js'
 import {type LabSshConfig, startLabSsh} from '../ssh-service.js'
 import type {LabDeviceDefinition} from './types.js'
@@ -69,28 +70,51 @@ export const legacyCamera: LabDeviceDefinition = {
   description:
     'TLS 1.0/1.1 only, CBC-SHA and NULL suites, 1024-bit DHE, self-signed RSA-1024 SHA-1 certificate (10 years); SSH with SHA-1/1024-bit DH kex, CBC/3DES, MD5 MACs, RSA-1024, password-only login, versioned banner',
   portOffset: 1,
-  async start({host, port}) {
-    const cert = certificate()
-    // DHE group: dhparam 'auto' makes OpenSSL pick the group matching the certificate key's strength; for an
-    // RSA-1024 key (80 security bits) that is the fixed RFC 2409 1024-bit group 2 prime, i.e. the same group
-    // as oakleyGroup2Pem(). Passing that PEM instead works too, but then Node prints "SecurityWarning: DH
-    // parameter is less than 2048 bits" on stderr every time the lab starts.
-    const server = createServer({
-      key: cert.keyPem,
-      cert: cert.certPem,
-      minVersion: 'TLSv1',
-      maxVersion: 'TLSv1.1',
-      ciphers: LEGACY_CAMERA_CIPHERS,
-      dhparam: 'auto',
-    })
-    server.on('tlsClientError', () => {})
-    server.on('secureConnection', (socket) => {
-      socket.on('error', () => {})
-      socket.once('data', () => socket.end())
-    })
-    return startServices([
-      () => listenTracked(server, host, port, 'tls'),
-      () => startLabSsh('legacy-camera', LEGACY_CAMERA_SSH, host, port === 0 ? 0 : port + SECOND_SERVICE_PORT_OFFSET),
-    ])
-  },
+  start: ({host, port}) => startCamera(host, port, LEGACY_CAMERA_CIPHERS, LEGACY_CAMERA_SSH, false),
+}
+
+/** Firmware 2 drops the NULL suites but keeps the rest; its banner names the newer dropbear. */
+export const LEGACY_CAMERA_FW2_CIPHERS = 'AES128-SHA:AES256-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-SHA:@SECLEVEL=0'
+export const LEGACY_CAMERA_FW2_SSH: LabSshConfig = {...LEGACY_CAMERA_SSH, ident: 'dropbear_2019.78'}
+
+/**
+ * legacy-camera-fw2: the same camera after a firmware update, for `report diff` — same certificate and SSH host
+ * key (same device), the NULL cipher suites removed (a fix), the dropbear version bumped, and a Telnet debug
+ * console left listening (a regression). Not part of the default lab: start it by name.
+ */
+export const legacyCameraFw2: LabDeviceDefinition = {
+  name: 'legacy-camera-fw2',
+  description:
+    'legacy-camera after a firmware update: same certificate and SSH host key, NULL suites removed, dropbear 2019.78 banner, and a Telnet debug console left open',
+  // Far above the reference devices, so a device added to the default lab never takes its ports.
+  portOffset: 50,
+  start: ({host, port}) => startCamera(host, port, LEGACY_CAMERA_FW2_CIPHERS, LEGACY_CAMERA_FW2_SSH, true),
+}
+
+async function startCamera(host: string, port: number, ciphers: string, ssh: LabSshConfig, telnetConsole: boolean) {
+  const cert = certificate()
+  // DHE group: dhparam 'auto' makes OpenSSL pick the group matching the certificate key's strength; for an
+  // RSA-1024 key (80 security bits) that is the fixed RFC 2409 1024-bit group 2 prime, i.e. the same group
+  // as oakleyGroup2Pem(). Passing that PEM instead works too, but then Node prints "SecurityWarning: DH
+  // parameter is less than 2048 bits" on stderr every time the lab starts.
+  const server = createServer({
+    key: cert.keyPem,
+    cert: cert.certPem,
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1.1',
+    ciphers,
+    dhparam: 'auto',
+  })
+  server.on('tlsClientError', () => {})
+  server.on('secureConnection', (socket) => {
+    socket.on('error', () => {})
+    socket.once('data', () => socket.end())
+  })
+  const at = (n: number) => (port === 0 ? 0 : port + n * SECOND_SERVICE_PORT_OFFSET)
+  return startServices([
+    () => listenTracked(server, host, port, 'tls'),
+    // The host key purpose is the camera's, whatever the firmware: an update keeps the device's keys.
+    () => startLabSsh('legacy-camera', ssh, host, at(1)),
+    ...(telnetConsole ? [() => startLoginTelnet({accept: () => false, hostname: 'ipcam'}, host, at(2))] : []),
+  ])
 }

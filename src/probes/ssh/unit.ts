@@ -70,13 +70,18 @@ export const sshProbeUnit: ProbeUnit = {
       ctx.log(`ssh: ${error.code}: ${error.message}`)
       return SSH_EMITS.map((probe) => ({probe, data: {}, error}))
     }
-    const kexinit: ProbeEmission = {probe: P_SSH_KEXINIT, data: {...kexinitData(grab)}, artifacts: kexinitArtifacts(grab)}
+    // Each observation records when its data was read (the host keys and auth methods come later, on other connections).
+    const kexinit: ProbeEmission = {probe: P_SSH_KEXINIT, data: {...kexinitData(grab)}, artifacts: kexinitArtifacts(grab), collectedAt: ctx.now().toISOString()}
     if (!grab.lists) {
       const error = {code: 'ssh1-only', message: `server speaks SSH protocol ${grab.identification.protocolVersion} only`}
       return [kexinit, {probe: P_SSH_HOSTKEYS, data: {}, error}, {probe: P_SSH_AUTH_METHODS, data: {}, error}]
     }
 
-    const [hostKeys, auth] = await Promise.allSettled([fetchHostKeys(ctx, grab.lists.hostKey), probeAuthMethods(ctx)])
+    const readAt: {hostKeys?: string; auth?: string} = {}
+    const [hostKeys, auth] = await Promise.allSettled([
+      fetchHostKeys(ctx, grab.lists.hostKey).finally(() => (readAt.hostKeys = ctx.now().toISOString())),
+      probeAuthMethods(ctx).finally(() => (readAt.auth = ctx.now().toISOString())),
+    ])
     const hostKeysEmission: ProbeEmission =
       hostKeys.status === 'fulfilled'
         ? {probe: P_SSH_HOSTKEYS, data: {...({keys: hostKeys.value} satisfies SshHostKeysData)}}
@@ -90,6 +95,6 @@ export const sshProbeUnit: ProbeUnit = {
         ? {probe: P_SSH_AUTH_METHODS, data: {...(auth.value satisfies SshAuthMethodsData)}}
         : {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(auth.reason)}
     ctx.log(`ssh: ${grab.identification.banner}; ${Date.now() - started} ms`)
-    return [kexinit, hostKeysEmission, authEmission]
+    return [kexinit, {...hostKeysEmission, collectedAt: readAt.hostKeys}, {...authEmission, collectedAt: readAt.auth}]
   },
 }

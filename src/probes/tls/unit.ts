@@ -42,6 +42,8 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
   if (e.error) {
     return TLS_EMITS.map((probe) => ({probe, data: {}, error: e.error}))
   }
+  // When the enumeration's data was complete; the certificates may be fetched afterwards and get their own time.
+  const enumeratedAt = ctx.now().toISOString()
   const helloArtifacts: ArtifactInput[] = []
   for (const p of TLS_PROTOCOLS) {
     const rec = e.serverHellos[p]
@@ -67,12 +69,13 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
       error: {code: 'certificates-failed', message: (err as Error).message},
     }
   }
+  certs.collectedAt ??= ctx.now().toISOString()
   return [
-    {probe: 'tls.protocols', data: {...protocolsData(e)}, artifacts: helloArtifacts},
-    {probe: 'tls.cipher-suites', data: {...suites}},
-    {probe: 'tls.cipher-preference', data: {...preference}},
+    {probe: 'tls.protocols', data: {...protocolsData(e)}, artifacts: helloArtifacts, collectedAt: enumeratedAt},
+    {probe: 'tls.cipher-suites', data: {...suites}, collectedAt: enumeratedAt},
+    {probe: 'tls.cipher-preference', data: {...preference}, collectedAt: enumeratedAt},
     certs,
-    {probe: 'tls.key-exchange', data: {...kx}},
+    {probe: 'tls.key-exchange', data: {...kx}, collectedAt: enumeratedAt},
   ]
 }
 
