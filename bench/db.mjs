@@ -64,7 +64,7 @@ async function templateReport(file) {
 }
 
 /** Report number `r` of the synthetic fleet: devices r*B … r*B+B-1. */
-function syntheticReport(template, r, perReport, total, summarize) {
+function syntheticReport(template, r, perReport, total, {summarize, withBatch, observationId, analyzeBatch, identityDigest, batchChecks}) {
   const devices = []
   for (let i = 0; i < perReport && r * perReport + i < total; i++) {
     const n = r * perReport + i
@@ -73,25 +73,36 @@ function syntheticReport(template, r, perReport, total, summarize) {
     const vendor = `Vendor${String(n % 40).padStart(2, '0')}`
     const model = `${vendor}-M${Math.floor(n / 40) % 5}`
     const firmware = `${1 + (Math.floor(n / 200) % 4)}.0.${n % 3}`
+    const oldService = `device:${d.id}`
     d.id = `unit-${String(n).padStart(7, '0')}`
     d.name = d.id
+    // Device-level observations and findings name the device (device:<id>).
+    for (const o of d.observations) if (o.service === oldService) o.service = `device:${d.id}`
+    for (const f of d.findings) if (f.service === oldService) f.service = `device:${d.id}`
     d.declared = {vendor, model, firmware, serial: `SN-${String(n).padStart(8, '0')}`}
     // Own keys, except 1 % of units that share one in groups of 3 (clones).
     const keySeed = n % 100 === 0 ? `clone-${Math.floor(n / 300)}` : d.id
     for (const o of d.observations) {
-      if (o.probe !== 'device.identity') continue
-      for (const t of o.data.tls ?? []) t.spkiSha256 = sha(`tls-${keySeed}`)
-      for (const s of o.data.ssh ?? []) for (const k of s.hostKeys ?? []) k.fingerprint = `SHA256:${Buffer.from(sha(`ssh-${keySeed}`), 'hex').toString('base64').replace(/=+$/, '')}`
+      if (o.probe !== 'device.identity' && o.service !== `device:${d.id}`) continue
+      for (const t of o.data?.tls ?? []) t.spkiSha256 = sha(`tls-${keySeed}`)
+      for (const s of o.data?.ssh ?? []) for (const k of s.hostKeys ?? []) k.fingerprint = `SHA256:${Buffer.from(sha(`ssh-${keySeed}`), 'hex').toString('base64').replace(/=+$/, '')}`
+      // Observation ids are content-derived (ingest recomputes them): the changed record gets its new id, and
+      // the findings citing it follow.
+      const old = o.id
+      o.id = observationId(o)
+      for (const f of d.findings) f.evidence = f.evidence.map((e) => (e === old ? o.id : e))
     }
     devices.push(d)
   }
+  // Batch findings (the clone groups' shared keys) as the scanner derives them: ingest recomputes them.
+  const batch = devices.length > 1 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
   const startedAt = new Date(Date.UTC(2026, 0, 1) + r * 3_600_000).toISOString()
   return {
     ...template,
     run: {...template.run, id: `bench-run-${r}`, startedAt, finishedAt: startedAt},
     devices,
-    batch: undefined,
-    summary: summarize(devices, template.summary.failOn),
+    ...(batch ? {batch} : {}),
+    summary: withBatch(summarize(devices, template.summary.failOn), batch),
   }
 }
 
@@ -125,7 +136,14 @@ const pctl = (values, p) => {
 async function bench(kind, location, template, o, work) {
   const {openStore} = await dist('db/open.js')
   const {ingestPath} = await dist('db/ingest.js')
-  const {summarize} = await dist('engine/verdict.js')
+  const {summarize, withBatch} = await dist('engine/verdict.js')
+  const {observationId} = await dist('evidence/ids.js')
+  const {analyzeBatch, identityDigest} = await dist('identity/batch.js')
+  // The batch checks of the template's (built-in) profile, as the scanner selected them.
+  const {builtInProfileDir, loadProfileFile} = await dist('profiles/loader.js')
+  const profile = loadProfileFile(join(builtInProfileDir(), `${template.run.profile.id}.yaml`))
+  const batchChecks = profile.checks.filter((c) => c.check.scope === 'batch')
+  const lib = {summarize, withBatch, observationId, analyzeBatch, identityDigest, batchChecks}
   const q = await dist('db/queries.js')
   const dq = await dist('db/dashboard-queries.js')
   const store = await openStore(location)
@@ -135,9 +153,9 @@ async function bench(kind, location, template, o, work) {
   const started = performance.now()
   for (let r = 0; r < reports; r++) {
     const file = join(work, `r${r}.json`)
-    writeFileSync(file, JSON.stringify(syntheticReport(template, r, o.perReport, o.devices, summarize)))
+    writeFileSync(file, JSON.stringify(syntheticReport(template, r, o.perReport, o.devices, lib)))
     const out = await ingestPath(store, file, {lab: `Lab ${r % 3}`, campaign: {name: `MS-${2026 + (r % 2)}`}})
-    if (out.status !== 'stored') throw new Error(`${file}: ${out.status} ${JSON.stringify(out.problems ?? '')}`)
+    if (out.status !== 'stored') throw new Error(`${file}: ${out.status} ${JSON.stringify((out.problems ?? []).slice(0, 5))}`)
     rmSync(file)
     const now = process.memoryUsage().rss / 2 ** 20
     peak = Math.max(peak, now)
