@@ -13,14 +13,13 @@ export interface Overview {
 
 export async function overview(q: Queryable, recentRuns = 20): Promise<Overview> {
   const [totals] = await q.query<Record<string, unknown>>(
-    `SELECT (SELECT count(*) FROM runs) AS runs, (SELECT coalesce(sum(devices), 0) FROM run_product_stats) AS devices,
-       (SELECT count(DISTINCT (vendor_key, model_key)) FROM run_product_stats) AS products,
-       (SELECT count(*) FROM labs) AS labs, (SELECT coalesce(sum(fail), 0) FROM run_product_stats) AS fail`,
+    `SELECT count(*) AS runs, coalesce(sum(device_count), 0) AS devices, (SELECT count(*) FROM products) AS products,
+       (SELECT count(*) FROM labs) AS labs, coalesce(sum(fail_devices), 0) AS fail FROM runs`,
   )
   const campaigns = await q.query<Record<string, unknown>>(
-    `SELECT c.name, c.period_start, c.period_end, count(DISTINCT r.id) AS runs, coalesce(sum(p.devices), 0) AS devices,
-       coalesce(sum(p.fail), 0) AS fail
-     FROM campaigns c LEFT JOIN runs r ON r.campaign_id = c.id LEFT JOIN run_product_stats p ON p.run_id = r.id
+    `SELECT c.name, c.period_start, c.period_end, count(r.id) AS runs, coalesce(sum(r.device_count), 0) AS devices,
+       coalesce(sum(r.fail_devices), 0) AS fail
+     FROM campaigns c LEFT JOIN runs r ON r.campaign_id = c.id
      GROUP BY c.id, c.name, c.period_start, c.period_end ORDER BY c.name`,
   )
   const runs = await q.query<Record<string, unknown>>(

@@ -14,6 +14,10 @@ export interface Migration {
   sql: string
 }
 
+/** A unit is a physical device: the same serial of the same declared model scanned twice (two runs of a campaign)
+ *  is one unit; without a serial, each device result is its own unit. Over `d`, the devices table. */
+export const UNIT_KEY_SQL = `coalesce(lower(d.declared_vendor) || '/' || lower(d.declared_model) || '/' || d.declared_serial, d.id::text)`
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -174,7 +178,62 @@ ${RUN_CHECK_STATS_SQL('TRUE')};
 ${RUN_PRODUCT_STATS_SQL('TRUE')}
 `,
   },
+  {
+    version: 3,
+    name: 'campaign key counts, product list and failing devices per run (dashboard at 100,000 devices)',
+    // Shared keys across a campaign's units and the overview's totals were scans of every key and device row;
+    // these are kept up to date by ingest, so the pages read only the few rows they show.
+    sql: `
+CREATE TABLE campaign_key_units (
+  campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  unit_key TEXT NOT NULL,
+  device_id BIGINT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  PRIMARY KEY (campaign_id, kind, fingerprint, unit_key)
+);
+CREATE TABLE campaign_key_counts (
+  campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  units INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, kind, fingerprint)
+);
+CREATE INDEX campaign_key_counts_shared ON campaign_key_counts (campaign_id, units);
+CREATE TABLE products (
+  vendor_key TEXT NOT NULL,
+  model_key TEXT NOT NULL,
+  PRIMARY KEY (vendor_key, model_key)
+);
+ALTER TABLE runs ADD COLUMN fail_devices INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET fail_devices = (SELECT count(*) FROM devices d WHERE d.run_id = runs.id AND d.verdict = 'fail');
+INSERT INTO products (vendor_key, model_key) SELECT DISTINCT vendor_key, model_key FROM run_product_stats;
+INSERT INTO campaign_key_units (campaign_id, kind, fingerprint, unit_key, device_id)
+SELECT r.campaign_id, k.kind, k.fingerprint, ${UNIT_KEY_SQL}, min(d.id)
+FROM device_keys k JOIN devices d ON d.id = k.device_id JOIN runs r ON r.id = d.run_id
+WHERE r.campaign_id IS NOT NULL GROUP BY r.campaign_id, k.kind, k.fingerprint, ${UNIT_KEY_SQL};
+INSERT INTO campaign_key_counts (campaign_id, kind, fingerprint, units)
+SELECT campaign_id, kind, fingerprint, count(*) FROM campaign_key_units GROUP BY campaign_id, kind, fingerprint
+`,
+  },
 ]
+
+/** Per-run bookkeeping of migration 3, run by ingest inside the run's transaction ($1 run id, $2 campaign id or null). */
+export const RUN_TOTALS_SQL = [
+  `UPDATE runs SET fail_devices = (SELECT count(*) FROM devices d WHERE d.run_id = $1 AND d.verdict = 'fail') WHERE id = $1`,
+  `INSERT INTO products (vendor_key, model_key) SELECT DISTINCT vendor_key, model_key FROM run_product_stats WHERE run_id = $1 ON CONFLICT DO NOTHING`,
+]
+
+export const CAMPAIGN_KEYS_SQL = `WITH new_units AS (
+  INSERT INTO campaign_key_units (campaign_id, kind, fingerprint, unit_key, device_id)
+  SELECT $2, k.kind, k.fingerprint, ${UNIT_KEY_SQL}, min(d.id)
+  FROM device_keys k JOIN devices d ON d.id = k.device_id WHERE d.run_id = $1
+  GROUP BY k.kind, k.fingerprint, ${UNIT_KEY_SQL}
+  ON CONFLICT DO NOTHING RETURNING kind, fingerprint
+)
+INSERT INTO campaign_key_counts (campaign_id, kind, fingerprint, units)
+SELECT $2, kind, fingerprint, count(*) FROM new_units GROUP BY kind, fingerprint
+ON CONFLICT (campaign_id, kind, fingerprint) DO UPDATE SET units = campaign_key_counts.units + EXCLUDED.units`
 
 /** Fills run_check_stats for the runs matching `where` (over `d`, the devices table). */
 export function RUN_CHECK_STATS_SQL(where: string): string {

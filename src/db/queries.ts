@@ -119,15 +119,16 @@ export async function campaignStats(q: Queryable, name: string): Promise<Campaig
      GROUP BY vendor_key, model_key ORDER BY failed DESC, vendor, model`,
     [id],
   )
-  // A unit is a physical device: the same serial of the same declared model scanned twice (two runs of the
-  // campaign) is one unit with one key; without a serial, each device result counts as its own unit.
-  const unit = `coalesce(lower(d.declared_vendor) || '/' || lower(d.declared_model) || '/' || d.declared_serial, d.id::text)`
+  // Kept by ingest (migration 3): units per key in the campaign; only keys on several units are read.
   const shared = await q.query<Record<string, unknown>>(
-    `SELECT k.kind, k.fingerprint, count(DISTINCT ${unit}) AS devices,
+    `SELECT kc.kind, kc.fingerprint, kc.units AS devices,
        array_agg(DISTINCT coalesce(d.vendor, '?') || ' ' || coalesce(d.model, '?')) AS models,
        array_agg(DISTINCT coalesce(d.name, d.device_key)) AS names
-     FROM device_keys k JOIN devices d ON d.id = k.device_id WHERE ${inCampaign}
-     GROUP BY k.kind, k.fingerprint HAVING count(DISTINCT ${unit}) > 1 ORDER BY devices DESC, k.fingerprint`,
+     FROM campaign_key_counts kc
+     JOIN campaign_key_units ku ON ku.campaign_id = kc.campaign_id AND ku.kind = kc.kind AND ku.fingerprint = kc.fingerprint
+     JOIN devices d ON d.id = ku.device_id
+     WHERE kc.campaign_id = $1 AND kc.units > 1
+     GROUP BY kc.kind, kc.fingerprint, kc.units ORDER BY devices DESC, kc.fingerprint`,
     [id],
   )
   const devices = num(totals?.devices)
