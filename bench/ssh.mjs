@@ -3,7 +3,11 @@
  * SSH audit benchmark: sg17scan vs ssh-audit, both against the same local OpenSSH sshd (weak configuration:
  * SHA-1 kex, CBC ciphers, MD5/SHA-1 MACs, RSA + DSA + ECDSA host keys).
  *
- *   node bench/ssh.mjs [--runs N] [--tools sg17scan,sg17scan-unit,ssh-audit] [--no-build]
+ *   node bench/ssh.mjs [--runs N] [--tools sg17scan,sg17scan-unit,ssh-audit,nmap] [--quirk wait-kexinit|pre-banner] [--no-build]
+ *
+ * --quirk puts the lab's quirk proxy (src/lab/ssh-quirk-proxy.ts, from dist/) in front of sshd and points every tool
+ * at it: `wait-kexinit` holds the server KEXINIT until the client's has arrived; `pre-banner` sends the quirky-ssh
+ * device's 300 pre-banner lines. A tool that cannot handle the quirk is reported as `failed`.
  *
  * Prints one line per tool:  tool median_wall_s ratio   (ratio = median / sg17scan's median, or the first tool's)
  * Progress and command lines go to stderr.
@@ -13,6 +17,7 @@
  * sg17scan-unit = a small node script that imports dist/src/probes/ssh/unit.js and runs the unit with a plain
  *                 ProbeContext: the probe work without the CLI/engine (works before registration).
  * ssh-audit     = `ssh-audit -j 127.0.0.1:PORT` (Debian ssh-audit 2.5.0).
+ * nmap          = `nmap -Pn -p PORT --script +ssh2-enum-algos 127.0.0.1` (Debian nmap 7.93).
  */
 import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync} from 'node:fs'
@@ -29,9 +34,11 @@ const HOST = '127.0.0.1'
 const SSHD = process.env.SG17_SSHD ?? '/usr/sbin/sshd'
 const SSH_KEYGEN = process.env.SG17_SSH_KEYGEN ?? '/usr/bin/ssh-keygen'
 const SSH_AUDIT = process.env.SG17_SSH_AUDIT ?? '/usr/bin/ssh-audit'
+const NMAP = process.env.SG17_NMAP ?? '/usr/bin/nmap'
+const QUIRKS = ['none', 'wait-kexinit', 'pre-banner']
 
 function parseArgs(argv) {
-  const options = {runs: 7, tools: ['sg17scan', 'ssh-audit'], build: true}
+  const options = {runs: 7, tools: ['sg17scan', 'ssh-audit'], build: true, quirk: 'none'}
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]
     const value = () => {
@@ -42,12 +49,14 @@ function parseArgs(argv) {
     if (arg.startsWith('--runs')) options.runs = Number.parseInt(value(), 10)
     else if (arg.startsWith('--tools')) options.tools = value().split(',').filter(Boolean)
     else if (arg === '--no-build') options.build = false
+    else if (arg.startsWith('--quirk')) options.quirk = value()
     else if (arg === '-h' || arg === '--help') {
       console.log('usage: node bench/ssh.mjs [--runs N] [--tools sg17scan,sg17scan-unit,ssh-audit] [--no-build]')
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}`)
   }
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer')
+  if (!QUIRKS.includes(options.quirk)) throw new Error(`--quirk must be one of ${QUIRKS.join(', ')}`)
   return options
 }
 
@@ -155,7 +164,26 @@ function tools() {
         return {seconds: r.seconds, argv: ['ssh-audit', ...args]}
       },
     },
+    nmap: {
+      available: existsSync(NMAP),
+      async once(port) {
+        const args = ['-Pn', '-p', String(port), '--script', '+ssh2-enum-algos', HOST]
+        const r = await runTimed(NMAP, args)
+        if (!r.stdout.includes('kex_algorithms')) throw new Error('nmap ssh2-enum-algos printed no algorithms')
+        return {seconds: r.seconds, argv: ['nmap', ...args]}
+      },
+    },
   }
+}
+
+/** The lab's quirk proxy in front of sshd (from dist/, built above). */
+async function startQuirk(quirk, upstreamPort) {
+  const {startSshQuirkProxy} = await import(pathToFileURL(join(ROOT, 'dist/src/lab/ssh-quirk-proxy.js')).href)
+  const {QUIRKY_PRE_BANNER_LINES} = await import(pathToFileURL(join(ROOT, 'dist/src/lab/devices/quirky-ssh.js')).href)
+  const quirks = quirk === 'wait-kexinit' ? {waitForClientKexinit: true} : {preBannerLines: QUIRKY_PRE_BANNER_LINES}
+  const proxy = await startSshQuirkProxy({host: HOST, port: upstreamPort}, quirks, HOST, 0)
+  log(`# quirk proxy (${quirk}) at ${proxy.targets[0]}`)
+  return {port: Number(new URL(proxy.targets[0]).port), stop: () => proxy.stop()}
 }
 
 async function main() {
@@ -168,6 +196,8 @@ async function main() {
   }
   const dir = await mkdtemp(join(tmpdir(), 'sg17-bench-ssh-'))
   const server = await startSshd(dir)
+  const proxy = options.quirk === 'none' ? undefined : await startQuirk(options.quirk, server.port)
+  const targetPort = proxy?.port ?? server.port
   const available = tools()
   const results = []
   try {
@@ -179,21 +209,28 @@ async function main() {
         continue
       }
       const samples = []
-      for (let i = 0; i < options.runs; i += 1) {
-        const s = await tool.once(server.port)
-        if (i === 0) log(`# ${name}: ${s.argv.join(' ')}`)
-        log(`#   ${name} run ${i + 1}/${options.runs}: ${s.seconds.toFixed(3)} s`)
-        samples.push(s.seconds)
+      let failed = ''
+      for (let i = 0; i < options.runs && !failed; i += 1) {
+        try {
+          const s = await tool.once(targetPort)
+          if (i === 0) log(`# ${name}: ${s.argv.join(' ')}`)
+          log(`#   ${name} run ${i + 1}/${options.runs}: ${s.seconds.toFixed(3)} s`)
+          samples.push(s.seconds)
+        } catch (e) {
+          failed = (e instanceof Error ? e.message : String(e)).split('\n')[0]
+          log(`#   ${name} failed on this target: ${failed}`)
+        }
       }
-      results.push({name, seconds: median(samples)})
+      results.push(failed ? {name, failed} : {name, seconds: median(samples)})
     }
   } finally {
+    await proxy?.stop()
     await server.stop()
     await rm(dir, {recursive: true, force: true})
   }
-  const base = (results.find((r) => r.name === 'sg17scan') ?? results[0])?.seconds
-  console.log('# tool median_wall_s ratio')
-  for (const r of results) console.log(`${r.name} ${r.seconds.toFixed(3)} ${base ? (r.seconds / base).toFixed(2) : 'n/a'}`)
+  const base = (results.find((r) => r.name === 'sg17scan' && !r.failed) ?? results.find((r) => !r.failed))?.seconds
+  console.log(`# tool median_wall_s ratio (target: sshd${options.quirk === 'none' ? '' : ` behind the ${options.quirk} quirk proxy`})`)
+  for (const r of results) console.log(r.failed ? `${r.name} failed` : `${r.name} ${r.seconds.toFixed(3)} ${base ? (r.seconds / base).toFixed(2) : 'n/a'}`)
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@ import {check as identityDeclaredMismatch} from './identity/declared-mismatch.js
 import {check as sshHostkeyShared} from './identity/ssh-hostkey-shared.js'
 import {check as tlsCertSharedDeviceKey} from './identity/tls-shared-device-key.js'
 
+import {check as credAuthNotEnforced} from './cred/auth-not-enforced.js'
 import {check as credBruteforceUnthrottled} from './cred/bruteforce-unthrottled.js'
 import {check as credDefaultHttp} from './cred/default-http.js'
 import {check as credDefaultSsh} from './cred/default-ssh.js'
@@ -25,6 +26,7 @@ import {check as snmpSysmibDisclosure} from './snmp/sysmib-disclosure.js'
 import {check as snmpV1v2cEnabled} from './snmp/v1v2c-enabled.js'
 import {check as snmpV3Noauthnopriv} from './snmp/v3-noauthnopriv.js'
 import {check as snmpV3WeakCrypto} from './snmp/v3-weak-crypto.js'
+import {check as sshAuthNone} from './ssh/auth-none.js'
 import {check as sshAuthPasswordOnly} from './ssh/auth-password-only.js'
 import {check as sshBannerVersionDisclosure} from './svc/banner-version-disclosure.js'
 import {check as sshCipherWeak} from './ssh/cipher-weak.js'
@@ -100,6 +102,7 @@ const SNMP_CHECKS: readonly Check[] = [
 ]
 
 const SSH_CHECKS: readonly Check[] = [
+  sshAuthNone,
   sshAuthPasswordOnly,
   sshBannerVersionDisclosure,
   sshCipherWeak,
@@ -109,7 +112,7 @@ const SSH_CHECKS: readonly Check[] = [
   sshProtocolV1,
 ]
 
-const CRED_CHECKS: readonly Check[] = [credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
+const CRED_CHECKS: readonly Check[] = [credAuthNotEnforced, credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 

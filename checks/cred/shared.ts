@@ -29,15 +29,58 @@ export const REF = {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-export type AttemptsView = {mechanism: 'none'; reason: string} | (CredAttemptsData & {mechanism: string})
+export type AttemptsView = {mechanism: 'none'; reason: string; offDevice?: string} | (CredAttemptsData & {mechanism: string})
 
-/** `cred.attempts` data, or undefined when malformed. */
-export function readAttempts(input: CheckInput): AttemptsView | undefined {
-  const d = input.observations[P_CRED_ATTEMPTS]?.data
+function readOne(d: unknown): AttemptsView | undefined {
   if (!isRecord(d) || typeof d.mechanism !== 'string') return undefined
-  if (d.mechanism === 'none') return {mechanism: 'none', reason: typeof d.reason === 'string' ? d.reason : 'no login found'}
+  if (d.mechanism === 'none') {
+    return {mechanism: 'none', reason: typeof d.reason === 'string' ? d.reason : 'no login found', ...(typeof d.offDevice === 'string' ? {offDevice: d.offDevice} : {})}
+  }
   if (!Array.isArray(d.attempts) || typeof d.stoppedBy !== 'string' || !isRecord(d.negativeControl)) return undefined
   return d as unknown as CredAttemptsData
+}
+
+/** `cred.attempts` data (the service's first login), or undefined when malformed. */
+export function readAttempts(input: CheckInput): AttemptsView | undefined {
+  return readOne(input.observations[P_CRED_ATTEMPTS]?.data)
+}
+
+/** Every tested login of the service (`logins` when it had several), or undefined when malformed. */
+export function readLogins(input: CheckInput): AttemptsView[] | undefined {
+  const d = input.observations[P_CRED_ATTEMPTS]?.data
+  const top = readOne(d)
+  if (!top || top.mechanism === 'none' || !isRecord(d) || !Array.isArray(d.logins)) return top ? [top] : undefined
+  const all = d.logins.map(readOne)
+  return all.every((a): a is AttemptsView => a !== undefined && a.mechanism !== 'none') ? all : undefined
+}
+
+/** "http-form at /login" — a login's mechanism and, when known, where it is. */
+export function loginLabel(a: CredAttemptsData): string {
+  return a.path ? `${a.mechanism} at ${a.path}` : a.mechanism
+}
+
+/**
+ * One result over every login of a service: a fail on any login fails (naming it), else any inconclusive login
+ * makes it inconclusive, else it passes; `mechanism: none` is not applicable — unless `/` left the device, when
+ * nothing could be examined (inconclusive).
+ */
+export function overLogins(input: CheckInput, judgeOne: (a: CredAttemptsData) => CheckResult): CheckResult {
+  const logins = readLogins(input)
+  if (!logins) return {outcome: 'inconclusive', message: 'The credential observation is malformed.'}
+  const first = logins[0]!
+  if (first.mechanism === 'none') {
+    const none = first as {reason: string; offDevice?: string}
+    if (none.offDevice) return {outcome: 'inconclusive', message: `No login could be examined: ${none.reason}.`}
+    return {outcome: 'not_applicable', message: `No login to test on this service: ${none.reason}.`}
+  }
+  const results = (logins as CredAttemptsData[]).map((a) => ({a, r: judgeOne(a)}))
+  if (results.length === 1) return results[0]!.r
+  const label = ({a, r}: {a: CredAttemptsData; r: CheckResult}) => `${loginLabel(a)}: ${r.message}`
+  for (const outcome of ['fail', 'inconclusive'] as const) {
+    const hit = results.filter((x) => x.r.outcome === outcome)
+    if (hit.length) return {outcome, message: `${hit.length} of ${results.length} logins — ${hit.map(label).join(' | ')}`}
+  }
+  return {outcome: 'pass', message: `All ${results.length} logins — ${results.map(label).join(' | ')}`}
 }
 
 export function readBruteforce(input: CheckInput): BruteforceData | {mechanism: 'none'; reason: string} | undefined {
@@ -53,10 +96,10 @@ export function readBruteforce(input: CheckInput): BruteforceData | {mechanism: 
  * them, inconclusive when the service accepts anything / locked out / nothing was tried, pass otherwise.
  */
 export function judgeCredentialLists(input: CheckInput, lists: readonly CredentialList[], what: string): CheckResult {
-  const d = readAttempts(input)
-  if (!d) return {outcome: 'inconclusive', message: 'The credential observation is malformed.'}
-  if (d.mechanism === 'none') return {outcome: 'not_applicable', message: `No login to test on this service: ${(d as {reason: string}).reason}.`}
-  const a = d as CredAttemptsData
+  return overLogins(input, (a) => judgeLogin(a, lists, what))
+}
+
+function judgeLogin(a: CredAttemptsData, lists: readonly CredentialList[], what: string): CheckResult {
   const tried = a.attempts.length
   if (a.stoppedBy === 'accepts-anything') {
     return {

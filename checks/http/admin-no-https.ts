@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.admin.no-https',
   title: 'Admin UI on HTTP without redirect to HTTPS',
   family: 'http',
@@ -23,4 +23,4 @@ export const check: Check = {
     const why = s.loginForms.some((f) => f.hasPassword) ? 'a login form' : s.authChallenges.length ? 'an authentication challenge' : 'an admin page'
     return {outcome: 'fail', message: `The admin UI (${why}) is served over plain HTTP and / does not redirect to HTTPS.`}
   },
-}
+})

@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.cookie.httponly-missing',
   title: 'Session cookie without HttpOnly',
   family: 'http',
@@ -24,4 +24,4 @@ export const check: Check = {
     }
     return {outcome: 'fail', message: `Session cookie(s) without HttpOnly: ${formatList(bad.map((c) => `${c.name} (set by ${c.url})`))}.`}
   },
-}
+})

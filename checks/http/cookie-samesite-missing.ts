@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.cookie.samesite-missing',
   title: 'Session cookie without SameSite',
   family: 'http',
@@ -24,4 +24,4 @@ export const check: Check = {
     }
     return {outcome: 'fail', message: `Session cookie(s) without SameSite=Strict/Lax: ${formatList(bad.map((c) => `${c.name} (${c.sameSite || 'no SameSite'})`))}.`}
   },
-}
+})

@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.cookie.secure-missing',
   title: 'Session cookie over HTTPS without Secure',
   family: 'http',
@@ -27,4 +27,4 @@ export const check: Check = {
     }
     return {outcome: 'fail', message: `Session cookie(s) without Secure: ${formatList(bad.map((c) => `${c.name} (set by ${c.url})`))}.${note}`}
   },
-}
+})

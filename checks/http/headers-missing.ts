@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.headers.missing',
   title: 'Basic security headers missing',
   family: 'http',
@@ -25,4 +25,4 @@ export const check: Check = {
     if (h.missing.length === 0) return {outcome: 'pass', message: `${h.url} sends ${formatList(h.present)}.`}
     return {outcome: 'fail', message: `${h.url} lacks ${formatList(h.missing)}${h.present.length ? ` (present: ${formatList(h.present)})` : ''}.`}
   },
-}
+})

@@ -3,7 +3,7 @@
  * payload and the reference constants of standards-mapping.md §3.7 / §2.9 (no [U] clause is cited: RFC 6265
  * is cited without section numbers).
  */
-import type {CheckInput} from '../../src/checks/types.js'
+import type {Check, CheckInput, CheckResult} from '../../src/checks/types.js'
 import type {Reference} from '../../src/evidence/types.js'
 import {
   P_HTTP_SURFACE,
@@ -56,11 +56,40 @@ export function readSurface(input: CheckInput): HttpSurfaceData & {valid: boolea
     sensitiveEndpoints: list<SensitiveEndpoint>(d.sensitiveEndpoints, (x) => typeof x.path === 'string'),
     pii: list<PiiFinding>(d.pii, (x) => typeof x.type === 'string' && typeof x.count === 'number'),
     chainVerified: typeof d.chainVerified === 'boolean' ? d.chainVerified : null,
+    offDeviceRedirect: typeof d.offDeviceRedirect === 'string' ? d.offDeviceRedirect : null,
+    examinedResponses: typeof d.examinedResponses === 'number' ? d.examinedResponses : 0,
     valid: (d.scheme === 'http' || d.scheme === 'https') && typeof d.adminUi === 'boolean' && Array.isArray(d.cookies),
   }
 }
 
 export const INVALID = {outcome: 'inconclusive', message: 'The HTTP observation holds no surface data.'} as const
+
+/**
+ * For the checks that judge the admin surface (pages, forms, endpoints, cookies): inconclusive when `/` sends
+ * the client to another host and nothing on this device answered with content or a challenge — "found no
+ * password form" would then describe a page we never saw. The redirect target is named (it is in the evidence).
+ */
+export function unexaminedSurface(s: HttpSurfaceData): CheckResult | undefined {
+  if (!s.offDeviceRedirect || (s.examinedResponses ?? 0) > 0) return undefined
+  return {
+    outcome: 'inconclusive',
+    message: `None of the admin surface could be examined: / redirects off the device to ${s.offDeviceRedirect}, and no path of this service answered with content or an authentication challenge.`,
+  }
+}
+
+/** Marks a check that judges the admin surface: its pass or not_applicable becomes `unexaminedSurface`'s
+ *  inconclusive when none of that surface could be seen; a fail found in what was seen stands. */
+export function judgesAdminSurface(check: Check): Check {
+  return {
+    ...check,
+    evaluate(input) {
+      const result = check.evaluate(input)
+      if (result.outcome !== 'pass' && result.outcome !== 'not_applicable') return result
+      const s = readSurface(input)
+      return (s.valid && unexaminedSurface(s)) || result
+    },
+  }
+}
 
 /** "a, b, c … and K more". */
 export function formatList(items: readonly string[], max = 6): string {

@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {describePii, formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from './shared.js'
+import {describePii, formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from './shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'http.unauth.sensitive-endpoint',
   title: 'Sensitive data served without authentication',
   family: 'http',
@@ -17,6 +17,9 @@ export const check: Check = {
   intrusive: false,
   protocols: ['http', 'https'],
   reads: [P_HTTP_SURFACE],
+  conditions: {
+    'credential-fields': {description: 'an unauthenticated response names credential fields (password, psk, secret, community …)', defaultSeverity: 'critical'},
+  },
   references: [REF.X805_ACCESS, REF.X1352_DATA, REF.EN_5_5_4, REF.EN_5_5_5, REF.EN_5_6_2, REF.CR_2_1, REF.CR_1_1, REF.cwe(306), REF.cwe(359)],
   evaluate(input) {
     const s = readSurface(input)
@@ -31,6 +34,6 @@ export const check: Check = {
     if (endpoints.length) parts.push(`${endpoints.length} sensitive path(s) answered without credentials: ${formatList(endpoints.map((e) => `${e.path} (${e.status}, ${e.kind}: ${e.why})`), 4)}`)
     if (s.pii.length) parts.push(`personal data without authentication: ${describePii(s.pii)}`)
     if (credentials.length) parts.push(`credential fields in ${formatList(credentials.map((e) => e.path), 4)}`)
-    return {outcome: 'fail', message: `${parts.join('; ')}.`, ...(credentials.length ? {severity: 'critical' as const} : {})}
+    return {outcome: 'fail', message: `${parts.join('; ')}.`, ...(credentials.length ? {condition: 'credential-fields'} : {})}
   },
-}
+})

@@ -1,7 +1,7 @@
 import type {Check} from '../../src/checks/types.js'
-import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF} from '../http/shared.js'
+import {formatList, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from '../http/shared.js'
 
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'pii.http.cleartext-credentials',
   title: 'Credentials sent over plain HTTP',
   family: 'pii',
@@ -16,6 +16,9 @@ export const check: Check = {
   intrusive: false,
   protocols: ['http', 'https'],
   reads: [P_HTTP_SURFACE],
+  conditions: {
+    'digest-only': {description: 'the only cleartext exposure is a Digest challenge (a hash open to offline guessing, not the password)', defaultSeverity: 'medium'},
+  },
   references: [REF.X805_CONF, REF.X1352_DATA, REF.X1214_SNIFFING, REF.EN_5_5_7, REF.EN_5_5_1, REF.CR_1_5, REF.CR_4_1, REF.cwe(523), REF.cwe(319), REF.RFC7617],
   evaluate(input) {
     const s = readSurface(input)
@@ -37,7 +40,7 @@ export const check: Check = {
     return {
       outcome: 'fail',
       message: `Credentials can travel in cleartext: ${formatList(problems)}.`,
-      ...(onlyDigest ? {severity: 'medium' as const} : {}),
+      ...(onlyDigest ? {condition: 'digest-only'} : {}),
     }
   },
-}
+})

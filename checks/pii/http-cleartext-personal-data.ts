@@ -1,12 +1,12 @@
 import type {Check} from '../../src/checks/types.js'
-import {describePii, INVALID, P_HTTP_SURFACE, readSurface, REF} from '../http/shared.js'
+import {describePii, INVALID, P_HTTP_SURFACE, readSurface, REF, judgesAdminSurface} from '../http/shared.js'
 
 /**
  * Decision: this check judges *transport* — personal data in responses received over plain HTTP (every
  * request of the probe is unauthenticated, so these hits were also served to anyone). Personal data served
  * without authentication over HTTPS is judged by http.unauth.sensitive-endpoint instead.
  */
-export const check: Check = {
+export const check: Check = judgesAdminSurface({
   id: 'pii.http.cleartext-personal-data',
   title: 'Personal data served over plain HTTP',
   family: 'pii',
@@ -21,6 +21,9 @@ export const check: Check = {
   intrusive: false,
   protocols: ['http'],
   reads: [P_HTTP_SURFACE],
+  conditions: {
+    'location-or-device-id': {description: 'the personal data includes GPS coordinates or IMEIs', defaultSeverity: 'high'},
+  },
   references: [REF.X805_PRIVACY, REF.X805_CONF, REF.X1352_DATA, REF.X1058, REF.EN_5_8_1, REF.EN_5_8_2, REF.CR_4_1, REF.cwe(319), REF.cwe(359)],
   evaluate(input) {
     const s = readSurface(input)
@@ -33,7 +36,7 @@ export const check: Check = {
     return {
       outcome: 'fail',
       message: `Personal data served in cleartext without authentication on ${urls.length} URL(s): ${describePii(hits)}.`,
-      ...(sensitive ? {severity: 'high' as const} : {}),
+      ...(sensitive ? {condition: 'location-or-device-id'} : {}),
     }
   },
-}
+})

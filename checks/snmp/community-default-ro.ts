@@ -25,6 +25,7 @@ export const check: Check = {
       }
     }
     if (d.tried === 0) return {outcome: 'inconclusive', message: 'No community was tried.'}
+    if (d.untried > 0) return {outcome: 'inconclusive', message: `None of the ${d.tried} communities tried was accepted, but ${d.untried} were left untried.`}
     return {
       outcome: 'pass',
       message: `None of ${plural(d.tried, 'community', 'communities')} from dataset ${d.dataset || '(unknown)'} was accepted.`,

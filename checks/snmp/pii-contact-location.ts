@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_SNMP_SYSTEM, REF, SNMP_SERVICE_PROTOCOLS, formatList, readSystem} from './shared.js'
+import {P_SNMP_COMMUNITIES, P_SNMP_SYSTEM, REF, SNMP_SERVICE_PROTOCOLS, formatList, readSystem, unreadableSystemDoubt} from './shared.js'
 
 export const check: Check = {
   id: 'pii.snmp.contact-location',
@@ -13,12 +13,19 @@ export const check: Check = {
   defaultSeverity: 'low',
   intrusive: false,
   protocols: SNMP_SERVICE_PROTOCOLS,
-  reads: [P_SNMP_SYSTEM],
+  reads: [P_SNMP_SYSTEM, P_SNMP_COMMUNITIES],
   references: [REF.X805_PRIVACY, REF.X1352_DATA, REF.X1058, REF.EN_5_6_2, REF.EN_5_8_1, REF.CR_4_1, REF.cwe(359)],
   evaluate(input) {
     const d = readSystem(input)
-    if (!d.readable) return {outcome: 'pass', message: 'The system group could not be read without authentication.'}
+    if (!d.readable) {
+      const doubt = unreadableSystemDoubt(input)
+      if (doubt) return {outcome: 'inconclusive', message: doubt}
+      return {outcome: 'pass', message: 'The system group could not be read without authentication: no community tried was accepted.'}
+    }
     const found = d.pii.fields.filter((f) => f.matches.length > 0)
+    if (found.length === 0 && d.sysContact === null && d.sysLocation === null) {
+      return {outcome: 'inconclusive', message: 'The system group answered, but neither sysContact nor sysLocation came back.'}
+    }
     if (found.length === 0) return {outcome: 'pass', message: 'No personal name, e-mail address or phone number found in sysContact or sysLocation.'}
     const parts = found.map((f) => {
       const counts = Object.entries(f.counts)

@@ -71,6 +71,16 @@ export function readCommunities(input: CheckInput): SnmpCommunitiesData {
       }
       if (typeof r.restored === 'boolean') out.restored = r.restored
       if (typeof r.error === 'string') out.error = r.error
+      if (typeof r.object === 'string') out.object = r.object
+      if (r.verdict === 'write' || r.verdict === 'denied' || r.verdict === 'ambiguous') out.verdict = r.verdict
+      const attempts = records(r.attempts).filter((a) => typeof a.object === 'string' && typeof a.result === 'string')
+      if (attempts.length) {
+        out.attempts = attempts.map((a) => ({
+          object: a.object as string,
+          result: a.result as string,
+          class: a.class === 'denied' || a.class === 'past-access-control' ? a.class : 'ambiguous',
+        }))
+      }
       return out
     })
   const an = isRecord(d.anomalies) ? d.anomalies : {}
@@ -145,6 +155,20 @@ export function readV3(input: CheckInput): SnmpV3Data {
     }),
     anomalies: {malformed: num(an.malformed), oversized: num(an.oversized), unmatched: num(an.unmatched), foreign: num(an.foreign)},
   }
+}
+
+/**
+ * Why an unreadable system group proves nothing (undefined when it does prove the group is closed): the read
+ * itself must have been possible to fail for lack of access, i.e. communities were tried and none was accepted.
+ */
+export function unreadableSystemDoubt(input: CheckInput): string | undefined {
+  const s = input.observations[P_SNMP_SYSTEM]?.data
+  if (!isRecord(s) || typeof s.readable !== 'boolean') return 'The system-group observation is empty.'
+  const c = readCommunities(input)
+  if (c.accepted.length > 0) return `${describeAccepted(c.accepted).join(', ')} accepted, but the system group could not be read with it.`
+  if (c.tried === 0) return 'No community was tried, so nothing shows the system group is closed.'
+  if (c.untried > 0) return `${c.untried} communities were left untried.`
+  return undefined
 }
 
 /** Distinct credential ids with the versions each was accepted for: "snmp-common-1 (v1, v2c)". */

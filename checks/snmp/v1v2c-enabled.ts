@@ -39,6 +39,7 @@ export const check: Check = {
       }
     }
     if (d.tried === 0) return {outcome: 'inconclusive', message: 'No community was tried.'}
+    if (d.untried > 0) return {outcome: 'inconclusive', message: `None of the ${d.tried} communities tried was accepted, but ${d.untried} were left untried.`}
     return {
       outcome: 'pass',
       message: `No SNMPv1/v2c reply to ${plural(d.tried, 'tested community', 'tested communities')} (${d.versions.join(', ') || 'no version'}).`,

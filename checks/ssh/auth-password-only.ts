@@ -24,7 +24,7 @@ export const check: Check = {
     if (d.noneAccepted) {
       return {
         outcome: 'not_applicable',
-        message: 'The server accepted the `none` method: no authentication is required at all (a more serious condition than password-only).',
+        message: 'The server accepted the `none` method: no authentication is required at all (ssh.auth.none fails, critical).',
       }
     }
     if (d.methods.length === 0) return {outcome: 'not_applicable', message: 'The server listed no authentication method.'}

@@ -14,6 +14,8 @@ import {
 } from './shared.js'
 
 const RSA_SHA2 = ['rsa-sha2-256', 'rsa-sha2-512']
+/** Host-key algorithms that sign with SHA-1 over an RSA key (RFC 8332 §3; OpenSSH disabled them in 8.8). */
+const RSA_SHA1 = ['ssh-rsa', 'ssh-rsa-cert-v01@openssh.com', 'x509v3-sign-rsa']
 
 export const check: Check = {
   id: 'ssh.hostkey.weak',
@@ -22,10 +24,13 @@ export const check: Check = {
   description:
     'Fails when the server offers a host-key algorithm classified as failing in data/ssh/algorithms.json ' +
     '(ssh-dss and DSA certificates), presents an RSA host key below the profile minimum (thresholds.minRsaBits), ' +
-    'or offers its RSA key only with ssh-rsa (SHA-1) signatures, without rsa-sha2-256/512 (RFC 8332).',
+    'offers RSA host-key signatures with SHA-1 (ssh-rsa and its certificate/X.509 forms; OpenSSH disabled them by ' +
+    'default in 8.8, ssh-audit fails them) unless the profile sets thresholds.allowSshRsaSha1 — and even then when ' +
+    'the RSA key is offered only with ssh-rsa, without rsa-sha2-256/512 (RFC 8332).',
   remediation:
     'Remove DSA host keys, use RSA keys of at least the profile minimum (3072 bits recommended) or Ed25519/ECDSA ' +
-    'keys, and enable rsa-sha2-512/rsa-sha2-256 signatures for RSA keys.',
+    'keys, enable rsa-sha2-512/rsa-sha2-256 signatures for RSA keys and stop offering ssh-rsa (OpenSSH: ' +
+    'HostKeyAlgorithms without ssh-rsa, the default since 8.8).',
   defaultSeverity: 'medium',
   intrusive: false,
   protocols: SSH_SERVICE_PROTOCOLS,
@@ -65,9 +70,13 @@ export const check: Check = {
         if (k.bits < critical) severity = atLeast(severity, 'high')
       }
     }
-    // 3. An RSA key offered only with SHA-1 signatures.
+    // 3. SHA-1 RSA signatures: an RSA key offered only with them always fails; offered beside SHA-2 they fail
+    //    unless the profile allows them.
+    const sha1 = offered.filter((a) => RSA_SHA1.includes(a))
     if (offered.includes('ssh-rsa') && !offered.some((a) => RSA_SHA2.includes(a))) {
       problems.push('the RSA host key is offered only with ssh-rsa (SHA-1) signatures, without rsa-sha2-256/512')
+    } else if (sha1.length > 0 && input.thresholds.allowSshRsaSha1 !== true) {
+      problems.push(`${formatList(sha1)} offered (RSA signatures with SHA-1; the profile does not allow them: thresholds.allowSshRsaSha1)`)
     }
     const failed = keys.filter((k) => k.error)
     const fetchedNote = failed.length

@@ -63,6 +63,8 @@ export function readKexinit(input: CheckInput): SshKexinitData {
     languagesClientToServer: stringArray(d.languagesClientToServer),
     firstKexPacketFollows: d.firstKexPacketFollows === true,
     sshV1Only: d.sshV1Only === true,
+    preBannerLineCount: typeof d.preBannerLineCount === 'number' ? d.preBannerLineCount : stringArray(d.preBannerLines).length,
+    anomalies: stringArray(d.anomalies),
   }
 }
 
@@ -166,6 +168,7 @@ export const REF = {
   X1214_CRYPTO: itu('X.1214', 'App. II.5'),
   /** Entity authentication assurance; clauses [U], cited at document level only. */
   X1254: itu('X.1254'),
+  EN_5_1_1: {framework: 'ETSI EN 303 645', id: '5.1-1'},
   EN_5_5_1: {framework: 'ETSI EN 303 645', id: '5.5-1'},
   EN_5_6_2: {framework: 'ETSI EN 303 645', id: '5.6-2'},
   CR_1_1: {framework: 'IEC 62443-4-2', id: 'CR 1.1'},

@@ -109,10 +109,12 @@ export function evaluateCleartextBanner(input: CheckInput): CheckResult | undefi
   let banner: string
   if (protocol === 'telnet') {
     const d = readTelnetBanner(input)
+    if (!d.valid) return {outcome: 'inconclusive', message: 'The Telnet observation holds no banner data.'}
     label = 'Telnet pre-login text'
     banner = d.banner
   } else if (protocol === 'ftp') {
     const d = readFtpSession(input)
+    if (!d.valid) return {outcome: 'inconclusive', message: 'The FTP observation holds no session data.'}
     label = 'FTP greeting'
     banner = d.banner
   } else {

@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, certLabel, formatList, isoDay, parseDate, readCertificates} from './shared.js'
+import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, certLabel, formatList, isoDay, parseDate, evaluateEveryChain} from './shared.js'
 
 const DAY_MS = 86_400_000
 
@@ -25,26 +25,28 @@ export const check: Check = {
     REF.RFC5280_VALIDITY,
   ],
   evaluate(input) {
-    const {chain} = readCertificates(input)
-    if (chain.length === 0) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
-    const now = input.now.getTime()
-    const expired: string[] = []
-    const unreadable: string[] = []
-    chain.forEach((cert, i) => {
-      const notAfter = parseDate(cert.notAfter)
-      if (notAfter === undefined) unreadable.push(certLabel(cert, i))
-      else if (notAfter.getTime() < now) {
-        const days = Math.floor((now - notAfter.getTime()) / DAY_MS)
-        expired.push(`${certLabel(cert, i)} expired ${isoDay(notAfter)} (${days} days ago)`)
+    return evaluateEveryChain(input, (certs) => {
+      const {chain} = certs
+      if (chain.length === 0) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
+      const now = input.now.getTime()
+      const expired: string[] = []
+      const unreadable: string[] = []
+      chain.forEach((cert, i) => {
+        const notAfter = parseDate(cert.notAfter)
+        if (notAfter === undefined) unreadable.push(certLabel(cert, i))
+        else if (notAfter.getTime() < now) {
+          const days = Math.floor((now - notAfter.getTime()) / DAY_MS)
+          expired.push(`${certLabel(cert, i)} expired ${isoDay(notAfter)} (${days} days ago)`)
+        }
+      })
+      const note = unreadable.length > 0 ? ` Unreadable notAfter on: ${formatList(unreadable)}.` : ''
+      if (expired.length > 0) return {outcome: 'fail', message: `${formatList(expired)}.${note}`}
+      if (unreadable.length > 0) return {outcome: 'inconclusive', message: `No expired certificate found.${note}`}
+      const leafEnd = parseDate(chain[0]?.notAfter ?? '')
+      return {
+        outcome: 'pass',
+        message: `No certificate in the chain has expired${leafEnd ? ` (leaf valid until ${isoDay(leafEnd)})` : ''}.`,
       }
     })
-    const note = unreadable.length > 0 ? ` Unreadable notAfter on: ${formatList(unreadable)}.` : ''
-    if (expired.length > 0) return {outcome: 'fail', message: `${formatList(expired)}.${note}`}
-    if (unreadable.length > 0) return {outcome: 'inconclusive', message: `No expired certificate found.${note}`}
-    const leafEnd = parseDate(chain[0]?.notAfter ?? '')
-    return {
-      outcome: 'pass',
-      message: `No certificate in the chain has expired${leafEnd ? ` (leaf valid until ${isoDay(leafEnd)})` : ''}.`,
-    }
   },
 }

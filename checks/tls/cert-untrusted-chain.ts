@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, certLabel, readCertificates} from './shared.js'
+import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, certLabel, evaluateEveryChain} from './shared.js'
 
 export const check: Check = {
   id: 'tls.cert.untrusted-chain',
@@ -14,21 +14,24 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_CERTIFICATES],
+  conditions: {'self-signed-allowed': {description: 'a self-signed chain on a profile with thresholds.allowSelfSigned', defaultSeverity: 'info'}},
   references: [REF.X509, REF.EN_5_5_1, REF.CR_1_8, REF.cwe(295), REF.cwe(296), REF.RFC5280_PATH],
   evaluate(input) {
-    const data = readCertificates(input)
-    const leaf = data.chain[0]
-    if (leaf === undefined) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
-    if (data.trusted) {
-      return {outcome: 'pass', message: `The chain of the ${certLabel(leaf, 0)} validates to a trust anchor.`}
-    }
-    const reason = data.trustError ?? 'no reason given'
-    const selfSigned =
-      /self[- ]?signed/i.test(reason) || (data.trustError === undefined && data.chain.length === 1 && leaf.selfSigned)
-    const message = `The chain of the ${certLabel(leaf, 0)} is not trusted: ${reason}.`
-    if (selfSigned && input.thresholds.allowSelfSigned) {
-      return {outcome: 'fail', severity: 'info', message: `${message} The profile allows self-signed certificates.`}
-    }
-    return {outcome: 'fail', message}
+    return evaluateEveryChain(input, (certs) => {
+      const data = certs
+      const leaf = data.chain[0]
+      if (leaf === undefined) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
+      if (data.trusted) {
+        return {outcome: 'pass', message: `The chain of the ${certLabel(leaf, 0)} validates to a trust anchor.`}
+      }
+      const reason = data.trustError ?? 'no reason given'
+      const selfSigned =
+        /self[- ]?signed/i.test(reason) || (data.trustError === undefined && data.chain.length === 1 && leaf.selfSigned)
+      const message = `The chain of the ${certLabel(leaf, 0)} is not trusted: ${reason}.`
+      if (selfSigned && input.thresholds.allowSelfSigned) {
+        return {outcome: 'fail', condition: 'self-signed-allowed', message: `${message} The profile allows self-signed certificates.`}
+      }
+      return {outcome: 'fail', message}
+    })
   },
 }

@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, atLeast, certLabel, formatList, readCertificates} from './shared.js'
+import {P_CERTIFICATES, REF, TLS_SERVICE_PROTOCOLS, certLabel, formatList, evaluateEveryChain} from './shared.js'
 
 /** RSA keys below this size are factorable with public effort: the finding becomes critical (mapping §3.2). */
 const CRITICAL_RSA_BITS = 1024
@@ -28,6 +28,7 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_CERTIFICATES],
+  conditions: {'rsa-below-1024': {description: `an RSA key below ${CRITICAL_RSA_BITS} bits (factorable with public effort)`, defaultSeverity: 'critical'}},
   references: [
     REF.X1352_CRYPTO,
     REF.X1214_CRYPTO,
@@ -41,53 +42,55 @@ export const check: Check = {
     REF.MOZILLA,
   ],
   evaluate(input) {
-    const {chain} = readCertificates(input)
-    if (chain.length === 0) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
-    const {minRsaBits, minEcBits} = input.thresholds
-    const weak: string[] = []
-    const unknown: string[] = []
-    const ok: string[] = []
-    let critical = false
-    chain.forEach((cert, i) => {
-      const label = certLabel(cert, i)
-      switch (cert.keyType) {
-        case 'RSA':
-          if (cert.keyBits < minRsaBits) {
-            weak.push(`${label}: RSA ${cert.keyBits} bits (minimum ${minRsaBits})`)
-            if (cert.keyBits < CRITICAL_RSA_BITS) critical = true
-          } else ok.push(`RSA ${cert.keyBits}`)
-          break
-        case 'EC': {
-          const curve = cert.curve === undefined ? undefined : CURVES[cert.curve.toLowerCase()]
-          if (curve === undefined) {
-            weak.push(`${label}: EC on ${cert.curve ?? 'an unnamed curve'} (${cert.keyBits} bits), not P-256/P-384/P-521`)
-          } else if (cert.keyBits < minEcBits) {
-            weak.push(`${label}: EC ${curve} ${cert.keyBits} bits (minimum ${minEcBits})`)
-          } else ok.push(`EC ${curve}`)
-          break
+    return evaluateEveryChain(input, (certs) => {
+      const {chain} = certs
+      if (chain.length === 0) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
+      const {minRsaBits, minEcBits} = input.thresholds
+      const weak: string[] = []
+      const unknown: string[] = []
+      const ok: string[] = []
+      let critical = false
+      chain.forEach((cert, i) => {
+        const label = certLabel(cert, i)
+        switch (cert.keyType) {
+          case 'RSA':
+            if (cert.keyBits < minRsaBits) {
+              weak.push(`${label}: RSA ${cert.keyBits} bits (minimum ${minRsaBits})`)
+              if (cert.keyBits < CRITICAL_RSA_BITS) critical = true
+            } else ok.push(`RSA ${cert.keyBits}`)
+            break
+          case 'EC': {
+            const curve = cert.curve === undefined ? undefined : CURVES[cert.curve.toLowerCase()]
+            if (curve === undefined) {
+              weak.push(`${label}: EC on ${cert.curve ?? 'an unnamed curve'} (${cert.keyBits} bits), not P-256/P-384/P-521`)
+            } else if (cert.keyBits < minEcBits) {
+              weak.push(`${label}: EC ${curve} ${cert.keyBits} bits (minimum ${minEcBits})`)
+            } else ok.push(`EC ${curve}`)
+            break
+          }
+          case 'DSA':
+            weak.push(`${label}: DSA ${cert.keyBits} bits (DSA is not permitted)`)
+            break
+          case 'Ed25519':
+          case 'Ed448':
+            ok.push(cert.keyType)
+            break
+          default:
+            unknown.push(label)
         }
-        case 'DSA':
-          weak.push(`${label}: DSA ${cert.keyBits} bits (DSA is not permitted)`)
-          break
-        case 'Ed25519':
-        case 'Ed448':
-          ok.push(cert.keyType)
-          break
-        default:
-          unknown.push(label)
+      })
+      const note = unknown.length > 0 ? ` Key type not recognised on: ${formatList(unknown)}.` : ''
+      if (weak.length > 0) {
+        return {
+          outcome: 'fail',
+          message: `Weak certificate key(s): ${formatList(weak)}.${note}`,
+          ...(critical ? {condition: 'rsa-below-1024'} : {}),
+        }
       }
+      if (ok.length === 0) {
+        return {outcome: 'inconclusive', message: `No certificate key could be assessed.${note}`}
+      }
+      return {outcome: 'pass', message: `All certificate keys meet the policy (${formatList(ok)}).${note}`}
     })
-    const note = unknown.length > 0 ? ` Key type not recognised on: ${formatList(unknown)}.` : ''
-    if (weak.length > 0) {
-      return {
-        outcome: 'fail',
-        message: `Weak certificate key(s): ${formatList(weak)}.${note}`,
-        ...(critical ? {severity: atLeast(input.severity, 'critical')} : {}),
-      }
-    }
-    if (ok.length === 0) {
-      return {outcome: 'inconclusive', message: `No certificate key could be assessed.${note}`}
-    }
-    return {outcome: 'pass', message: `All certificate keys meet the policy (${formatList(ok)}).${note}`}
   },
 }

@@ -3,11 +3,10 @@ import {
   P_CERTIFICATES,
   REF,
   TLS_SERVICE_PROTOCOLS,
-  atLeast,
   certLabel,
   formatList,
   normaliseHashName,
-  readCertificates,
+  evaluateEveryChain,
   signatureHash,
 } from './shared.js'
 
@@ -27,6 +26,7 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_CERTIFICATES],
+  conditions: {'broken-hash': {description: 'signed with MD2, MD4 or MD5 (practical collisions)', defaultSeverity: 'high'}},
   references: [
     REF.X1352_CRYPTO,
     REF.EN_5_5_1,
@@ -37,32 +37,34 @@ export const check: Check = {
     REF.MOZILLA,
   ],
   evaluate(input) {
-    const {chain} = readCertificates(input)
-    if (chain.length === 0) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
-    const weakHashes = new Set(input.thresholds.weakSignatureHashes.map(normaliseHashName))
-    const weak: string[] = []
-    const skipped: string[] = []
-    let broken = false
-    chain.forEach((cert, i) => {
-      if (i > 0 && cert.selfSigned) {
-        skipped.push(certLabel(cert, i))
-        return
+    return evaluateEveryChain(input, (certs) => {
+      const {chain} = certs
+      if (chain.length === 0) return {outcome: 'not_applicable', message: 'The server sent no certificate.'}
+      const weakHashes = new Set(input.thresholds.weakSignatureHashes.map(normaliseHashName))
+      const weak: string[] = []
+      const skipped: string[] = []
+      let broken = false
+      chain.forEach((cert, i) => {
+        if (i > 0 && cert.selfSigned) {
+          skipped.push(certLabel(cert, i))
+          return
+        }
+        const hash = signatureHash(cert.signatureAlgorithm)
+        if (hash !== undefined && weakHashes.has(hash)) {
+          weak.push(`${certLabel(cert, i)} signed with ${cert.signatureAlgorithm}`)
+          if (BROKEN_HASHES.has(hash)) broken = true
+        }
+      })
+      const note = skipped.length > 0 ? ` Self-signed root not assessed: ${formatList(skipped)}.` : ''
+      if (weak.length > 0) {
+        return {
+          outcome: 'fail',
+          message: `Weak signature hash: ${formatList(weak)}.${note}`,
+          ...(broken ? {condition: 'broken-hash'} : {}),
+        }
       }
-      const hash = signatureHash(cert.signatureAlgorithm)
-      if (hash !== undefined && weakHashes.has(hash)) {
-        weak.push(`${certLabel(cert, i)} signed with ${cert.signatureAlgorithm}`)
-        if (BROKEN_HASHES.has(hash)) broken = true
-      }
+      const algs = [...new Set(chain.filter((c, i) => !(i > 0 && c.selfSigned)).map((c) => c.signatureAlgorithm || '?'))]
+      return {outcome: 'pass', message: `No weak signature hash on leaf or intermediates (${formatList(algs)}).${note}`}
     })
-    const note = skipped.length > 0 ? ` Self-signed root not assessed: ${formatList(skipped)}.` : ''
-    if (weak.length > 0) {
-      return {
-        outcome: 'fail',
-        message: `Weak signature hash: ${formatList(weak)}.${note}`,
-        ...(broken ? {severity: atLeast(input.severity, 'high')} : {}),
-      }
-    }
-    const algs = [...new Set(chain.filter((c, i) => !(i > 0 && c.selfSigned)).map((c) => c.signatureAlgorithm || '?'))]
-    return {outcome: 'pass', message: `No weak signature hash on leaf or intermediates (${formatList(algs)}).${note}`}
   },
 }

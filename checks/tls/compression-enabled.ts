@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_KEX, REF, TLS_SERVICE_PROTOCOLS, formatList, readKeyExchange} from './shared.js'
+import {P_KEX, REF, TLS_SERVICE_PROTOCOLS, formatList, hasArrayField, readKeyExchange} from './shared.js'
 
 export const check: Check = {
   id: 'tls.compression-enabled',
@@ -22,6 +22,10 @@ export const check: Check = {
     REF.BSI_TR_02102_2,
   ],
   evaluate(input) {
+    // Positive evidence only: the probe always records the list of accepted non-null methods, even empty.
+    if (!hasArrayField(input, P_KEX, 'compression')) {
+      return {outcome: 'inconclusive', message: 'The key-exchange observation does not say which compression methods were offered.'}
+    }
     const compression = readKeyExchange(input).compression
     if (compression.length > 0) {
       return {outcome: 'fail', message: `TLS compression accepted: ${formatList(compression)}.`}

@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {P_KEX, REF, TLS_SERVICE_PROTOCOLS, atLeast, formatList, lookupGroup, readKeyExchange} from './shared.js'
+import {P_KEX, REF, TLS_SERVICE_PROTOCOLS, formatList, lookupGroup, readKeyExchange} from './shared.js'
 
 export const check: Check = {
   id: 'tls.kex.weak-dh',
@@ -14,6 +14,7 @@ export const check: Check = {
   intrusive: false,
   protocols: TLS_SERVICE_PROTOCOLS,
   reads: [P_KEX],
+  conditions: {'below-critical-dh-bits': {description: 'a DHE prime below thresholds.criticalDhBits', defaultSeverity: 'high'}},
   references: [
     REF.X1352_CRYPTO,
     REF.EN_5_5_1,
@@ -54,7 +55,7 @@ export const check: Check = {
         message:
           `Finite-field DH below the ${minDhBits}-bit minimum: ${formatList(weak)}` +
           (critical ? ` (below ${criticalDhBits} bits).` : '.'),
-        ...(critical ? {severity: atLeast(input.severity, 'high')} : {}),
+        ...(critical ? {condition: 'below-critical-dh-bits'} : {}),
       }
     }
     const seen = [

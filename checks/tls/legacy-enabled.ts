@@ -1,6 +1,6 @@
 import type {Check} from '../../src/checks/types.js'
 import type {TlsProtocol} from '../../src/probes/tls/types.js'
-import {NO_PROTOCOL_ACCEPTED, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
+import {noProtocolAccepted, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
 
 const LEGACY: readonly TlsProtocol[] = ['TLSv1.0', 'TLSv1.1']
 
@@ -34,7 +34,7 @@ export const check: Check = {
   evaluate(input) {
     const protocols = readProtocols(input)
     const accepted = acceptedProtocols(protocols)
-    if (accepted.length === 0) return NO_PROTOCOL_ACCEPTED
+    if (accepted.length === 0) return noProtocolAccepted(input)
     const legacy = LEGACY.filter((p) => protocols[p])
     if (legacy.length > 0) {
       return {

@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {NO_PROTOCOL_ACCEPTED, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
+import {noProtocolAccepted, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
 
 export const check: Check = {
   id: 'tls.protocol.policy',
@@ -30,7 +30,7 @@ export const check: Check = {
       return {outcome: 'not_applicable', message: 'The profile sets no protocol allow-list.'}
     }
     const accepted = acceptedProtocols(readProtocols(input))
-    if (accepted.length === 0) return NO_PROTOCOL_ACCEPTED
+    if (accepted.length === 0) return noProtocolAccepted(input)
     const outside = accepted.filter((p) => !allowed.includes(p))
     if (outside.length > 0) {
       return {

@@ -57,6 +57,11 @@ function dataOf(input: CheckInput, probe: string): Record<string, unknown> {
   return isRecord(data) ? data : {}
 }
 
+/** The probe recorded `field` as a list (possibly empty): an empty list is then evidence, a missing one is not. */
+export function hasArrayField(input: CheckInput, probe: string, field: string): boolean {
+  return Array.isArray(dataOf(input, probe)[field])
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Typed observation readers (tolerate missing or malformed fields: a check never throws on odd data)
 
@@ -79,6 +84,15 @@ export const NO_PROTOCOL_ACCEPTED: Readonly<CheckResult> = Object.freeze({
   outcome: 'not_applicable',
   message: 'The service accepted no SSL/TLS protocol version.',
 })
+
+/** What a protocol check says when nothing was accepted: not applicable, unless the probe could not test every
+ *  version (a partial tls.protocols: the untested ones may be accepted) — then inconclusive with the reason. */
+export function noProtocolAccepted(input: CheckInput): CheckResult {
+  const partial = input.observations[P_PROTOCOLS]?.partial
+  if (!partial) return NO_PROTOCOL_ACCEPTED
+  const missing = partial.missing?.length ? ` (${partial.missing.join(', ')})` : ''
+  return {outcome: 'inconclusive', message: `No SSL/TLS protocol version was seen accepted, but not every version could be tested${missing}: ${partial.message}`}
+}
 
 export function acceptedProtocols(data: TlsProtocolsData): TlsProtocol[] {
   return PROTOCOL_ORDER.filter((p) => data[p])
@@ -127,8 +141,7 @@ function readCertificate(v: unknown): CertificateInfo | undefined {
   return cert
 }
 
-export function readCertificates(input: CheckInput): TlsCertificatesData {
-  const d = dataOf(input, P_CERTIFICATES)
+function certificatesFrom(d: Record<string, unknown>): TlsCertificatesData {
   const chain = Array.isArray(d.chain)
     ? d.chain.map(readCertificate).filter((c): c is CertificateInfo => c !== undefined)
     : []
@@ -142,6 +155,50 @@ export function readCertificates(input: CheckInput): TlsCertificatesData {
   }
   if (typeof d.trustError === 'string') out.trustError = d.trustError
   return out
+}
+
+/** The first served chain (the observation's top-level fields). */
+export function readCertificates(input: CheckInput): TlsCertificatesData {
+  return certificatesFrom(dataOf(input, P_CERTIFICATES))
+}
+
+/** A served chain and the name findings give it ("RSA chain", "EC chain"). */
+export interface NamedChain {
+  label: string
+  data: TlsCertificatesData
+}
+
+/** Every chain the server served (one per key type); the top-level chain alone for older observations. */
+export function readCertificateChains(input: CheckInput): NamedChain[] {
+  const d = dataOf(input, P_CERTIFICATES)
+  const raw = Array.isArray(d.chains) ? d.chains.filter(isRecord) : []
+  if (raw.length === 0) return [{label: 'chain', data: certificatesFrom(d)}]
+  const chains = raw.map((c) => ({keyType: typeof c.keyType === 'string' ? c.keyType : 'unknown', data: certificatesFrom(c)}))
+  return chains.map((c, i) => {
+    const same = chains.filter((o) => o.keyType === c.keyType).length > 1
+    return {label: `${c.keyType} chain${same ? ` #${i + 1}` : ''}`, data: c.data}
+  })
+}
+
+const OUTCOME_RANK: Record<string, number> = {fail: 0, error: 1, inconclusive: 2, pass: 3, not_applicable: 4, not_tested: 5}
+
+/**
+ * Judges every served certificate chain with a one-chain evaluation: any failing chain fails (the message
+ * names which), a pass needs every chain to pass. With one chain the result is the chain's own.
+ */
+export function evaluateEveryChain(input: CheckInput, one: (chain: TlsCertificatesData) => CheckResult): CheckResult {
+  const chains = readCertificateChains(input)
+  const results = chains.map((c) => ({label: c.label, result: one(c.data)}))
+  if (results.length === 1) return results[0]!.result
+  const worst = Math.min(...results.map((r) => OUTCOME_RANK[r.result.outcome] ?? 5))
+  const outcome = results.find((r) => (OUTCOME_RANK[r.result.outcome] ?? 5) === worst)!.result.outcome
+  const shown = outcome === 'pass' || outcome === 'not_applicable' ? results : results.filter((r) => r.result.outcome === outcome)
+  const message = shown.map((r) => `${r.label}: ${r.result.message}`).join(' ')
+  let severity: Severity | undefined
+  for (const r of shown) if (r.result.severity) severity = severity ? atLeast(severity, r.result.severity) : r.result.severity
+  // A named condition (e.g. rsa-below-1024) met by any shown chain carries over: the profile sets its severity.
+  const condition = shown.find((r) => r.result.condition !== undefined)?.result.condition
+  return {outcome, message: `${results.length} certificate chains served. ${message}`, ...(severity ? {severity} : {}), ...(condition ? {condition} : {})}
 }
 
 export function readKeyExchange(input: CheckInput): TlsKeyExchangeData {
@@ -233,7 +290,11 @@ export function evaluateSuitePredicate(
   what: string,
 ): CheckResult {
   const suites = acceptedSuites(readCipherSuites(input))
-  if (suites.length === 0) return {outcome: 'not_applicable', message: 'No cipher suite was accepted.'}
+  if (suites.length === 0) {
+    const partial = input.observations[P_SUITES]?.partial
+    if (partial) return {outcome: 'inconclusive', message: `No cipher suite was seen accepted, but the enumeration is incomplete: ${partial.message}`}
+    return {outcome: 'not_applicable', message: 'No cipher suite was accepted.'}
+  }
   const note = unknownNote(suites)
   if (suites.every((s) => s.info === undefined)) {
     return {outcome: 'inconclusive', message: `No accepted suite could be classified.${note}`}

@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {NO_PROTOCOL_ACCEPTED, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
+import {noProtocolAccepted, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
 
 export const check: Check = {
   id: 'tls.protocol.sslv2-enabled',
@@ -29,7 +29,7 @@ export const check: Check = {
   evaluate(input) {
     const protocols = readProtocols(input)
     const accepted = acceptedProtocols(protocols)
-    if (accepted.length === 0) return NO_PROTOCOL_ACCEPTED
+    if (accepted.length === 0) return noProtocolAccepted(input)
     if (protocols.SSLv2) {
       return {outcome: 'fail', message: `SSLv2 is accepted (accepted protocols: ${accepted.join(', ')}).`}
     }

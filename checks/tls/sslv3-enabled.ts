@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {NO_PROTOCOL_ACCEPTED, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
+import {noProtocolAccepted, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
 
 export const check: Check = {
   id: 'tls.protocol.sslv3-enabled',
@@ -28,7 +28,7 @@ export const check: Check = {
   evaluate(input) {
     const protocols = readProtocols(input)
     const accepted = acceptedProtocols(protocols)
-    if (accepted.length === 0) return NO_PROTOCOL_ACCEPTED
+    if (accepted.length === 0) return noProtocolAccepted(input)
     if (protocols.SSLv3) {
       return {outcome: 'fail', message: `SSLv3 is accepted (accepted protocols: ${accepted.join(', ')}).`}
     }

@@ -1,5 +1,5 @@
 import type {Check} from '../../src/checks/types.js'
-import {NO_PROTOCOL_ACCEPTED, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
+import {noProtocolAccepted, P_PROTOCOLS, REF, TLS_SERVICE_PROTOCOLS, acceptedProtocols, readProtocols} from './shared.js'
 
 export const check: Check = {
   id: 'tls.protocol.tls12-missing',
@@ -25,7 +25,7 @@ export const check: Check = {
   evaluate(input) {
     const protocols = readProtocols(input)
     const accepted = acceptedProtocols(protocols)
-    if (accepted.length === 0) return NO_PROTOCOL_ACCEPTED
+    if (accepted.length === 0) return noProtocolAccepted(input)
     const modern = accepted.filter((p) => p === 'TLSv1.2' || p === 'TLSv1.3')
     if (modern.length === 0) {
       return {

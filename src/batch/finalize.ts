@@ -12,9 +12,17 @@ import type {BatchSummary, Device, Report, Severity} from '../evidence/types.js'
 import {toolInfo} from '../evidence/provenance.js'
 import {SCHEMA_VERSION} from '../evidence/version.js'
 import {csvWriter} from '../writers/csv.js'
+import {requirementsCsvWriter} from '../writers/requirements-csv.js'
 import {htmlWriter} from '../writers/html.js'
 import type {BatchAnalysis} from './batch-analysis.js'
 import {readJournal} from './journal.js'
+import {refreshBatchRequirements} from '../requirements/assess.js'
+
+async function countJournal(path: string): Promise<number> {
+  let n = 0
+  for await (const _ of readJournal(path)) n++
+  return n
+}
 import {SummaryAccumulator} from './summary.js'
 
 export const HTML_MAX_DEVICES = 250
@@ -33,6 +41,8 @@ export interface FinalizeResult {
   reportPath: string
   csvPath: string
   htmlPath?: string
+  /** DIR/requirements.csv: one row per device × requirement, when the profile lists requirements. */
+  requirementsCsvPath?: string
 }
 
 export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult> {
@@ -41,29 +51,42 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
   const out = new Sink(`${reportPath}.tmp`)
   const csv = new Sink(`${csvPath}.tmp`)
   const acc = new SummaryAccumulator(o.failOn)
+  const requirementsCsvPath = join(o.dir, 'requirements.csv')
+  let requirementsCsv: Sink | undefined
   let batch: BatchSummary | undefined
   const shell = (devices: Device[]): Report => ({schemaVersion: SCHEMA_VERSION, tool: toolInfo(), run: o.run, devices, summary: acc.result()})
   try {
     out.write(`{\n"schemaVersion": ${JSON.stringify(SCHEMA_VERSION)},\n"tool": ${JSON.stringify(toolInfo())},\n"run": ${JSON.stringify(o.run)},\n"devices": [`)
+    // The batch first (its own pass over the journal): the shared-key requirement verdicts of each device read it.
+    batch = o.batchAnalysis ? ((await o.batchAnalysis(readJournal(o.journalPath))) as BatchSummary | undefined) : undefined
+    const context = batch ? {summary: batch, devices: await countJournal(o.journalPath)} : undefined
     let first = true
-    for await (const device of readJournal(o.journalPath)) {
+    for await (const journaled of readJournal(o.journalPath)) {
+      const device = refreshBatchRequirements(journaled, context)
       // Verdicts are the journal's own: run.json pins --fail-on across resumed sessions.
       acc.add(device)
       out.write(`${first ? '\n' : ',\n'}${JSON.stringify(device)}`)
       const rows = csvWriter.write(shell([device]))
       csv.write(first ? rows : rows.slice(rows.indexOf('\r\n') + 2))
+      if (device.requirements?.length) {
+        // Opened with the first device that has requirements: check-only profiles write no requirements CSV.
+        const reqRows = requirementsCsvWriter.write(shell([device]))
+        if (requirementsCsv) requirementsCsv.write(reqRows.slice(reqRows.indexOf('\r\n') + 2))
+        else (requirementsCsv = new Sink(`${requirementsCsvPath}.tmp`)).write(reqRows)
+      }
       first = false
     }
     if (first) csv.write(csvWriter.write(shell([])))
     out.write('\n],\n')
-    batch = o.batchAnalysis ? ((await o.batchAnalysis(readJournal(o.journalPath))) as BatchSummary | undefined) : undefined
     if (batch !== undefined) out.write(`"batch": ${JSON.stringify(batch)},\n`)
     out.write(`"summary": ${JSON.stringify(withBatch(acc.result(), batch))}\n}\n`)
   } finally {
     out.close()
     csv.close()
+    requirementsCsv?.close()
   }
   out.commit(reportPath)
+  requirementsCsv?.commit(requirementsCsvPath)
   csv.commit(csvPath)
   const summary = withBatch(acc.result(), batch)
   let htmlPath: string | undefined
@@ -71,7 +94,7 @@ export async function finalizeBatch(o: FinalizeOptions): Promise<FinalizeResult>
     htmlPath = join(o.dir, 'report.html')
     writeFileSync(htmlPath, htmlWriter.write(JSON.parse(readFileSync(reportPath, 'utf8')) as Report))
   }
-  return {summary, reportPath, csvPath, htmlPath}
+  return {summary, reportPath, csvPath, htmlPath, ...(requirementsCsv ? {requirementsCsvPath} : {})}
 }
 
 /** Buffered appends to a temporary file, renamed into place when complete (no half-written report). */

@@ -21,6 +21,10 @@ export interface CheckMeta {
   /** Observation probe names the check reads; the engine runs the probes that emit them. */
   reads: readonly string[]
   references: readonly Reference[]
+  /** Named conditions a failing result may report (`CheckResult.condition`), each with the severity it takes
+   *  unless the profile maps the condition to another (profile `checks[].conditions`). Severity is the profile's:
+   *  a check never forces one. */
+  conditions?: Readonly<Record<string, {description: string; defaultSeverity: Severity}>>
 }
 
 export interface CheckInput {
@@ -40,8 +44,11 @@ export interface CheckResult {
   outcome: Outcome
   /** Human-readable, names the offending items (suite names, key sizes, dates). Never secrets. */
   message: string
-  /** Override the effective severity for this result (e.g. critical for RSA < 1024). */
+  /** Override the effective severity for this result. Prefer `condition`: the profile then decides. */
   severity?: Severity
+  /** The named condition (one of the check's `conditions`) this result met, e.g. `rsa-below-1024`: the judge
+   *  takes its severity from the profile's condition map, else the condition's default. */
+  condition?: string
   /** Observation ids that prove it; defaults to the ids of every observation in `reads`. */
   evidence?: string[]
 }

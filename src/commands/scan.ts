@@ -11,7 +11,9 @@ import {SEVERITIES, type Report, type Severity} from '../evidence/types.js'
 import {redactCommandLine} from '../evidence/redact.js'
 import type {RunningLab} from '../lab/index.js'
 import {ConfigError} from '../profiles/errors.js'
-import {DEFAULT_PROFILE_ID} from '../profiles/loader.js'
+import {DEFAULT_PROFILE_ID, resolveProfile} from '../profiles/loader.js'
+import {loadDeclarationFile} from '../declaration/load.js'
+import {knownRequirements} from '../requirements/known.js'
 import {renderSummary} from '../writers/console.js'
 import {formatFromPath, WRITERS, writerFor} from '../writers/index.js'
 import type {Writer} from '../writers/types.js'
@@ -77,6 +79,9 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     'login-delay': Flags.integer({description: "pause between login attempts in milliseconds (default: the profile's, 1000)", min: 0, max: 60000}),
     intrusive: Flags.boolean({description: 'allow intrusive checks (login attempts, writes)', default: false}),
     'device-name': Flags.string({description: 'name of the device the targets belong to'}),
+    declaration: Flags.string({
+      description: "the manufacturer's declaration for the device (YAML/JSON, schemas/declaration.schema.json): identity, support claims per requirement, declared services, password scheme, crypto per interface; read by the profile's requirement rules (inventory devices name theirs in a `declaration` field)",
+    }),
     'show-passed': Flags.boolean({description: 'list passed and not-applicable findings too', default: false}),
     db: Flags.string({description: "also store the report in the conformity database: a directory (embedded store) or postgres://… (many pods/machines into one server); see 'sg17scan db ingest'"}),
     campaign: Flags.string({description: 'with --db: the campaign the run belongs to', dependsOn: ['db']}),
@@ -140,7 +145,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       })
       const s = result.summary
       this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)
-      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}`)
+      this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}${result.requirementsCsvPath ? `\nRequirements: ${result.requirementsCsvPath}` : ''}`)
       this.log(result.htmlPath ? `HTML: ${result.htmlPath}` : `HTML: skipped above ${HTML_MAX_DEVICES} devices (it needs the whole report in memory); render it with 'sg17scan report convert ${result.reportPath} -o report.html'`)
       if (flags.db) await this.storeInDb(flags.db, {path: result.reportPath}, flags)
       process.exitCode = s.exitCode
@@ -162,14 +167,20 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       throw new ConfigError(`--bundle ${flags.bundle}: the directory is not empty`)
     }
 
-    let specs: DeviceSpec[] = flags.inventory ? inventorySpecs(flags.inventory, shard) : [{targets, name: flags['device-name']}]
+    if (flags.declaration && (flags.inventory || flags.lab)) throw new ConfigError('--declaration describes the one device of the command line: inventory devices name theirs in a `declaration` field, lab devices carry their own')
+    const declaration = flags.declaration ? loadDeclarationFile(flags.declaration, knownRequirements(existsSync(flags.profile) ? [resolveProfile(flags.profile)] : [])) : undefined
+    let specs: DeviceSpec[] = flags.inventory
+      ? inventorySpecs(flags.inventory, shard)
+      : [{targets, name: flags['device-name'], ...(declaration ? {declaration} : {})}]
     const caCertificates: string[] = []
     let lab: RunningLab | undefined
     if (flags.lab) {
       // Loaded only for --lab: certificate generation pulls in all of node-forge.
       const {startLab} = await import('../lab/index.js')
       lab = await startLab()
-      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets, declared: d.declared}))
+      // The lab's declarations feed the requirement rules: only a profile that lists requirements reads them.
+      const assessesRequirements = resolveProfile(flags.profile).requirements.length > 0
+      specs = lab.devices.map((d) => ({name: d.name, targets: d.targets, declared: d.declared, ...(d.declaration && assessesRequirements ? {declaration: d.declaration} : {})}))
       caCertificates.push(lab.caPem)
       this.log(`Scanning the built-in virtual lab: ${lab.devices.length} reference devices served in-process on 127.0.0.1 (lab CA trusted for this run).`)
     }

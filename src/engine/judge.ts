@@ -1,6 +1,6 @@
 import type {CheckResult} from '../checks/types.js'
 import {isServiceCheck} from '../checks/types.js'
-import type {DeclaredIdentity, Finding, Observation, Service} from '../evidence/types.js'
+import type {DeclaredIdentity, Finding, Observation, Service, Severity} from '../evidence/types.js'
 import type {SelectedCheck} from '../profiles/loader.js'
 import type {Thresholds} from '../profiles/thresholds.js'
 import {unitFor} from './probe-registry.js'
@@ -60,12 +60,14 @@ function judgeWith(sel: SelectedCheck, serviceId: string, byProbe: Record<string
       const reasons = [...new Set(partial.map((o) => `${o.probe} is partial (${o.partial!.code}: ${o.partial!.message})`))]
       return {...base, outcome: 'inconclusive', message: `${result.message} — but ${reasons.join('; ')}`, evidence}
     }
+    const rule = conditionSeverity(sel, result.condition)
     return {
       ...base,
       outcome: result.outcome,
-      severity: result.severity ?? sel.severity,
-      message: result.message,
+      severity: rule?.severity ?? result.severity ?? sel.severity,
+      message: rule ? `${result.message} [severity ${rule.severity}: condition ${result.condition}, ${rule.source === 'profile' ? 'set by the profile' : "the check's default"}]` : result.message,
       evidence,
+      ...(rule ? {severityRule: {condition: result.condition!, source: rule.source}} : {}),
     }
   } catch (error) {
     return {
@@ -75,4 +77,14 @@ function judgeWith(sel: SelectedCheck, serviceId: string, byProbe: Record<string
       evidence: present.map((o) => o.id),
     }
   }
+}
+
+/** The severity a reported condition takes: the profile's mapping, else the condition's default on the check. */
+function conditionSeverity(sel: SelectedCheck, condition: string | undefined): {severity: Severity; source: 'profile' | 'check'} | undefined {
+  if (condition === undefined) return undefined
+  const fromProfile = sel.conditionSeverities?.[condition]
+  if (fromProfile) return {severity: fromProfile, source: 'profile'}
+  const own = sel.check.conditions?.[condition]
+  if (own) return {severity: own.defaultSeverity, source: 'check'}
+  return undefined
 }

@@ -2,25 +2,23 @@ import {credBruteforceUnit, credProbeUnit} from '../probes/cred/unit.js'
 import {ftpProbeUnit} from '../probes/ftp/unit.js'
 import {httpProbeUnit} from '../probes/http/unit.js'
 import {communityDataset} from '../probes/snmp/dataset.js'
-import {createSnmpProbeUnit, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
+import {createSnmpProbeUnit, DEFAULT_MAX_COMMUNITIES, snmpBudgetMs, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
 import {sshProbeUnit} from '../probes/ssh/unit.js'
 import {telnetProbeUnit} from '../probes/telnet/unit.js'
 import {tlsProbeUnit} from '../probes/tls/unit.js'
 import type {ProbeContext, ProbeUnit} from '../probes/types.js'
 
-/** Every default community × version in flight at once: an agent drops unknown communities silently, so the
- *  sweep costs one timeout window instead of one per batch. */
-const SNMP_IN_FLIGHT = 256
-
-/** SNMP writes (the SET of sysLocation.0 to its own value) run only when the scan allows intrusive actions. */
+/** SNMP writes (the SET of sysLocation.0 to its own value) run only when the scan allows intrusive actions. The
+ *  budget follows the community list: a lab's 3,216-string list needs more than the default 12 timeouts. */
 const snmpUnit: ProbeUnit = {
   ...snmpProbeUnit,
   run: (ctx) => createSnmpProbeUnit(snmpOptions(ctx)).run(ctx),
+  budgetMs: ({timeoutMs, credentials}) => snmpBudgetMs({candidates: (credentials?.snmpCommunities?.length ?? 0) + DEFAULT_MAX_COMMUNITIES, timeoutMs}),
 }
 
 /** A lab's own communities (--communities) are tried first, then the default dataset's first 100. */
 function snmpOptions(ctx: ProbeContext): SnmpProbeOptions {
-  const base: SnmpProbeOptions = {intrusive: ctx.intrusive === true, maxInFlight: SNMP_IN_FLIGHT, v3Credentials: ctx.credentials?.snmpV3}
+  const base: SnmpProbeOptions = {intrusive: ctx.intrusive === true, v3Credentials: ctx.credentials?.snmpV3}
   const own = ctx.credentials?.snmpCommunities
   if (!own?.length) return base
   const dataset = communityDataset()

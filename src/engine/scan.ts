@@ -20,7 +20,10 @@ import {runUnit, toObservation} from './run-unit.js'
 import {Semaphore} from './semaphore.js'
 import {type ParsedTarget, parseTarget} from './targets.js'
 import type {RateLimiter} from './rate-limiter.js'
+import {deviceCoverage} from './coverage.js'
 import {deviceVerdict, summarize, withBatch} from './verdict.js'
+import type {RecordedDeclaration} from '../declaration/types.js'
+import {assessDevice, refreshBatchRequirements} from '../requirements/assess.js'
 
 export interface ScanOptions {
   /** Built-in profile id, a path to a profile YAML, or a loaded profile. Default itu-t-x1352-baseline. */
@@ -77,6 +80,9 @@ export interface DeviceSpec {
   snmpCommunities?: readonly CommunityCandidate[]
   /** The device's own login credentials (inventory loginsRef), tried before options.loginCredentials. */
   loginCredentials?: readonly LabCredential[]
+  /** The manufacturer's declaration (--declaration, inventory `declaration`): recorded on the device, its
+   *  identity fills what `declared` leaves open, and the profile's requirement rules read it. */
+  declaration?: RecordedDeclaration
 }
 
 /** What a streamed run did, for the report's `run` section. */
@@ -105,6 +111,8 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   // Keys shared between devices and per-model consistency: only meaningful across several devices.
   const batch = devices.length > 1 && batchChecks.length > 0 ? analyzeBatch(devices.map(identityDigest), batchChecks) : undefined
+  // The shared-key requirements read the batch findings about each device: derived again now the batch is known.
+  for (const [i, device] of devices.entries()) devices[i] = refreshBatchRequirements(device, batch ? {summary: batch, devices: devices.length} : undefined)
   const inputs = runInputs(options)
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -160,7 +168,8 @@ export async function scanStream(
   }
   const worker = async () => {
     for (let item = await take(); item; item = await take()) {
-      const {spec, index} = item
+      const {spec: given, index} = item
+      const spec = withDeclaredIdentity(given)
       const targets = parseSpecTargets(spec)
       const deviceProfile = spec.profile ?? profile
       const semaphore = new Semaphore(Math.max(1, options.maxConnectionsPerDevice ?? 2))
@@ -194,7 +203,7 @@ export async function scanStream(
                   service,
                   targetName: service.host,
                   timeoutMs,
-                  budgetMs: Math.max(options.probeBudgetMs ?? timeoutMs * 12, unit.budgetMs?.({timeoutMs, login}) ?? 0),
+                  budgetMs: Math.max(options.probeBudgetMs ?? timeoutMs * 12, unit.budgetMs?.({timeoutMs, login, credentials: {snmpCommunities}}) ?? 0),
                   semaphore,
                   stats,
                   rate: options.rate,
@@ -258,7 +267,11 @@ export async function scanStream(
         observations,
         findings,
         verdict: deviceVerdict(findings, failOn),
+        ...(spec.declaration ? {declaration: spec.declaration} : {}),
       }
+      // Requirement verdicts of a whole-standard profile; those reading the batch are refreshed once it is known.
+      if (deviceProfile.requirements.length > 0) device.requirements = assessDevice(device, deviceProfile.requirements)
+      device.coverage = deviceCoverage(device)
       peakConnectionsPerDevice = Math.max(peakConnectionsPerDevice, semaphore.peak)
       await onDevice(device, index)
       options.onDevice?.(device)
@@ -277,6 +290,15 @@ export async function scanStream(
 
 export function profileRef(profile: Profile): {id: string; version: string; sha256: string} {
   return {id: profile.id, version: profile.version, sha256: profile.sha256}
+}
+
+/** The declaration's identity fills the fields the inventory (or --device-name run) left undeclared, so the
+ *  identity check compares the declared firmware with what the device shows. */
+function withDeclaredIdentity(spec: DeviceSpec): DeviceSpec {
+  const fromDeclaration = spec.declaration?.identity
+  if (!fromDeclaration) return spec
+  const declared: DeclaredIdentity = {...fromDeclaration, ...spec.declared}
+  return Object.keys(declared).length > 0 ? {...spec, declared} : spec
 }
 
 function parseSpecTargets(spec: DeviceSpec): ParsedTarget[] {

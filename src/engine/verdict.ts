@@ -14,16 +14,22 @@ export function isBlocking(f: Pick<Finding, 'outcome' | 'severity'>, failOn: Sev
 
 /** An intrusive check left out because intrusive testing was not enabled: a policy choice, listed in the report
  *  but not a gap in what was asked for. Derived from the data, so `report merge` recomputes the same verdict. */
-function skippedByPolicy(f: Finding): boolean {
+export function skippedByPolicy(f: Finding): boolean {
   return f.outcome === 'not_tested' && checkById(f.check)?.intrusive === true
 }
 
-/** fail: a failed finding at/above failOn; incomplete: something could not be tested (or nothing was);
- *  pass: everything selected was tested and nothing at/above failOn failed. */
+/** A selected check that gives no answer: errored, not tested (other than by policy), or looked and could not
+ *  tell (inconclusive). Any of them keeps a device from passing. */
+export function isGap(f: Finding): boolean {
+  return f.outcome === 'error' || f.outcome === 'inconclusive' || (f.outcome === 'not_tested' && !skippedByPolicy(f))
+}
+
+/** fail: a failed finding at/above failOn; incomplete: something could not be tested, could not be told
+ *  (inconclusive), or nothing was tested; pass: everything selected was tested and nothing at/above failOn failed. */
 export function deviceVerdict(findings: Finding[], failOn: Severity): Verdict {
   if (findings.some((f) => isBlocking(f, failOn))) return 'fail'
   const tested = findings.some((f) => f.outcome === 'pass' || f.outcome === 'fail')
-  if (!tested || findings.some((f) => f.outcome === 'error' || (f.outcome === 'not_tested' && !skippedByPolicy(f)))) return 'incomplete'
+  if (!tested || findings.some(isGap)) return 'incomplete'
   return 'pass'
 }
 

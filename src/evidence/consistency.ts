@@ -21,6 +21,7 @@ import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity
 import {deviceServiceId} from '../identity/derive.js'
 import {P_DEVICE_IDENTITY} from '../identity/types.js'
 import {builtInProfileDir, loadProfileFile} from '../profiles/loader.js'
+import {requirementContradictions} from '../requirements/consistency.js'
 import {canonicalJson, observationId, sha256Hex} from './ids.js'
 import type {BatchSummary, Device, Report} from './types.js'
 
@@ -50,6 +51,10 @@ export function reportContradictions(report: Report): ConsistencyResult {
   })
 
   checkBatch(report, deviceIds, problems, notes)
+  // Requirement verdicts (whole-standard profiles) are derived by rule: derived again here.
+  const requirements = requirementContradictions(report)
+  problems.push(...requirements.problems)
+  notes.push(...requirements.notes)
 
   // The summary from the devices as they are (their verdicts, already checked above) and the batch as stored.
   const expected = withBatch(summarize(report.devices, failOn), report.batch)

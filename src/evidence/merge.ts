@@ -22,8 +22,10 @@
  *   files are refused (MergeBuildError) unless `allowMixedBuilds`, which merges them and lists the differences
  *   in `mixedBuilds` for the caller to flag. tool is the merging build (it recomputed verdicts and summary).
  */
+import {deviceCoverage} from '../engine/coverage.js'
 import {deviceVerdict, summarize, withBatch} from '../engine/verdict.js'
 import {analyzeBatch, defaultBatchChecks, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
+import {refreshBatchRequirements} from '../requirements/assess.js'
 import {P_DEVICE_IDENTITY} from '../identity/types.js'
 import {ConfigError} from '../profiles/errors.js'
 import {resolveProfile} from '../profiles/loader.js'
@@ -159,6 +161,7 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
   const devices: Device[] = order.map((id) => {
     const device = structuredClone(chosen.get(id)!)
     device.verdict = deviceVerdict(device.findings, failOn)
+    device.coverage = deviceCoverage(device)
     return device
   })
 
@@ -185,6 +188,8 @@ export function mergeReports(inputs: MergeInput[], options: MergeOptions = {}): 
     report.batch = batch
     report.summary = withBatch(report.summary, batch)
   }
+  // Shards of one batch are compared now: the shared-key requirement verdicts read the merged batch.
+  report.devices = report.devices.map((d) => refreshBatchRequirements(d, batch ? {summary: batch, devices: report.devices.length} : undefined))
   const stats = reports.map((r) => r.run.statistics)
   if (stats.every((s) => s !== undefined)) {
     report.run.statistics = {

@@ -3,6 +3,8 @@
  * It mirrors schemas/report.schema.json; change both together.
  */
 
+import type {RecordedDeclaration} from '../declaration/types.js'
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
@@ -83,6 +85,9 @@ export interface Finding {
   /** Observation ids that prove the outcome. */
   evidence: string[]
   references: Reference[]
+  /** The severity rule that applied when a check condition set the severity: the condition and whether the
+   *  profile or the check's default mapped it. */
+  severityRule?: {condition: string; source: 'profile' | 'check'}
 }
 
 export type Verdict = 'pass' | 'fail' | 'incomplete'
@@ -93,6 +98,33 @@ export interface DeclaredIdentity {
   model?: string
   firmware?: string
   serial?: string
+}
+
+/** Verdict of one requirement of a standard (profiles with `requirements:`), derived by rule from check outcomes
+ *  and declaration items (src/requirements). `not_assessed_remotely`: documentation or physical review that no
+ *  network test replaces — listed, never dropped. */
+export const REQUIREMENT_VERDICTS = ['pass', 'fail', 'not_applicable', 'inconclusive', 'not_assessed_remotely'] as const
+export type RequirementVerdict = (typeof REQUIREMENT_VERDICTS)[number]
+
+export interface RequirementResult {
+  /** Standard name, e.g. "ETSI EN 303 645", "EN 18031-1", "UK PSTI", "ITU-T X.1352". */
+  standard: string
+  id: string
+  title: string
+  /** mandatory / recommended where the standard says so. */
+  level?: 'mandatory' | 'recommended'
+  /** The profile's rule that derived the verdict. */
+  rule: string
+  verdict: RequirementVerdict
+  decidedBy: {
+    /** Findings read: `<check>@<service>` for device findings, `batch:<check>` for batch findings. */
+    findings: string[]
+    /** Checks the requirement lists (its network-testable part). */
+    checks: string[]
+    /** Declaration items read, e.g. "accounts.passwordScheme", "claims[3]", "services". */
+    declaration: string[]
+  }
+  reason: string
 }
 
 export interface Device {
@@ -106,6 +138,27 @@ export interface Device {
   observations: Observation[]
   findings: Finding[]
   verdict: Verdict
+  /** The manufacturer's declaration the device was assessed with (--declaration, inventory `declaration`). */
+  declaration?: RecordedDeclaration
+  /** Requirement verdicts of the profile's standard (profiles with `requirements:`), requirement table order. */
+  requirements?: RequirementResult[]
+  /** What the verdict covers (derived from findings and observations: src/engine/coverage.ts). */
+  coverage?: DeviceCoverage
+}
+
+export type CoverageStatus = 'complete' | 'partial' | 'not-tested'
+
+/** Which services and checks ran to completion, which were partial and why, which were not tested and why. */
+export interface DeviceCoverage {
+  status: CoverageStatus
+  /** One sentence for people. */
+  statement: string
+  checks: {complete: number; partial: number; notTested: number; skippedByPolicy: number}
+  services: Array<{service: string; status: CoverageStatus; complete: number; partial: number; notTested: number}>
+  /** Inconclusive checks, or checks judged on a partial observation, with the reason. */
+  partial: Array<{check: string; service: string; reason: string}>
+  /** Errored or not-tested checks (intrusive ones left out by policy included), with the reason. */
+  notTested: Array<{check: string; service: string; reason: string}>
 }
 
 export interface ReportSummary {

@@ -25,6 +25,8 @@ export interface InventoryEntry {
   credentialsRef?: string
   /** env:VAR or file:PATH with the device's own user:password lines. */
   loginsRef?: string
+  /** Path of the manufacturer's declaration (schemas/declaration.schema.json). */
+  declaration?: string
   /** "file:line" of the device's record. */
   at: string
 }

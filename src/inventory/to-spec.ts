@@ -10,11 +10,16 @@ import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import type {InventoryEntry} from './load.js'
+import {type KnownRequirements, loadDeclarationFile} from '../declaration/load.js'
+import type {RecordedDeclaration} from '../declaration/types.js'
+import {knownRequirements} from '../requirements/known.js'
 
 export class InventoryResolver {
   private readonly profiles = new Map<string, Profile>()
   private readonly credentials = new Map<string, CommunityCandidate[]>()
   private readonly loginLists = new Map<string, LabCredential[]>()
+  private readonly declarations = new Map<string, RecordedDeclaration>()
+  private known?: KnownRequirements
   /** The text behind each credentialsRef/loginsRef read (secrets: memory only), so --resume can pin them. */
   readonly refTexts = new Map<string, string>()
 
@@ -42,7 +47,25 @@ export class InventoryResolver {
       ...(entry.profile ? {profile: this.profile(entry)} : {}),
       ...(entry.credentialsRef ? {snmpCommunities: this.communities(entry)} : {}),
       ...(entry.loginsRef ? {loginCredentials: this.logins(entry)} : {}),
+      ...(entry.declaration ? {declaration: this.declaration(entry)} : {}),
     }
+  }
+
+  /** One read per file: a declaration describes a model, several inventory devices may share it. */
+  private declaration(entry: InventoryEntry): RecordedDeclaration {
+    const path = entry.declaration!
+    let d = this.declarations.get(path)
+    if (!d) {
+      this.known ??= knownRequirements()
+      try {
+        d = loadDeclarationFile(path, this.known)
+      } catch (error) {
+        if (error instanceof ConfigError) throw new ConfigError(`${entry.at} declaration: ${error.message}`)
+        throw error
+      }
+      this.declarations.set(path, d)
+    }
+    return d
   }
 
   private profile(entry: InventoryEntry): Profile {

@@ -8,10 +8,23 @@ import {goodGateway} from './devices/good-gateway.js'
 import {legacyCamera, legacyCameraFw2} from './devices/legacy-camera.js'
 import {LOGIN_LAB_DEVICES} from './devices/login-devices.js'
 import {oldNvr} from './devices/old-nvr.js'
+import {portalRouter} from './devices/portal-router.js'
+import {quirkySsh} from './devices/quirky-ssh.js'
 import {secureAdmin} from './devices/secure-admin.js'
-import {openRouter, secureSensor} from './devices/snmp-agent.js'
+import {authzSensor, openRouter, secureSensor} from './devices/snmp-agent.js'
+import {TLS_ZOO_DEVICES} from './devices/tls-zoo.js'
 import type {LabDeviceDefinition, StartedDevice} from './devices/types.js'
 import {webcamHttp} from './devices/webcam-http.js'
+import {LAB_DECLARATIONS} from './declarations.js'
+import type {RecordedDeclaration} from '../declaration/types.js'
+import {canonicalJson, sha256Hex} from '../evidence/ids.js'
+
+function labDeclaration(name: string, targets: readonly string[]): {declaration?: RecordedDeclaration} {
+  const build = LAB_DECLARATIONS[name]
+  if (!build) return {}
+  const declaration = build(targets)
+  return {declaration: {...declaration, source: `lab:${name}`, sha256: sha256Hex(canonicalJson(declaration))}}
+}
 
 export interface LabDevice {
   name: string
@@ -19,6 +32,8 @@ export interface LabDevice {
   /** service URIs, e.g. tls://127.0.0.1:40443 */
   targets: string[]
   declared?: DeclaredIdentity
+  /** The manufacturer's declaration of this lab device (src/lab/declarations.ts), where it has one. */
+  declaration?: RecordedDeclaration
 }
 
 export interface RunningLab {
@@ -29,7 +44,7 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES]
 
 /** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device. */
 export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2]
@@ -73,6 +88,7 @@ export async function startLab(options?: {host?: string; basePort?: number; devi
       description: definition.description,
       targets: [...device.targets],
       ...(definition.declared ? {declared: definition.declared} : {}),
+      ...labDeclaration(definition.name, device.targets),
     })),
     caPem,
     stop() {

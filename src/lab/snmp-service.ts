@@ -36,6 +36,12 @@ export interface LabSnmpConfig {
   }
   /** Hex engine id (default: net-snmp generates one). */
   engineID?: string
+  /**
+   * Quirk: SNMPv3 users (listed in `users`, usually at noAuthNoPriv so USM lets the request through) whose every
+   * request the agent answers with error-status authorizationError — what net-snmp snmpd answers a noAuthNoPriv
+   * request of a `rouser admin auth` user (VACM refuses the level). Not access.
+   */
+  authorizationErrorUsers?: string[]
 }
 
 export interface StartedSnmpAgent extends StartedDevice {
@@ -81,6 +87,30 @@ interface AgentLike {
   }
   listener: {sockets: Record<string, Socket>}
   close(cb?: () => void): void
+  request(socket: unknown, message: RequestMessage, rinfo: unknown): void
+  sendResponse(socket: unknown, rinfo: unknown, message: RequestMessage, pdu: unknown): void
+}
+
+/** The parts of net-snmp's agent request message the authorizationError quirk reads (not in @types/net-snmp). */
+interface RequestMessage {
+  version: number
+  user?: {name: string}
+  pdu: {varbinds: Array<{oid: string}>; getResponsePduForRequest(): {errorStatus: number; errorIndex: number; varbinds: unknown[]}}
+}
+
+/** authorizationError (RFC 3416 error-status 16). */
+const AUTHORIZATION_ERROR = 16
+
+function answerAuthorizationError(agent: AgentLike, users: readonly string[]): void {
+  const original = agent.request.bind(agent)
+  agent.request = (socket, message, rinfo) => {
+    if (message.version !== snmp.Version3 || !message.user || !users.includes(message.user.name)) return original(socket, message, rinfo)
+    const pdu = message.pdu.getResponsePduForRequest()
+    pdu.errorStatus = AUTHORIZATION_ERROR
+    pdu.errorIndex = 1
+    pdu.varbinds = message.pdu.varbinds.map((v) => ({oid: v.oid, type: snmp.ObjectType.Null, value: null}))
+    agent.sendResponse(socket, rinfo, message, pdu)
+  }
 }
 
 async function startOnce(config: LabSnmpConfig, host: string, port: number): Promise<AgentLike> {
@@ -175,6 +205,8 @@ export async function startLabSnmp(config: LabSnmpConfig, host: string, port: nu
     authorizer.addUser(user)
     acm.setUserAccess(u.name, u.access === 'write' ? snmp.AccessLevel.ReadWrite : snmp.AccessLevel.ReadOnly)
   }
+
+  if (config.authorizationErrorUsers?.length) answerAuthorizationError(agent, config.authorizationErrorUsers)
 
   let stopped: Promise<void> | undefined
   const running = agent

@@ -19,6 +19,23 @@ export interface LabSshConfig {
   algorithms: {kex: string[]; cipher: string[]; hmac: string[]; serverHostKey: string[]}
   /** Methods announced when authentication fails (e.g. ['password'] or ['publickey']). */
   authMethods: string[]
+  /** Quirk: the cipher name-lists end in an empty name ("aes128-ctr,aes256-ctr,"), which OpenSSH tolerates. */
+  emptyCipherName?: boolean
+}
+
+/**
+ * An algorithm list that ssh2 validates name by name (every entry is supported) but joins with a trailing
+ * comma into the KEXINIT it sends and hashes: the empty-name quirk of some embedded servers, end to end.
+ */
+class TrailingEmptyName extends Array<string> {
+  override join(separator?: string): string {
+    return `${super.join(separator)}${separator ?? ','}`
+  }
+}
+
+function withQuirks(config: LabSshConfig): LabSshConfig['algorithms'] {
+  if (!config.emptyCipherName) return config.algorithms
+  return {...config.algorithms, cipher: TrailingEmptyName.from(config.algorithms.cipher)}
 }
 
 const keyCache = new Map<string, string>()
@@ -51,7 +68,7 @@ export async function startLabSsh(purpose: string, config: LabSshConfig, host: s
     {
       hostKeys: config.hostKeys.map((k) => hostKey(purpose, k)),
       ident: config.ident,
-      algorithms: config.algorithms as ConstructorParameters<typeof Server>[0]['algorithms'],
+      algorithms: withQuirks(config) as ConstructorParameters<typeof Server>[0]['algorithms'],
     },
     (client) => {
       clients.add(client)

@@ -59,7 +59,7 @@ export interface ProbeUnit {
   run(ctx: ProbeContext): Promise<ProbeEmission[]>
   /** Whole-unit budget when the default (12 × timeout) is too short, e.g. 20 logins with a 1 s pause between
    *  them. The engine uses the larger of this and the scan's probe budget. */
-  budgetMs?(o: {timeoutMs: number; login?: LoginContext}): number
+  budgetMs?(o: {timeoutMs: number; login?: LoginContext; credentials?: ProbeContext['credentials']}): number
 }
 
 /** Thrown by probe code for expected target misbehaviour; becomes an observation error, never a crash. */

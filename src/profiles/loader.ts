@@ -8,6 +8,8 @@ import type {Reference, Severity} from '../evidence/types.js'
 import {projectPath} from '../util/paths.js'
 import {schemaErrorMessage, schemaValidator} from '../util/schema.js'
 import {ConfigError} from './errors.js'
+import {requirementProblems} from './requirements.js'
+import type {RequirementDef} from '../requirements/types.js'
 import {DEFAULT_THRESHOLDS, type Thresholds} from './thresholds.js'
 import {parseLocatedYaml} from './yaml-locations.js'
 
@@ -18,6 +20,8 @@ export interface SelectedCheck {
   severity: Severity
   /** The check's own references followed by the profile's additions (deduplicated). */
   references: Reference[]
+  /** Severity per check condition set by the profile (`checks[].conditions`); see CheckMeta.conditions. */
+  conditionSeverities?: Record<string, Severity>
 }
 
 export interface Profile {
@@ -31,6 +35,10 @@ export interface Profile {
   intrusive: boolean
   thresholds: Thresholds
   checks: SelectedCheck[]
+  /** The standard the profile's requirements belong to (whole-standard profiles). */
+  standard?: {name: string; version?: string; source: string}
+  /** Every requirement of that standard, in the standard's order; empty for check-only profiles. */
+  requirements: RequirementDef[]
 }
 
 interface RawCheckEntry {
@@ -39,6 +47,7 @@ interface RawCheckEntry {
   severity?: Severity
   enabled?: boolean
   references?: Reference[]
+  conditions?: Record<string, Severity>
 }
 
 interface RawProfile {
@@ -49,6 +58,8 @@ interface RawProfile {
   intrusive?: boolean
   thresholds?: Partial<Thresholds>
   checks: RawCheckEntry[]
+  standard?: {name: string; version?: string; source: string}
+  requirements?: Array<Omit<RequirementDef, 'standard' | 'checks' | 'declaration'> & {checks?: string[]; declaration?: string[]}>
 }
 
 export function builtInProfileDir(): string {
@@ -87,9 +98,11 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
   const located = parseLocatedYaml(bytes.toString('utf8'), file)
   const validate = schemaValidator('profile')
   if (!validate(located.value)) {
-    const details = (validate.errors ?? []).map(
-      (e) => `${located.locate(e.instancePath)} ${e.instancePath || '/'}: ${schemaErrorMessage(e)}`,
-    )
+    const details = (validate.errors ?? []).map((e) => {
+      // A missing property is reported at its object's line, named as the field that is missing.
+      const missing = (e.params as {missingProperty?: string}).missingProperty
+      return `${located.locate(e.instancePath)} ${e.instancePath || ''}${missing ? `/${missing}` : e.instancePath ? '' : '/'}: ${schemaErrorMessage(e)}`
+    })
     throw new ConfigError(`${file}: invalid profile`, dedupe(details))
   }
   const raw = located.value as RawProfile
@@ -102,6 +115,14 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
       problems.push(`${where} /checks/${index}/id: unknown check '${entry.id}' (see 'sg17scan checks list')`)
       return
     }
+    // Every condition named must be one a selected check reports: a typo would silently change nothing.
+    for (const name of Object.keys(entry.conditions ?? {})) {
+      if (!targets.some((c) => c?.conditions?.[name])) {
+        const known = [...new Set(targets.flatMap((c) => Object.keys(c?.conditions ?? {})))].sort()
+        const path = `/checks/${index}/conditions/${name}`
+        problems.push(`${located.locate(path)} ${path}: no condition '${name}' on ${entry.id ? `check ${entry.id}` : `family ${entry.family}`} (known: ${known.join(', ') || 'none'})`)
+      }
+    }
     for (const check of targets) {
       if (!check) continue
       if (entry.enabled === false) {
@@ -109,13 +130,27 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
         continue
       }
       const previous = selected.get(check.id)
+      const own = Object.entries(entry.conditions ?? {}).filter(([name]) => check.conditions?.[name])
+      const conditionSeverities = {...previous?.conditionSeverities, ...Object.fromEntries(own)}
       selected.set(check.id, {
         check,
         severity: entry.severity ?? previous?.severity ?? check.defaultSeverity,
         references: mergeReferences(previous?.references ?? [...check.references], entry.references ?? []),
+        ...(Object.keys(conditionSeverities).length ? {conditionSeverities} : {}),
       })
     }
   })
+  const requirements: RequirementDef[] = (raw.requirements ?? []).map((r) => ({
+    standard: raw.standard?.name ?? raw.id,
+    id: r.id,
+    title: r.title,
+    ...(r.level ? {level: r.level} : {}),
+    checks: r.checks ?? [],
+    declaration: r.declaration ?? [],
+    rule: r.rule,
+    ...(r.note ? {note: r.note} : {}),
+  }))
+  problems.push(...requirementProblems(requirements, new Set(selected.keys()), (i, field) => located.locate(`/requirements/${i}${field ? `/${field}` : ''}`), raw.standard !== undefined))
   if (problems.length > 0) throw new ConfigError(`${file}: invalid profile`, problems)
   return {
     id: raw.id,
@@ -132,6 +167,8 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
       credentials: {...DEFAULT_THRESHOLDS.credentials, ...raw.thresholds?.credentials},
     },
     checks: [...selected.values()].sort((a, b) => a.check.id.localeCompare(b.check.id)),
+    ...(raw.standard ? {standard: raw.standard} : {}),
+    requirements,
   }
 }
 

@@ -58,6 +58,8 @@ export interface Thresholds {
   credentials: CredentialThresholds
   /** Shortest acceptable HSTS max-age in seconds (http.hsts.missing). */
   minHstsMaxAge: number
+  /** Let ssh.hostkey.weak accept SHA-1 RSA host-key signatures (ssh-rsa) offered beside rsa-sha2-256/512. */
+  allowSshRsaSha1: boolean
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -73,4 +75,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   allowSelfSigned: false,
   credentials: DEFAULT_CREDENTIAL_THRESHOLDS,
   minHstsMaxAge: 15552000,
+  allowSshRsaSha1: false,
 }

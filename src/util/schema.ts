@@ -7,7 +7,7 @@ import {projectPath} from './paths.js'
 const cache = new Map<string, ValidateFunction>()
 
 /** Compiled validator for one of the project's schemas (schemas/<name>.schema.json). */
-export function schemaValidator(name: 'report' | 'profile' | 'inventory' | 'report-diff', options: {checkSchema?: boolean} = {}): ValidateFunction {
+export function schemaValidator(name: 'report' | 'profile' | 'inventory' | 'report-diff' | 'declaration', options: {checkSchema?: boolean} = {}): ValidateFunction {
   const key = `${name}:${options.checkSchema ?? false}`
   let validate = cache.get(key)
   if (!validate) {

@@ -1,6 +1,8 @@
 import type {Device, Finding, Report} from '../evidence/types.js'
 import {severityRank} from '../engine/verdict.js'
 import {batchFindings, describeDifferences, inconsistentModels, modelLabel} from './batch.js'
+import {coverageOf} from './shared.js'
+import {requirementLines} from './requirements-text.js'
 
 const OUTCOME_ORDER = ['fail', 'error', 'inconclusive', 'not_tested', 'pass', 'not_applicable']
 
@@ -10,6 +12,8 @@ export function renderSummary(report: Report, options: {showPassed?: boolean; co
   const lines: string[] = []
   for (const device of report.devices) {
     lines.push(`${paint.bold(`Device ${device.name ?? device.id}`)}  verdict: ${paint.verdict(device.verdict)}  (${device.services.map((s) => s.id).join(', ') || 'no services'})`)
+    lines.push(`  coverage: ${coverageOf(device).statement}`)
+    lines.push(...requirementLines(device, {showAll: options.showPassed ?? false, paint: paint.outcome}))
     const rows = sortFindings(device).filter((f) => options.showPassed || (f.outcome !== 'pass' && f.outcome !== 'not_applicable'))
     const widths = [10, 9, Math.max(5, ...rows.map((f) => f.check.length))]
     if (rows.length > 0) lines.push(`  ${pad('OUTCOME', widths[0])} ${pad('SEVERITY', widths[1])} ${pad('CHECK', widths[2])} MESSAGE`)

@@ -1,7 +1,8 @@
+import {findingCoverage} from '../engine/coverage.js'
 import {formatReference} from './shared.js'
 import type {Writer} from './types.js'
 
-const HEADER = ['device_id', 'device_name', 'service', 'check', 'title', 'outcome', 'severity', 'message', 'references', 'evidence'] as const
+const HEADER = ['device_id', 'device_name', 'service', 'check', 'title', 'outcome', 'severity', 'message', 'references', 'evidence', 'coverage', 'coverage_reason'] as const
 
 /**
  * Spreadsheet formula injection (CSV injection): Excel, LibreOffice and Google Sheets evaluate a cell that
@@ -12,7 +13,7 @@ const HEADER = ['device_id', 'device_name', 'service', 'check', 'title', 'outcom
  */
 const FORMULA_START = /^[=+\-@\t\r]/
 
-function cell(value: string): string {
+export function cell(value: string): string {
   const guarded = FORMULA_START.test(value) ? `'${value}` : value
   // RFC 4180: a field holding a comma, quote or line break is quoted, and quotes inside it are doubled.
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded
@@ -27,7 +28,9 @@ export const csvWriter: Writer = {
   write(report) {
     const rows: string[][] = [[...HEADER]]
     for (const device of report.devices) {
+      const partialById = new Map(device.observations.filter((o) => o.partial).map((o) => [o.id, o]))
       for (const f of device.findings) {
+        const coverage = findingCoverage(f, partialById)
         rows.push([
           device.id,
           device.name ?? '',
@@ -39,12 +42,14 @@ export const csvWriter: Writer = {
           f.message,
           f.references.map(formatReference).join('; '),
           f.evidence.join(' '),
+          coverage.status,
+          coverage.reason ?? '',
         ])
       }
     }
     // Batch findings concern several devices: their ids in the first column, service "batch".
     for (const f of report.batch?.findings ?? []) {
-      rows.push([f.devices.join(' '), '', 'batch', f.check, f.title, f.outcome, f.severity, f.message, f.references.map(formatReference).join('; '), f.evidence.join(' ')])
+      rows.push([f.devices.join(' '), '', 'batch', f.check, f.title, f.outcome, f.severity, f.message, f.references.map(formatReference).join('; '), f.evidence.join(' '), '', ''])
     }
     return rows.map((row) => `${row.map(cell).join(',')}\r\n`).join('')
   },

@@ -1,8 +1,10 @@
 import {checkById} from '../../checks/index.js'
 import {SEVERITIES, type Device, type Finding, type Observation, type Outcome, type Report, type Severity, type Verdict} from '../evidence/types.js'
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
-import {compareStrings, deviceLabel, formatReference, severityWeight} from './shared.js'
+import {compareStrings, deviceLabel, formatReference, severityWeight, coverageGaps, coverageOf} from './shared.js'
 import type {Writer} from './types.js'
+import {REQUIREMENTS_CSS, requirementsSection} from './requirements-html.js'
+import {hasRequirements} from './requirements.js'
 
 /** Characters of an observation's pretty-printed data shown under a finding; the evidence report has the rest. */
 export const DATA_EXCERPT_CHARS = 4096
@@ -276,6 +278,15 @@ ${meta ? `<h4>About this check</h4><p>${esc(meta.description)}</p>${f.outcome ==
 </div></details>`
 }
 
+/** What the verdict covers: the statement, then each partial or not-tested check with its reason. */
+function coverageBlock(device: Device): string {
+  const c = coverageOf(device)
+  const gaps = coverageGaps(c)
+  return `<div class="coverage" data-coverage="${esc(c.status)}"><p><strong>Coverage:</strong> ${esc(c.statement)}</p>${
+    gaps.length ? `<ul class="coverage-gaps small">${gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul>` : ''
+  }</div>`
+}
+
 function findings(report: Report): string {
   const sections = report.devices.map((d, di) => {
     const sorted = sortFindings(d.findings)
@@ -285,6 +296,7 @@ function findings(report: Report): string {
       .join(' · ')
     return `<section class="device" id="${deviceAnchor(di)}"><h3>${esc(deviceLabel(d))} ${verdictBadge(d.verdict)}</h3>
 <p class="small muted">${esc(d.id)} · ${counts || 'no findings'}</p>
+${coverageBlock(d)}
 ${sorted.map(({finding, index}) => findingBlock(d, di, finding, index)).join('\n')}</section>`
   })
   return `<section id="findings"><h2>Findings by device</h2>${sections.join('\n')}</section>`
@@ -415,12 +427,13 @@ function toHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="generator" content="${esc(`${tool.name} ${tool.version}`)}"/>
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${REQUIREMENTS_CSS}</style>
 </head>
 <body>
 <main>
 ${header(report)}
-<nav class="toc"><a href="#devices">Device verdicts</a><a href="#charts">Overview</a><a href="#matrix">Compliance matrix</a>${report.batch ? '<a href="#batch">Batch</a>' : ''}<a href="#findings">Findings</a><button type="button" id="expand-all">Expand all findings</button><button type="button" id="collapse-all">Collapse all</button></nav>
+<nav class="toc">${hasRequirements(report) ? '<a href="#requirements">Requirements</a>' : ''}<a href="#devices">Device verdicts</a><a href="#charts">Overview</a><a href="#matrix">Compliance matrix</a>${report.batch ? '<a href="#batch">Batch</a>' : ''}<a href="#findings">Findings</a><button type="button" id="expand-all">Expand all findings</button><button type="button" id="collapse-all">Collapse all</button></nav>
+${requirementsSection(report, {esc, deviceLabel, findingHref: (di, fi) => `#${findingAnchor(di, fi)}`})}
 ${deviceTable(report)}
 ${charts(report)}
 ${matrix(report)}

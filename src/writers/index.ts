@@ -8,11 +8,12 @@ import {jsonlWriter} from './jsonl.js'
 import {junitWriter} from './junit.js'
 import {mdWriter} from './md.js'
 import {oscalWriter} from './oscal.js'
+import {requirementsCsvWriter} from './requirements-csv.js'
 import {sarifWriter} from './sarif.js'
 import type {Writer} from './types.js'
 
 /** Output formats. */
-export const WRITERS: readonly Writer[] = [jsonWriter, jsonlWriter, csvWriter, sarifWriter, junitWriter, mdWriter, oscalWriter, htmlWriter]
+export const WRITERS: readonly Writer[] = [jsonWriter, jsonlWriter, csvWriter, sarifWriter, junitWriter, mdWriter, oscalWriter, htmlWriter, requirementsCsvWriter]
 
 export function writerFor(format: string): Writer {
   const writer = WRITERS.find((w) => w.format === format)

@@ -1,6 +1,7 @@
 import type {BatchFinding, Device, Finding} from '../evidence/types.js'
-import {deviceLabel, formatReference} from './shared.js'
+import {coverageGaps, coverageOf, deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
+import {requirementCounts, requirementSuites} from './requirements-junit.js'
 
 /**
  * Characters XML 1.0 forbids anywhere (§2.2 Char): C0 controls other than tab/LF/CR, lone surrogates,
@@ -72,13 +73,18 @@ export const junitWriter: Writer = {
   write(report) {
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     const batch = report.batch?.findings ?? []
-    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(count([...allOf(report.devices), ...batch]))}>`)
+    const findingCounts = count([...allOf(report.devices), ...batch])
+    const req = requirementCounts(report.devices)
+    const total = {tests: findingCounts.tests + req.tests, failures: findingCounts.failures + req.failures, errors: findingCounts.errors + req.errors, skipped: findingCounts.skipped + req.skipped}
+    lines.push(`<testsuites${attrs([['name', `sg17scan ${report.run.profile.id}`]])}${countAttrs(total)}>`)
     for (const device of report.devices) {
       lines.push(`  <testsuite${attrs([['name', deviceLabel(device)]])}${countAttrs(count(device.findings))}>`)
       lines.push('    <properties>')
       for (const [name, value] of [
         ['device.id', device.id],
         ['device.verdict', device.verdict],
+        ['device.coverage', coverageOf(device).statement],
+        ['device.coverage.status', coverageOf(device).status],
         ['profile.id', report.run.profile.id],
         ['profile.version', report.run.profile.version],
         ['report.runId', report.run.id],
@@ -88,8 +94,11 @@ export const junitWriter: Writer = {
       }
       lines.push('    </properties>')
       for (const f of device.findings) lines.push(testcase(`${deviceLabel(device)}.${f.service}`, f))
+      // What the verdict covers, gap by gap (the Ant schema allows system-out after the test cases).
+      lines.push(`    <system-out>${xmlText([coverageOf(device).statement, ...coverageGaps(coverageOf(device))].join('\n'))}</system-out>`)
       lines.push('  </testsuite>')
     }
+    lines.push(...requirementSuites(report, {attrs, countAttrs, xmlText, label: deviceLabel}))
     // Findings about several devices at once (a key shared across the batch): their own suite.
     if (batch.length > 0) {
       lines.push(`  <testsuite${attrs([['name', 'batch']])}${countAttrs(count(batch))}>`)

@@ -1,6 +1,7 @@
 import type {Device, Finding, Verdict} from '../evidence/types.js'
 import {batchFindings, describeDifferences, modelLabel} from './batch.js'
-import {deviceLabel, severityWeight} from './shared.js'
+import {requirementMarkdown, requirementsByModelMarkdown} from './requirements-text.js'
+import {coverageGaps, coverageOf, deviceLabel, severityWeight} from './shared.js'
 import type {Writer} from './types.js'
 
 /** Rows of the findings table per device before the rest is summarised: the summary must stay short. */
@@ -65,7 +66,14 @@ export const mdWriter: Writer = {
       out.push(`| ${mdCell(deviceLabel(d))} | ${VERDICT[d.verdict]} | ${d.services.length} | ${failed} | ${errors} |`)
     }
     for (const d of report.devices) {
-      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', counts(d.findings), '')
+      const coverage = coverageOf(d)
+      out.push('', `## ${mdCell(deviceLabel(d))}: ${VERDICT[d.verdict]}`, '', ...requirementMarkdown(d), counts(d.findings), '', `Coverage: ${mdCell(coverage.statement)}`, '')
+      const gaps = coverageGaps(coverage)
+      if (gaps.length) {
+        for (const g of gaps.slice(0, MAX_ROWS)) out.push(`- ${mdCell(g)}`)
+        if (gaps.length > MAX_ROWS) out.push(`- … and ${gaps.length - MAX_ROWS} more (see the full report)`)
+        out.push('')
+      }
       const rows = problems(d)
       if (rows.length === 0) {
         out.push('No failed or errored findings.')
@@ -93,6 +101,7 @@ export const mdWriter: Writer = {
         if (report.batch.models.length > MAX_ROWS) out.push('', `… and ${report.batch.models.length - MAX_ROWS} more models (see the full report).`)
       }
     }
+    out.push(...requirementsByModelMarkdown(report, MAX_ROWS))
     return `${out.join('\n')}\n`
   },
 }

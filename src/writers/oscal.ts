@@ -1,8 +1,9 @@
 import {createHash} from 'node:crypto'
 
 import type {Artifact, Device, Finding, Observation, Report} from '../evidence/types.js'
-import {compareStrings, deviceLabel, formatReference} from './shared.js'
+import {compareStrings, coverageGaps, coverageOf, deviceLabel, formatReference} from './shared.js'
 import type {Writer} from './types.js'
+import {requirementFindings} from './requirements-oscal.js'
 
 /** The OSCAL model version of the vendored schema this writer is tested against (NIST release v1.2.1). */
 export const OSCAL_VERSION = '1.2.1'
@@ -94,16 +95,22 @@ function toOscal(report: Report): object {
     }
   }
 
-  const inventoryItems = report.devices.map((d) => ({
-    uuid: uuidFrom('device', d.id),
-    description: markdown(`Device under test ${deviceLabel(d)} (${d.id}): verdict ${d.verdict}.`),
-    props: [
-      prop('device-id', d.id),
-      ...(d.name !== undefined ? [prop('device-name', d.name)] : []),
-      prop('verdict', d.verdict),
-      ...d.services.map((s) => prop('service', s.id, token(s.protocol))),
-    ],
-  }))
+  const inventoryItems = report.devices.map((d) => {
+    const coverage = coverageOf(d)
+    const gaps = coverageGaps(coverage)
+    return {
+      uuid: uuidFrom('device', d.id),
+      description: markdown(`Device under test ${deviceLabel(d)} (${d.id}): verdict ${d.verdict}. ${coverage.statement}`),
+      props: [
+        prop('device-id', d.id),
+        ...(d.name !== undefined ? [prop('device-name', d.name)] : []),
+        prop('verdict', d.verdict),
+        prop('coverage', coverage.status),
+        ...d.services.map((s) => prop('service', s.id, token(s.protocol))),
+      ],
+      ...(gaps.length > 0 ? {remarks: markdown(`What the verdict does not cover: ${gaps.join('; ')}.`)} : {}),
+    }
+  })
 
   const observations = report.devices.flatMap((d, i) => {
     const failedEvidence = new Set(d.findings.filter((f) => f.outcome === 'fail').flatMap((f) => f.evidence))
@@ -171,6 +178,13 @@ function toOscal(report: Report): object {
       ]
     })
   })
+
+  findings.push(
+    ...requirementFindings(report, {
+      uuidFrom, token, prop, markupLine, markdown,
+      observationUuid: (device, id) => uuidFrom('observation', device.id, id),
+    }) as typeof findings,
+  )
 
   const profile = `${run.profile.id} version ${run.profile.version} (sha256 ${run.profile.sha256})`
   const resources = [

@@ -1,9 +1,11 @@
 import {createHash} from 'node:crypto'
 
 import {checkById} from '../../checks/index.js'
-import {FRAMEWORKS, type Device, type Finding, type Framework, type Outcome, type Reference, type Report, type Severity} from '../evidence/types.js'
-import {allFindings, compareStrings, formatReference, serviceOf, severityWeight} from './shared.js'
+import {FRAMEWORKS, type Device, type Finding, type Framework, type Observation, type Outcome, type Reference, type Report, type Severity} from '../evidence/types.js'
+import {allFindings, compareStrings, formatReference, serviceOf, severityWeight, coverageOf} from './shared.js'
+import {findingCoverage} from '../engine/coverage.js'
 import type {Writer} from './types.js'
+import {requirementIdsByCheck} from './requirements.js'
 
 /** GitHub code scanning reads `security-severity` (a number as a string, 0.0–10.0) to rank security alerts. */
 const SECURITY_SEVERITY: Record<Severity, string> = {critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0'}
@@ -95,6 +97,7 @@ function toSarif(report: Report): object {
   const rules = collectRules(report)
   const taxonomies = collectTaxonomies(rules)
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]))
+  const requirementsOf = requirementIdsByCheck(report)
 
   const sarifTaxonomies = taxonomies.map(({framework, taxa}) => ({
     name: framework,
@@ -127,6 +130,7 @@ function toSarif(report: Report): object {
         tags,
         'security-severity': SECURITY_SEVERITY[rule.severity],
         references: rule.references.map(formatReference),
+        ...(requirementsOf.has(rule.id) ? {requirements: requirementsOf.get(rule.id)} : {}),
       },
     }
   })
@@ -148,6 +152,7 @@ function toSarif(report: Report): object {
         outcome: finding.outcome,
         severity: finding.severity,
         evidence: finding.evidence,
+        coverage: findingCoverage(finding, partialObservations(device)),
       },
     }
   })
@@ -202,10 +207,19 @@ function toSarif(report: Report): object {
           reportSchemaVersion: report.schemaVersion,
           profile: run.profile,
           summary: report.summary,
+          coverage: report.devices.map((d) => ({deviceId: d.id, ...coverageOf(d)})),
         },
       },
     ],
   }
+}
+
+const partialCache = new WeakMap<Device, Map<string, Observation>>()
+/** The device's partial observations by id (cached: one lookup table per device, not per finding). */
+function partialObservations(device: Device): Map<string, Observation> {
+  let m = partialCache.get(device)
+  if (!m) partialCache.set(device, (m = new Map(device.observations.filter((o) => o.partial).map((o) => [o.id, o]))))
+  return m
 }
 
 /** SARIF 2.1.0 for code-scanning dashboards: rules from the checks in the report, one result per finding. */

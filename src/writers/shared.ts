@@ -1,4 +1,5 @@
-import type {Device, Finding, Reference, Report, Service, Severity} from '../evidence/types.js'
+import {deviceCoverage} from '../engine/coverage.js'
+import type {Device, DeviceCoverage, Finding, Reference, Report, Service, Severity} from '../evidence/types.js'
 
 /**
  * "ITU-T X.1352 §8.2", "ETSI EN 303 645 5.5-1", "CWE-327", "RFC 9325 §4.1": framework, document id and clause;
@@ -17,6 +18,16 @@ export function compareStrings(a: string, b: string): number {
 /** The device's service a finding is about; undefined for device-level findings (e.g. scan.reachability names a host). */
 export function serviceOf(device: Device, finding: Finding): Service | undefined {
   return device.services.find((s) => s.id === finding.service)
+}
+
+/** The device's coverage statement: as the report carries it, or derived for a report written before it did. */
+export function coverageOf(device: Device): DeviceCoverage {
+  return device.coverage ?? deviceCoverage(device)
+}
+
+/** One line per gap: "partial: tls.cipher.rc4 on tls://…: reason". */
+export function coverageGaps(c: DeviceCoverage): string[] {
+  return [...c.partial.map((g) => `partial: ${g.check} on ${g.service}: ${g.reason}`), ...c.notTested.map((g) => `not tested: ${g.check} on ${g.service}: ${g.reason}`)]
 }
 
 export function deviceLabel(device: Device): string {

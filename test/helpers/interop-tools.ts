@@ -25,6 +25,7 @@ export const TOOLS = {
   openssl: {binary: 'openssl', env: 'SG17_OPENSSL', apt: 'openssl'},
   testssl: {binary: 'testssl', env: 'SG17_TESTSSL', apt: 'testssl.sh'},
   nmap: {binary: 'nmap', env: 'SG17_NMAP', apt: 'nmap'},
+  sslscan: {binary: 'sslscan', env: 'SG17_SSLSCAN', apt: 'sslscan'},
   sshd: {binary: 'sshd', env: 'SG17_SSHD', apt: 'openssh-server'},
   sshKeygen: {binary: 'ssh-keygen', env: 'SG17_SSH_KEYGEN', apt: 'openssh-client'},
   sshAudit: {binary: 'ssh-audit', env: 'SG17_SSH_AUDIT', apt: 'ssh-audit'},

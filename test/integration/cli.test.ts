@@ -63,7 +63,7 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
-    expect(report.devices.map((d) => d.name).sort()).toEqual(['default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http'])
+    expect(report.devices.map((d) => d.name).sort()).toEqual(['authz-sensor', 'default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'portal-router', 'quirky-ssh', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http', 'zoo-dual-cert', 'zoo-flaky', 'zoo-hello-intolerant', 'zoo-slow', 'zoo-tls13-ccm', 'zoo-warning-alert'])
   })
 })
 
@@ -152,7 +152,7 @@ describe('catalogue commands', () => {
 
   it('profiles list and show', async () => {
     const list = await runCli(['profiles', 'list', '--json'])
-    expect(JSON.parse(list.stdout).map((p: {id: string}) => p.id)).toEqual(['itu-t-x1352-baseline', 'mozilla-intermediate'])
+    expect(JSON.parse(list.stdout).map((p: {id: string}) => p.id)).toEqual(['en-18031-1', 'etsi-en-303-645', 'itu-t-x1352-baseline', 'itu-t-x1352', 'mozilla-intermediate', 'uk-psti'])
     const show = await runCli(['profiles', 'show', 'mozilla-intermediate'])
     expect(show.code).toBe(0)
     expect(show.stdout).toContain('tls.cipher.policy')

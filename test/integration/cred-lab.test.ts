@@ -69,6 +69,10 @@ describe('credential checks on the login lab', () => {
     expect(outcome('open-door', 'cred.default.telnet', 'telnet')).toBe('inconclusive')
     expect(outcome('open-door', 'cred.default.http', 'http')).toBe('inconclusive')
     expect(outcome('open-door', 'cred.weak.dictionary', 'http')).toBe('inconclusive')
+    // ...but a random login accepted at protocol level is a finding of its own (issue 11 item 5).
+    expect(outcome('open-door', 'cred.auth.not-enforced', 'telnet')).toBe('fail')
+    expect(outcome('open-door', 'cred.auth.not-enforced', 'http')).toBe('fail')
+    expect(device('open-door').verdict).toBe('fail')
     for (const a of attempts('open-door')) {
       expect(a.stoppedBy).toBe('accepts-anything')
       expect(a.negativeControl.result).toBe('accepted')
@@ -78,6 +82,7 @@ describe('credential checks on the login lab', () => {
 
   it('passes a device with strong credentials (SSH and HTTPS Digest), and the device itself passes', () => {
     expect(outcome('strong-hub', 'cred.default.ssh', 'ssh')).toBe('pass')
+    expect(outcome('strong-hub', 'cred.auth.not-enforced', 'ssh')).toBe('pass')
     expect(outcome('strong-hub', 'cred.default.http', 'https')).toBe('pass')
     expect(outcome('strong-hub', 'cred.weak.dictionary', 'ssh')).toBe('pass')
     expect(outcome('strong-hub', 'cred.weak.dictionary', 'https')).toBe('pass')

@@ -188,7 +188,7 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
   })
 
   it('requirement verdicts (reports of profiles with requirements) are stored, queried and rated per requirement', async () => {
-    // The report schema of this branch does not carry requirements[] yet (wt-standards adds it): stored directly.
+    // Requirement verdicts shaped as wt-standards writes them (RequirementResult), stored directly.
     const withReqs = asLaterRun(fleet, 'run-reqs', '2026-07-01T00:00:00.000Z', (f) => f ?? '')
     withReqs.devices.forEach((d, i) => {
       ;(d as unknown as {requirements: unknown[]}).requirements = [

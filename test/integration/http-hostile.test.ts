@@ -10,7 +10,7 @@ import {MAX_DECODED_BYTES, MAX_KEPT_BYTES, MAX_WIRE_BYTES} from '../../src/probe
 import {P_HTTP_EXCHANGES, P_HTTP_SURFACE, type HttpExchangesData} from '../../src/probes/http/types.js'
 import {runHttpProbe} from '../../src/probes/http/unit.js'
 import type {ProbeContext} from '../../src/probes/types.js'
-import {startHttpHostile, type HttpHostileName, type RunningHttpHostile} from '../fixtures/http-hostile-servers.js'
+import {OFF_DEVICE_TARGET, startHttpHostile, type HttpHostileName, type RunningHttpHostile} from '../fixtures/http-hostile-servers.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
 import {expectValidReport} from '../helpers/report.js'
 
@@ -96,5 +96,38 @@ describe('through the engine: a hostile HTTP service gives error findings with t
     expect(http.length).toBeGreaterThan(3)
     for (const f of http) expect(f.outcome, f.check).toBe('error')
     expect(http[0]!.message).toMatch(/decompression-limit|bad-response|timeout|redirect-loop/)
+  })
+})
+
+describe('an HTTP service that redirects every path to another host (issue 11 item 7)', () => {
+  it('records the off-device target and that nothing on the device was examined; nothing is requested there', async () => {
+    const {surface, data} = await probe('off-device')
+    expect(surface.error).toBeUndefined()
+    expect(surface.data.offDeviceRedirect).toBe(OFF_DEVICE_TARGET)
+    expect(surface.data.examinedResponses).toBe(0)
+    expect(data.offOrigin).toContain(OFF_DEVICE_TARGET)
+    for (const x of data.exchanges) expect(new URL(x.url).hostname).toBe('127.0.0.1')
+  })
+
+  it('through the engine: the admin-surface checks are inconclusive naming the target, never pass; the device is not pass', async () => {
+    server = await startHttpHostile('off-device')
+    const report = await scan({targets: [`http://127.0.0.1:${server.port}`], timeoutMs: TIMEOUT_MS})
+    expectValidReport(report)
+    const device = report.devices[0]!
+    const byCheck = new Map(device.findings.map((f) => [f.check, f]))
+    for (const id of ['pii.http.cleartext-credentials', 'pii.http.cleartext-personal-data', 'http.unauth.sensitive-endpoint', 'http.admin.no-https', 'http.cookie.httponly-missing', 'http.cookie.samesite-missing']) {
+      const f = byCheck.get(id)!
+      expect(f.outcome, id).toBe('inconclusive')
+      expect(f.message, id).toContain(OFF_DEVICE_TARGET)
+      // The redirect target is evidence: the finding points at the surface observation that records it.
+      const evidence = device.observations.filter((o) => f.evidence.includes(o.id))
+      expect(evidence.some((o) => o.data.offDeviceRedirect === OFF_DEVICE_TARGET), id).toBe(true)
+    }
+    expect(device.findings.filter((f) => f.outcome === 'pass').map((f) => f.check)).not.toContain('pii.http.cleartext-credentials')
+    expect(device.verdict).not.toBe('pass')
+    expect(report.summary.exitCode).not.toBe(0)
+    // The coverage statement says the surface was not examined, and why.
+    expect(device.coverage?.status).toBe('partial')
+    expect(device.coverage!.partial.find((g) => g.check === 'pii.http.cleartext-credentials')?.reason).toContain(OFF_DEVICE_TARGET)
   })
 })

@@ -64,7 +64,7 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -78,6 +78,15 @@ describe('virtual lab', () => {
       'locking-camera': ['telnet:', 'ssh:'],
       'webcam-http': ['http:'],
       'secure-admin': ['https:', 'http:'],
+      'portal-router': ['http:'],
+      'quirky-ssh': ['ssh:', 'ssh:', 'ssh:'],
+      'authz-sensor': ['snmp:'],
+      'zoo-hello-intolerant': ['tls:'],
+      'zoo-flaky': ['tls:'],
+      'zoo-slow': ['tls:'],
+      'zoo-warning-alert': ['tls:'],
+      'zoo-tls13-ccm': ['tls:'],
+      'zoo-dual-cert': ['tls:'],
     }
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
@@ -221,6 +230,10 @@ describe('startLab options', () => {
         [`telnet://127.0.0.1:${base + 9}`, `ssh://127.0.0.1:${base + 109}`],
         [`http://127.0.0.1:${base + 10}`],
         [`https://127.0.0.1:${base + 11}`, `http://127.0.0.1:${base + 111}`],
+        [`http://127.0.0.1:${base + 12}`],
+        [`ssh://127.0.0.1:${base + 40}`, `ssh://127.0.0.1:${base + 140}`, `ssh://127.0.0.1:${base + 240}`],
+        [`snmp://127.0.0.1:${base + 41}`],
+        ...[60, 61, 62, 63, 64, 65].map((offset) => [`tls://127.0.0.1:${base + offset}`]),
       ])
     } finally {
       await lab.stop()

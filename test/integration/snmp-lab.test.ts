@@ -235,20 +235,28 @@ describe('hostile and silent agents', () => {
     const ctx = makeSnmpContext(agent.port, {timeoutMs: 2000, signal: ac.signal})
     const t0 = Date.now()
     setTimeout(() => ac.abort(), 150)
-    const emissions = await createSnmpProbeUnit({maxCommunities: 100, maxInFlight: 10}).run(ctx)
+    const emissions = await createSnmpProbeUnit({maxCommunities: 100, intervalMs: 20}).run(ctx)
     expectWithinBound(Date.now() - t0, 1500)
     expect(emissions[0]!.error?.code).toBe('aborted')
     expect((emissions[0]!.data as {untried: number}).untried).toBeGreaterThan(0)
   })
 
-  it('bounds requests in flight', async () => {
+  it('retries only what needs it: by default silence is an answer; on request, a short list once more, a long list never', async () => {
+    const quiet = await startHostileAgent('silent')
+    agents.push(quiet)
+    // 20 candidates × v2c: one request each (+ v3 discovery, sent twice with retries 1).
+    await createSnmpProbeUnit({maxCommunities: 20, versions: ['v2c'], v3Users: []}).run(makeSnmpContext(quiet.port, {timeoutMs: 150}))
+    expect(quiet.received).toBe(20 + 2)
     const agent = await startHostileAgent('silent')
     agents.push(agent)
-    const ctx = makeSnmpContext(agent.port, {timeoutMs: 300})
-    const t0 = Date.now()
-    await createSnmpProbeUnit({maxCommunities: 20, maxInFlight: 10, versions: ['v2c']}).run(ctx)
-    // 20 requests, 10 at a time, 300 ms each: at least two rounds.
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(550)
-    expect(agent.received).toBe(20 + 1)
+    // sweepRetries 1: a short list gets one second pass over the unanswered.
+    await createSnmpProbeUnit({maxCommunities: 20, versions: ['v2c'], sweepRetries: 1, v3Users: []}).run(makeSnmpContext(agent.port, {timeoutMs: 150}))
+    expect(agent.received).toBe(20 * 2 + 2)
+    const long = await startHostileAgent('silent')
+    agents.push(long)
+    // 300 candidates (> SMALL_SWEEP requests): silence is the answer, no blind second pass.
+    const many = Array.from({length: 300}, (_, i) => ({id: `lab-${i + 1}`, community: `c${i}`}))
+    await createSnmpProbeUnit({communities: many, maxCommunities: 300, versions: ['v2c'], sweepRetries: 1, intervalMs: 1, v3Users: []}).run(makeSnmpContext(long.port, {timeoutMs: 150}))
+    expect(long.received).toBe(300 + 2)
   })
 })

@@ -7,6 +7,9 @@ import net from 'node:net'
 import ssh2 from 'ssh2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {judge} from '../../src/engine/judge.js'
+import {toObservation} from '../../src/engine/run-unit.js'
+import {resolveProfile} from '../../src/profiles/loader.js'
 import {sshProbeUnit} from '../../src/probes/ssh/unit.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {makeProbeContext, type TestProbeContext} from '../helpers/probe-context.js'
@@ -203,6 +206,14 @@ describe('ssh2 Server accepting none', () => {
     try {
       const r = byProbe(await sshProbeUnit.run(sshContext(target.port)))
       expect(r['ssh.auth-methods'].data).toMatchObject({methods: [], noneAccepted: true})
+      // Judged by the baseline profile: ssh.auth.none fails, critical (before: only password-only, not_applicable).
+      const ctx = sshContext(target.port)
+      const observations = Object.values(r).map((e) => toObservation(ctx.service, e, new Date().toISOString()))
+      const profile = resolveProfile()
+      const sel = profile.checks.find((c) => c.check.id === 'ssh.auth.none')!
+      expect(sel).toBeDefined()
+      const finding = judge(sel, ctx.service, observations, profile.thresholds, new Date())
+      expect(finding).toMatchObject({outcome: 'fail', severity: 'critical'})
     } finally {
       await target.close()
     }

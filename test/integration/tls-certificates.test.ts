@@ -97,7 +97,8 @@ describe('certificatesObservation over a TLS 1.3-only server', () => {
     expect(d.chain).toHaveLength(1)
     expect(d.chain[0]).toMatchObject({subject: 'CN=127.0.0.1,O=sg17scan test', keyType: 'EC', curve: 'P-256'})
     expect(emission.artifacts).toEqual([{kind: 'certificate', encoding: 'pem', content: derToPem(pemToDers(LEAF_IP)[0]!)}])
-    expect(ctx.connections).toBe(1)
+    // The default handshake, then one asking for an RSA certificate (a server may hold one per key type).
+    expect(ctx.connections).toBe(2)
     // No SNI for an IP literal.
     expect(ipServer.sni).toEqual([])
   })
@@ -197,8 +198,17 @@ describe('certificatesObservation with a chain from the raw prober', () => {
     expect(emission).toMatchObject({data: {}, error: {code: 'no-certificate'}})
   })
 
-  it('keeps the bytes as artifacts when a certificate cannot be parsed', async () => {
+  it('an unparsable intermediate does not hide the leaf: partial, bytes kept as artifacts', async () => {
     const emission = await certificatesObservation(certContext({port: 1}), {der: [chain[0]!, Buffer.from('junk')], protocol: 'TLSv1.0'})
+    expect(emission.error).toBeUndefined()
+    expect(data(emission).chain).toHaveLength(1)
+    expect(emission.partial).toMatchObject({code: 'bad-certificate'})
+    expect(emission.partial?.missing?.[0]).toMatch(/certificate 1/)
+    expect(emission.artifacts).toHaveLength(2)
+  })
+
+  it('an unparsable leaf is an error (nothing to judge)', async () => {
+    const emission = await certificatesObservation(certContext({port: 1}), {der: [Buffer.from('junk'), chain[1]!], protocol: 'TLSv1.0'})
     expect(emission).toMatchObject({data: {}, error: {code: 'bad-certificate'}})
     expect(emission.artifacts).toHaveLength(2)
   })

@@ -102,7 +102,7 @@ async function waitForAccept(child: ChildProcess, timeoutMs: number): Promise<vo
 /** Starts s_server in `config` with a fresh RSA key/cert (SAN IP:127.0.0.1) in a temp dir. */
 export async function startOpensslServer(
   config: OpensslConfig,
-  options: {host?: string; keyBits?: number} = {},
+  options: {host?: string; keyBits?: number; /** replaces the config's -cipher string */ cipher?: string} = {},
 ): Promise<OpensslServer> {
   const host = options.host ?? '127.0.0.1'
   const dir = await mkdtemp(join(tmpdir(), `sg17-s_server-${config}-`))
@@ -125,7 +125,7 @@ export async function startOpensslServer(
       's_server', '-accept', `${host}:${port}`,
       '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'),
       '-www',
-      ...configArgs(config, dir),
+      ...configArgs(config, dir).map((arg, i, all) => (options.cipher !== undefined && all[i - 1] === '-cipher' ? options.cipher : arg)),
     ]
     const child = spawn(OPENSSL, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
     try {

@@ -2,6 +2,7 @@
  *  never a password, and noise-proof throttling judgement. */
 import {describe, expect, it} from 'vitest'
 
+import {check as notEnforced} from '../../checks/cred/auth-not-enforced.js'
 import {check as bruteforce} from '../../checks/cred/bruteforce-unthrottled.js'
 import {check as defaultSsh} from '../../checks/cred/default-ssh.js'
 import {check as weak} from '../../checks/cred/weak-dictionary.js'
@@ -91,5 +92,26 @@ describe('cred.bruteforce.unthrottled', () => {
 
   it('is inconclusive when a random credential was accepted', () => {
     expect(run(bruteforce, 'cred.bruteforce', brute([10, 10], {results: {rejected: 0, accepted: 2, error: 0, locked: 0}})).outcome).toBe('inconclusive')
+  })
+})
+
+describe('cred.auth.not-enforced (issue 11 item 5)', () => {
+  const anything = (mechanism: string) => attempts({mechanism, stoppedBy: 'accepts-anything', success: undefined, attempts: [], negativeControl: {result: 'accepted'}})
+  it('fails, critical by default, when the random negative control is proven accepted at protocol level', () => {
+    expect(notEnforced.defaultSeverity).toBe('critical')
+    expect(notEnforced.intrusive).toBe(true)
+    for (const m of ['ssh-password', 'telnet-login', 'http-basic', 'http-digest']) {
+      const r = run(notEnforced, 'cred.attempts', anything(m))
+      expect(r.outcome, m).toBe('fail')
+      expect(r.message).toContain(m)
+    }
+    // cred.default.* stays inconclusive on the same observation.
+    expect(run(defaultSsh, 'cred.attempts', anything('ssh-password')).outcome).toBe('inconclusive')
+  })
+  it('is inconclusive for a form "success" (a heuristic) or a control that errored, passes when the control is refused', () => {
+    expect(run(notEnforced, 'cred.attempts', anything('http-form')).outcome).toBe('inconclusive')
+    expect(run(notEnforced, 'cred.attempts', attempts({negativeControl: {result: 'locked', reason: 'status 429'}})).outcome).toBe('inconclusive')
+    expect(run(notEnforced, 'cred.attempts', attempts({})).outcome).toBe('pass')
+    expect(run(notEnforced, 'cred.attempts', {service: 'x', mechanism: 'none', reason: 'no login form', attempts: []}).outcome).toBe('not_applicable')
   })
 })

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {ALL_CHECKS, checkById} from '../../checks/index.js'
+import {check as authNone} from '../../checks/ssh/auth-none.js'
 import {check as passwordOnly} from '../../checks/ssh/auth-password-only.js'
 import {check as banner} from '../../checks/svc/banner-version-disclosure.js'
 import {check as cipherWeak} from '../../checks/ssh/cipher-weak.js'
@@ -43,6 +44,8 @@ function goodSsh(): Spec {
       languagesClientToServer: [],
       firstKexPacketFollows: false,
       sshV1Only: false,
+      preBannerLineCount: 0,
+      anomalies: [],
     },
     keys: [
       {algorithm: 'ssh-ed25519', type: 'ssh-ed25519', bits: 256, fingerprint: 'SHA256:ed'},
@@ -107,6 +110,7 @@ const SSH_CHECKS: Record<string, [Check, string]> = {
   'ssh.mac.weak': [macWeak, 'low'],
   'ssh.hostkey.weak': [hostkeyWeak, 'medium'],
   'ssh.auth.password-only': [passwordOnly, 'low'],
+  'ssh.auth.none': [authNone, 'critical'],
   'svc.banner.version-disclosure': [banner, 'info'],
 }
 
@@ -148,7 +152,10 @@ describe('SSH check registration and metadata', () => {
       else expect(['pass', 'not_applicable']).toContain(r.outcome)
     })
     it('fails a badly configured server, naming something concrete', () => {
-      const r = check.evaluate(input(check, badSsh()))
+      const bad = badSsh()
+      // The worst authentication finding has its own check: a server that lets anyone in with `none`.
+      if (id === 'ssh.auth.none') bad.auth = {methods: [], noneAccepted: true, username: 'sg17scan-probe'}
+      const r = check.evaluate(input(check, bad))
       expect(r.outcome).toBe('fail')
       expect(r.message.length).toBeGreaterThan(20)
       if (r.severity) expect(SEVERITIES).toContain(r.severity)
@@ -252,8 +259,17 @@ describe('ssh.hostkey.weak', () => {
     })
     expect(r.outcome).toBe('fail')
     expect(r.message).toContain('only with ssh-rsa')
-    // ssh-rsa next to rsa-sha2-* is fine.
-    expect(run(hostkeyWeak, (s) => s.kexinit.hostKey.push('ssh-rsa')).outcome).toBe('pass')
+    // Only-SHA-1 fails even when the profile allows ssh-rsa beside SHA-2 signatures.
+    expect(run(hostkeyWeak, (s) => ((s.kexinit.hostKey = ['ssh-rsa']), (s.keys = [{algorithm: 'ssh-rsa', type: 'ssh-rsa', bits: 3072}])), {allowSshRsaSha1: true}).outcome).toBe('fail')
+  })
+  it('fails on ssh-rsa (SHA-1) next to rsa-sha2-* in the baseline; thresholds.allowSshRsaSha1 allows it', () => {
+    const r = run(hostkeyWeak, (s) => s.kexinit.hostKey.push('ssh-rsa'))
+    expect(r.outcome).toBe('fail')
+    expect(r.message).toContain('ssh-rsa offered (RSA signatures with SHA-1')
+    expect(run(hostkeyWeak, (s) => s.kexinit.hostKey.push('ssh-rsa-cert-v01@openssh.com')).outcome).toBe('fail')
+    const allowed = run(hostkeyWeak, (s) => s.kexinit.hostKey.push('ssh-rsa'), {allowSshRsaSha1: true})
+    expect(allowed.outcome).toBe('pass')
+    expect(allowed.message).toContain('Discouraged (not failing): ssh-rsa')
   })
   it('mentions keys the client could not fetch; inconclusive when none was fetched', () => {
     const r = run(hostkeyWeak, (s) => {
@@ -290,6 +306,22 @@ describe('ssh.auth.password-only', () => {
     expect(none.outcome).toBe('not_applicable')
     expect(none.message).toContain('no authentication')
     expect(run(passwordOnly, (s) => (s.auth.methods = [])).outcome).toBe('not_applicable')
+  })
+})
+
+describe('ssh.auth.none', () => {
+  it('fails (critical by default) when the server accepted `none`', () => {
+    const r = run(authNone, (s) => (s.auth = {methods: [], noneAccepted: true, username: 'x'}))
+    expect(r.outcome).toBe('fail')
+    expect(r.message).toContain('without any credential')
+    expect(authNone.defaultSeverity).toBe('critical')
+  })
+  it('passes when `none` was refused with a method list', () => {
+    expect(run(authNone, (s) => (s.auth.methods = ['publickey'])).outcome).toBe('pass')
+  })
+  it('is inconclusive when neither a refusal with methods nor a success was seen', () => {
+    expect(run(authNone, (s) => (s.auth.methods = [])).outcome).toBe('inconclusive')
+    expect(authNone.evaluate({...input(authNone, goodSsh()), observations: {}}).outcome).toBe('inconclusive')
   })
 })
 

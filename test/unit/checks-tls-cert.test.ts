@@ -91,7 +91,8 @@ describe('tls.cert.weak-key', () => {
   })
   it('is critical below 1024 bits', () => {
     const r = runCheck(c, chain(cert({keyBits: 512})))
-    expect(r.severity).toBe('critical')
+    expect(r.condition).toBe('rsa-below-1024')
+    expect(c.conditions?.['rsa-below-1024']?.defaultSeverity).toBe('critical')
   })
   it('fails on non-approved curves, DSA, and keys in intermediates', () => {
     const r = runCheck(
@@ -138,7 +139,7 @@ describe('tls.cert.weak-signature', () => {
     const r = runCheck(c, chain(cert(), intermediate({signatureAlgorithm: 'md5WithRSAEncryption'})))
     expect(r.outcome).toBe('fail')
     expect(r.message).toContain('intermediate #1 "Lab Issuing CA" signed with md5WithRSAEncryption')
-    expect(r.severity).toBe('high')
+    expect(r.condition).toBe('broken-hash')
   })
   it('recognises ECDSA/DSA SHA-1 names', () => {
     expect(runCheck(c, chain(cert({signatureAlgorithm: 'ecdsa-with-SHA1'}))).outcome).toBe('fail')
@@ -207,7 +208,7 @@ describe('tls.cert.untrusted-chain', () => {
   it('is info for self-signed when the profile allows it', () => {
     const r = runCheck(c, selfSigned, {thresholds: {allowSelfSigned: true}})
     expect(r.outcome).toBe('fail')
-    expect(r.severity).toBe('info')
+    expect(r.condition).toBe('self-signed-allowed')
   })
   it('keeps other trust errors at the check severity even when self-signed is allowed', () => {
     const r = runCheck(c, {certificates: {trusted: false, trustError: 'bad signature'}}, {thresholds: {allowSelfSigned: true}})

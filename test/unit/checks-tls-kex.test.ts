@@ -27,11 +27,8 @@ describe('tls.kex.weak-dh', () => {
     const r = runCheck(c, {keyExchange: {dheBits: 512}})
     expect(r.outcome).toBe('fail')
     expect(r.message).toContain('512 bits')
-    expect(r.severity).toBe('high')
-  })
-  it('never lowers a profile severity above high', () => {
-    const r = runCheck(c, {keyExchange: {dheBits: 512}}, {severity: 'critical'})
-    expect(r.severity).toBe('critical')
+    expect(r.condition).toBe('below-critical-dh-bits')
+    expect(c.conditions?.['below-critical-dh-bits']?.defaultSeverity).toBe('high')
   })
   it('follows the profile thresholds', () => {
     expect(runCheck(c, {keyExchange: {dheBits: 2048}}, {thresholds: {minDhBits: 3072}}).outcome).toBe('fail')

@@ -1,5 +1,6 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {deviceCoverage} from '../../src/engine/coverage.js'
 import {deviceVerdict, summarize} from '../../src/engine/verdict.js'
 import {contentId} from '../../src/evidence/ids.js'
 import {reportContradictions} from '../../src/evidence/consistency.js'
@@ -102,6 +103,8 @@ describe('mergeReports', () => {
     expectValidReport(critical)
     expect(critical.summary.failOn).toBe('critical')
     for (const d of critical.devices) expect(d.verdict).toBe(deviceVerdict(d.findings, 'critical'))
+    // The coverage statement is derived again for every merged device.
+    for (const d of critical.devices) expect(d.coverage).toEqual(deviceCoverage(d))
     expect(critical.summary).toEqual(summarize(critical.devices, 'critical'))
     // The inputs are not modified.
     expect(t.devices[0]!.verdict).toBe(deviceVerdict(t.devices[0]!.findings, 'medium'))

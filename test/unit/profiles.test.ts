@@ -29,7 +29,7 @@ const HEADER = 'id: test-profile\nversion: "1"\ntitle: T\ndescription: D\n'
 describe('built-in profiles', () => {
   it('load, validate and select existing checks', () => {
     const profiles = listBuiltInProfiles()
-    expect(profiles.map((p) => p.id)).toEqual(['itu-t-x1352-baseline', 'mozilla-intermediate'])
+    expect(profiles.map((p) => p.id)).toEqual(['en-18031-1', 'etsi-en-303-645', 'itu-t-x1352-baseline', 'itu-t-x1352', 'mozilla-intermediate', 'uk-psti'])
     for (const p of profiles) {
       expect(p.sha256).toMatch(/^[0-9a-f]{64}$/)
       expect(p.checks.length).toBeGreaterThan(10)

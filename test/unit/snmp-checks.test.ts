@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {ALL_CHECKS, checkById} from '../../checks/index.js'
+import type {SnmpWriteResult} from '../../src/probes/snmp/types.js'
 import type {Check, CheckInput} from '../../src/checks/types.js'
 import {FRAMEWORKS, OUTCOMES, type Observation, type Service} from '../../src/evidence/types.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
@@ -104,13 +105,37 @@ describe('SNMP check outcomes', () => {
     expect(r.outcome).toBe('fail')
     expect(r.message).toContain('original restored')
     expect(run('snmp.community.write', {c: communities({accepted: accepted.accepted.map((a) => ({...a, access: 'read' as const})), writeTest: {ran: false, results: []}})}).outcome).toBe('not_tested')
-    expect(run('snmp.community.write', {c: communities({accepted: [accepted.accepted[0]!], writeTest: {ran: true, results: [{credentialId: 'snmp-common-1', version: 'v1', setAccepted: false, unchanged: null, error: 'NoSuchName'}]}})}).outcome).toBe('pass')
     expect(run('snmp.community.write', {}).outcome).toBe('pass')
+  })
+  it('snmp.community.write reads the SET error class (issue 11 item 1): past access control fails, v1 ambiguity is inconclusive', () => {
+    const one = (version: 'v1' | 'v2c', r: Partial<SnmpWriteResult>) =>
+      run('snmp.community.write', {c: communities({accepted: [{credentialId: 'snmp-common-2', version, access: 'read'}], writeTest: {ran: true, results: [{credentialId: 'snmp-common-2', version, setAccepted: false, unchanged: null, ...r}]}})})
+    // net-snmp: sysLocation set in snmpd.conf is notWritable even for rwcommunity → write access proven.
+    const notWritable = one('v2c', {error: 'NotWritable'})
+    expect(notWritable.outcome).toBe('fail')
+    expect(notWritable.message).toContain('refused only after access control')
+    for (const status of ['WrongType', 'WrongValue', 'InconsistentValue']) expect(one('v2c', {error: status}).outcome).toBe('fail')
+    expect(one('v2c', {verdict: 'write', attempts: [{object: 'sysLocation.0', result: 'NotWritable', class: 'past-access-control'}, {object: 'sysContact.0', result: 'NotWritable', class: 'past-access-control'}]}).outcome).toBe('fail')
+    // noAccess / authorizationError: refused by access control.
+    expect(one('v2c', {error: 'NoAccess'}).outcome).toBe('pass')
+    expect(one('v2c', {error: 'AuthorizationError'}).outcome).toBe('pass')
+    // v1 noSuchName / readOnly and timeouts are ambiguous: never a pass.
+    expect(one('v1', {error: 'NoSuchName'}).outcome).toBe('inconclusive')
+    expect(one('v1', {error: 'ReadOnly'}).outcome).toBe('inconclusive')
+    expect(one('v2c', {error: 'timeout'}).outcome).toBe('inconclusive')
+    // An accepted community that was not write-tested (or no result at all) is not a pass.
+    expect(run('snmp.community.write', {c: communities({accepted: [{credentialId: 'snmp-common-2', version: 'v2c', access: 'read'}], writeTest: {ran: true, results: []}})}).outcome).toBe('inconclusive')
   })
   it('snmp.v3.noauthnopriv', () => {
     expect(run('snmp.v3.noauthnopriv', {v: v3({noAuthUsers: [{credentialId: 'snmpv3-user-2', accepted: true, outcome: 'read'}]})}).outcome).toBe('fail')
     expect(run('snmp.v3.noauthnopriv', {}).outcome).toBe('pass')
     expect(run('snmp.v3.noauthnopriv', {v: v3({discovered: false})}).outcome).toBe('not_applicable')
+  })
+  it('snmp.v3.noauthnopriv does not read an authorizationError or a report as access (issue 11 item 8)', () => {
+    expect(run('snmp.v3.noauthnopriv', {v: v3({noAuthUsers: [{credentialId: 'snmpv3-user-3', accepted: false, outcome: 'authorization-error'}]})}).outcome).toBe('pass')
+    // Observations of older probes marked an authorizationError answer as accepted with this outcome.
+    expect(run('snmp.v3.noauthnopriv', {v: v3({noAuthUsers: [{credentialId: 'snmpv3-user-3', accepted: true, outcome: 'error-status:AuthorizationError'}]})}).outcome).toBe('pass')
+    expect(run('snmp.v3.noauthnopriv', {v: v3({noAuthUsers: [{credentialId: 'snmpv3-user-3', accepted: false, outcome: 'timeout'}]})}).outcome).toBe('inconclusive')
   })
   it('snmp.v3.weak-crypto is not applicable without credentials, with the reason', () => {
     const r = run('snmp.v3.weak-crypto', {})

@@ -128,7 +128,7 @@ describe('SSH_MSG_KEXINIT (RFC 4253 §7.1)', () => {
   })
   it('maps the lists into the observation contract (server-to-client as ciphers/macs/compression)', () => {
     const lists = parseKexinit(kexinitPayload())
-    const d = kexinitData({identification: {banner: 'SSH-2.0-x', protocolVersion: '2.0', software: 'x', comments: '', preBannerLines: []}, lists})
+    const d = kexinitData({identification: {banner: 'SSH-2.0-x', protocolVersion: '2.0', software: 'x', comments: '', preBannerLines: [], preBannerLineCount: 0, anomalies: []}, lists})
     expect(d.ciphers).toEqual(['aes256-gcm@openssh.com', 'aes128-ctr'])
     expect(d.ciphersClientToServer).toEqual(['aes128-ctr', '3des-cbc'])
     expect(d.macs).toEqual(['hmac-sha2-512'])
@@ -145,11 +145,20 @@ describe('SSH_MSG_KEXINIT (RFC 4253 §7.1)', () => {
     // Missing the boolean and reserved field.
     expect(code(() => parseKexinit(full.subarray(0, full.length - 5)))).toBe('malformed-kexinit')
   })
-  it('rejects a wrong message type, empty names and control bytes', () => {
+  it('keeps a name-list with empty names and records the anomaly (OpenSSH connects to such servers)', () => {
+    const k = parseKexinit(kexinitPayload(['a,,b', LISTS[1], 'aes128-ctr,aes256-ctr,', ...LISTS.slice(3)]))
+    expect(k.kex).toEqual(['a', 'b'])
+    expect(k.ciphersClientToServer).toEqual(['aes128-ctr', 'aes256-ctr'])
+    expect(k.anomalies).toEqual([
+      'kex_algorithms contains an empty name (entry 2 of 3; RFC 4251 §5 forbids empty names)',
+      'encryption_algorithms_client_to_server contains an empty name (entry 3 of 3; RFC 4251 §5 forbids empty names)',
+    ])
+    expect(parseKexinit(kexinitPayload()).anomalies).toEqual([])
+  })
+  it('rejects a wrong message type and control bytes', () => {
     const p = kexinitPayload()
     p[0] = 21
     expect(code(() => parseKexinit(p))).toBe('malformed-kexinit')
-    expect(code(() => parseKexinit(kexinitPayload(['a,,b', ...LISTS.slice(1)])))).toBe('malformed-kexinit')
     expect(code(() => parseKexinit(kexinitPayload(['a\u0000b', ...LISTS.slice(1)])))).toBe('malformed-kexinit')
   })
 })

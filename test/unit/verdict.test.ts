@@ -21,6 +21,15 @@ describe('verdicts and exit codes', () => {
     expect(deviceVerdict([f('not_applicable')], 'medium')).toBe('incomplete')
   })
 
+  it('is incomplete when a selected check is inconclusive and nothing fails (issue 11 item 5)', () => {
+    expect(deviceVerdict([f('pass'), f('inconclusive')], 'medium')).toBe('incomplete')
+    expect(deviceVerdict([f('pass'), {...f('inconclusive', 'critical'), check: 'cred.default.ssh'}], 'medium')).toBe('incomplete')
+    expect(deviceVerdict([f('fail', 'low'), f('inconclusive')], 'medium')).toBe('incomplete')
+    expect(deviceVerdict([f('fail', 'high'), f('inconclusive')], 'medium')).toBe('fail')
+    const s = summarize([{id: 'd', services: [], observations: [], findings: [f('pass'), f('inconclusive')], verdict: deviceVerdict([f('pass'), f('inconclusive')], 'medium')}], 'medium')
+    expect(s.exitCode).toBe(3)
+  })
+
   it('does not count an intrusive check skipped by policy as a gap, but any other not_tested check', () => {
     const skipped = {...f('not_tested', 'critical'), check: 'snmp.community.write'}
     expect(deviceVerdict([f('pass'), skipped], 'medium')).toBe('pass')

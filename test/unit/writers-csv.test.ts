@@ -5,7 +5,7 @@ import {csvWriter} from '../../src/writers/csv.js'
 import {parseCsv} from '../helpers/mini-csv.js'
 import {findingCount, labReport, TRICKY, trickyReport} from '../helpers/writer-reports.js'
 
-const HEADER = ['device_id', 'device_name', 'service', 'check', 'title', 'outcome', 'severity', 'message', 'references', 'evidence']
+const HEADER = ['device_id', 'device_name', 'service', 'check', 'title', 'outcome', 'severity', 'message', 'references', 'evidence', 'coverage', 'coverage_reason']
 
 describe('csv writer', () => {
   let lab: Report
@@ -23,7 +23,7 @@ describe('csv writer', () => {
     const f = camera?.findings.find((x) => x.outcome === 'fail')
     if (!camera || !f) throw new Error('lab report has no failing camera finding')
     const row = rows.find((r) => r[0] === camera.id && r[3] === f.check)
-    expect(row).toEqual([camera.id, camera.name, f.service, f.check, f.title, f.outcome, f.severity, f.message, expect.any(String), f.evidence.join(' ')])
+    expect(row).toEqual([camera.id, camera.name, f.service, f.check, f.title, f.outcome, f.severity, f.message, expect.any(String), f.evidence.join(' '), 'complete', ''])
     expect(row?.[8].split('; ').length).toBe(f.references.length)
   })
 

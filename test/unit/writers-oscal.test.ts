@@ -7,6 +7,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import type {Report} from '../../src/evidence/types.js'
 import {OSCAL_VERSION, oscalWriter, PROP_NS, uuidFrom} from '../../src/writers/oscal.js'
 import {ARTIFACT_MARKER, labReport, TRICKY, trickyReport} from '../helpers/writer-reports.js'
+import {withRequirementTables} from '../helpers/requirement-report.js'
 
 /** NIST OSCAL 1.2.1 assessment-results JSON Schema (draft-07), vendored; see test/vendor/schemas/SOURCE.md. */
 const SCHEMA_PATH = fileURLToPath(new URL('../vendor/schemas/oscal_assessment-results_schema.json', import.meta.url))
@@ -205,5 +206,30 @@ describe('oscal writer', () => {
 
   it('does not depend on the order of JSON keys or object identity (deterministic bytes)', () => {
     expect(oscalWriter.write(JSON.parse(JSON.stringify(lab)) as Report)).toBe(oscalWriter.write(lab))
+  })
+})
+
+describe('oscal writer: requirement findings', () => {
+  const validate = validator()
+  let report: Report
+  beforeAll(async () => {
+    report = withRequirementTables(await labReport())
+  })
+
+  it('one finding per device × requirement, targeting the requirement, valid against the official schema', () => {
+    const doc = parse(report)
+    expect(validate(doc), JSON.stringify(validate.errors, null, 2)).toBe(true)
+    const all = doc['assessment-results'].results[0].findings!
+    const req = all.filter((f) => f.props.some((p) => p.name === 'requirement-id'))
+    expect(req).toHaveLength(report.devices.reduce((n, d) => n + (d.requirements?.length ?? 0), 0))
+    const prop = (f: OscalFinding, name: string) => f.props.find((p) => p.name === name)?.value
+    const camera = report.devices.find((d) => d.name === 'legacy-camera')!
+    const failed = req.find((f) => prop(f, 'device-id') === camera.id && prop(f, 'requirement-id') === '5.5-1')!
+    expect(failed.target).toMatchObject({type: 'objective-id', 'target-id': 'req-ETSI_EN_303_645-5.5-1', status: {state: 'not-satisfied', reason: 'fail'}})
+    // Linked to the observations behind the failed findings that decided it.
+    const observationIds = new Set(doc['assessment-results'].results[0].observations!.map((o) => o.uuid))
+    expect(failed['related-observations']!.length).toBeGreaterThan(0)
+    for (const r of failed['related-observations']!) expect(observationIds.has(r['observation-uuid'])).toBe(true)
+    expect(req.filter((f) => prop(f, 'requirement-verdict') === 'not_assessed_remotely').every((f) => f.target.status.state === 'not-satisfied')).toBe(true)
   })
 })

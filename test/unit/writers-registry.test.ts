@@ -7,7 +7,7 @@ import {ARTIFACT_MARKER, labReport, trickyReport} from '../helpers/writer-report
 
 describe('writer registry', () => {
   it('registers every format once, each with extensions and a description', () => {
-    expect(WRITERS.map((w) => w.format)).toEqual(['json', 'jsonl', 'csv', 'sarif', 'junit', 'md', 'oscal', 'html'])
+    expect(WRITERS.map((w) => w.format)).toEqual(['json', 'jsonl', 'csv', 'sarif', 'junit', 'md', 'oscal', 'html', 'requirements-csv'])
     for (const w of WRITERS) {
       expect(writerFor(w.format)).toBe(w)
       expect(w.extensions.length).toBeGreaterThan(0)
@@ -70,7 +70,7 @@ describe('every writer', () => {
     expect(JSON.stringify(tricky)).toBe(before)
   })
 
-  it.each(['csv', 'sarif', 'junit', 'md', 'oscal', 'html'])('%s never prints observation artifact contents', (format) => {
+  it.each(['csv', 'sarif', 'junit', 'md', 'oscal', 'html', 'requirements-csv'])('%s never prints observation artifact contents', (format) => {
     expect(writerFor(format).write(tricky)).not.toContain(ARTIFACT_MARKER)
   })
 })

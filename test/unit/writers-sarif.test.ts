@@ -9,6 +9,7 @@ import {checkById} from '../../checks/index.js'
 import type {Report} from '../../src/evidence/types.js'
 import {sarifWriter} from '../../src/writers/sarif.js'
 import {findingCount, labReport, trickyReport} from '../helpers/writer-reports.js'
+import {withRequirementTables} from '../helpers/requirement-report.js'
 
 /** The official OASIS SARIF 2.1.0 schema (draft-04), vendored; see test/vendor/schemas/SOURCE.md. */
 const SCHEMA_PATH = fileURLToPath(new URL('../vendor/schemas/sarif-schema-2.1.0.json', import.meta.url))
@@ -185,5 +186,20 @@ describe('sarif writer', () => {
 
   it('does not depend on the run order of JSON keys or object identity (deterministic bytes)', () => {
     expect(sarifWriter.write(JSON.parse(JSON.stringify(lab)) as Report)).toBe(sarifWriter.write(lab))
+  })
+})
+
+describe('sarif writer: requirement ids', () => {
+  const validate = validator()
+  it('each rule names the requirements whose network-testable part its check assesses; the log stays valid', async () => {
+    const report = withRequirementTables(await labReport())
+    const log = parse(report)
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true)
+    const rules = (log.runs[0] as unknown as {tool: {driver: {rules: Array<{id: string; properties: {requirements?: string[]}}>}}}).tool.driver.rules
+    const rule = (id: string) => rules.find((r) => r.id === id)!
+    expect(rule('tls.cipher.weak').properties.requirements).toEqual(expect.arrayContaining(['ETSI EN 303 645 5.5-1', 'ETSI EN 303 645 5.1-3']))
+    expect(rule('cred.default.ssh').properties.requirements).toContain('ETSI EN 303 645 5.1-1')
+    // Without requirement tables the rules are as before.
+    expect(parse(await labReport()).runs[0]).not.toHaveProperty('tool.driver.rules.0.properties.requirements')
   })
 })

@@ -21,6 +21,9 @@ export default class ChecksShow extends BaseCommand {
     this.log(`  family ${check.family} · default severity ${check.defaultSeverity} · intrusive ${check.intrusive ? 'yes' : 'no'} · ${scope}`)
     this.log(`  reads: ${check.reads.join(', ')}`)
     if (check.scope === 'device' || check.scope === 'batch') this.log(`  derived from: ${check.sources.join(', ')}`)
+    for (const [name, c] of Object.entries(check.conditions ?? {})) {
+      this.log(`  condition ${name}: ${c.description} (default severity ${c.defaultSeverity}; profile: checks[].conditions)`)
+    }
     this.log(`\n${check.description}\n\nRemediation: ${check.remediation}\n\nReferences:`)
     for (const r of check.references) this.log(`  ${r.framework.padEnd(16)} ${r.id}${r.clause ? ` ${r.clause}` : ''}`)
     return meta

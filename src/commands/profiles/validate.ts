@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {loadProfileFile} from '../../profiles/loader.js'
+import {coverageLine, requirementCoverage} from '../../requirements/coverage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ProfilesValidate extends BaseCommand {
@@ -12,7 +13,8 @@ export default class ProfilesValidate extends BaseCommand {
   async run() {
     const {args} = await this.parse(ProfilesValidate)
     const p = loadProfileFile(args.file)
-    this.log(`${args.file}: valid profile ${p.id} v${p.version} (${p.checks.length} checks)`)
-    return {valid: true, id: p.id, version: p.version, checks: p.checks.length, sha256: p.sha256}
+    const requirements = p.requirements.length > 0 ? `, ${coverageLine(requirementCoverage(p.requirements))}` : ''
+    this.log(`${args.file}: valid profile ${p.id} v${p.version} (${p.checks.length} checks${requirements})`)
+    return {valid: true, id: p.id, version: p.version, checks: p.checks.length, requirements: p.requirements.length, sha256: p.sha256}
   }
 }

@@ -49,6 +49,34 @@ export const SNMPV3_ONLY_CONFIG: LabSnmpConfig = {
   engineID: '8000b98380aabbccddeeff0011',
 }
 
+/**
+ * SNMPv3 only; user "admin" exists but the agent's access control requires authentication for it, so a noAuthNoPriv
+ * GET is answered with authorizationError (as net-snmp snmpd does for `rouser admin auth`). Nothing is readable
+ * without credentials: snmp.v3.noauthnopriv must not fail here.
+ */
+export const AUTHZ_ERROR_SNMP: LabSnmpConfig = {
+  communities: [],
+  users: [{name: 'admin', level: 'noAuthNoPriv', access: 'read'}],
+  authorizationErrorUsers: ['admin'],
+  system: {
+    sysDescr: 'Access-controlled sensor',
+    sysObjectID: '1.3.6.1.4.1.99999.1.3',
+    sysContact: 'noc',
+    sysName: 'authz-sensor',
+    sysLocation: 'Lab rack 3',
+  },
+  engineID: '8000b98380aabbccddeeff0022',
+}
+
+export const authzSensor: LabDeviceDefinition = {
+  name: 'authz-sensor',
+  description: 'SNMPv3-only agent answering authorizationError to a noAuthNoPriv request of its user "admin" (net-snmp `rouser admin auth`): no access without credentials',
+  portOffset: 41,
+  start({host, port}) {
+    return startLabSnmp(AUTHZ_ERROR_SNMP, host, port)
+  },
+}
+
 export const openRouter: LabDeviceDefinition = {
   name: 'open-router',
   description:

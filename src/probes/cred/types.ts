@@ -84,6 +84,8 @@ export interface Throttling {
 export interface CredAttemptsData {
   service: string
   mechanism: string
+  /** Where the login is (HTTP: the challenged path or the form's page, query masked). */
+  path?: string
   negativeControl: {result: AttemptResult; reason?: string}
   attempts: AttemptRecord[]
   stoppedBy: StopReason
@@ -94,6 +96,9 @@ export interface CredAttemptsData {
   delayMs: number
   budget: number
   throttling: Throttling
+  /** Every login of the service that was tested (HTTP services may show several: a form, a Basic realm …), the
+   *  first of them repeated at the top level. Absent when the service has one login. */
+  logins?: CredAttemptsData[]
 }
 
 export interface BruteforceData {

@@ -10,11 +10,15 @@ import {DEFAULT_CREDENTIAL_THRESHOLDS} from '../../profiles/thresholds.js'
 import {runBruteforce} from './bruteforce.js'
 import {selectCandidates} from './dataset.js'
 import {runLoginLoop} from './engine.js'
-import {discoverHttpLogin, httpLoginMethod} from './http-login.js'
+import {httpLoginMethod} from './http-login.js'
+import {discoverHttpLogins, MAX_HTTP_LOGINS} from './http-logins.js'
+import {CRAWL_DEADLINE_FACTOR} from '../http/crawl.js'
+import {redactUrl} from '../http/redact.js'
 import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.js'
 import {sshLoginMethod} from './ssh-login.js'
+import {probeAuthMethods} from '../ssh/client.js'
 import {telnetLoginMethod} from './telnet-login.js'
-import type {LoginMethod} from './types.js'
+import type {CredAttemptsData, LoginMethod} from './types.js'
 
 export const P_CRED_ATTEMPTS = 'cred.attempts'
 export const P_CRED_BRUTEFORCE = 'cred.bruteforce'
@@ -23,18 +27,31 @@ export const CRED_PROTOCOLS = ['ssh', 'telnet', 'http', 'https'] as const
 /** Per-attempt allowance for the unit budget: connect + prompts + answer, as the login methods bound them. */
 const ATTEMPT_ALLOWANCE_TIMEOUTS = 3
 
-/** The method for this service, or why there is none. */
-async function methodFor(ctx: ProbeContext): Promise<LoginMethod | {none: string}> {
+/** The login methods of this service (HTTP: every login its surface shows), or why there is none. */
+async function methodsFor(ctx: ProbeContext): Promise<Array<{method: LoginMethod; path?: string}> | {none: string; offDevice?: string}> {
   switch (ctx.service.protocol) {
-    case 'ssh':
-      return sshLoginMethod(ctx)
+    case 'ssh': {
+      // A server that offers no password-based method (e.g. publickey only) has no password to guess: trying
+      // one anyway would read "no lockout" into rejections that are not login failures.
+      const auth = await probeAuthMethods(ctx).catch(() => undefined)
+      if (auth && !auth.noneAccepted && !auth.methods.some((m) => m === 'password' || m === 'keyboard-interactive')) {
+        return {none: `the SSH server offers no password-based authentication (methods: ${auth.methods.join(', ') || 'none'})`}
+      }
+      return [{method: sshLoginMethod(ctx)}]
+    }
     case 'telnet':
-      return telnetLoginMethod(ctx)
+      return [{method: telnetLoginMethod(ctx)}]
     default: {
-      const m = await discoverHttpLogin(ctx)
-      return m.kind === 'none' ? {none: m.reason} : httpLoginMethod(ctx, m)
+      const found = await discoverHttpLogins(ctx)
+      if ('none' in found) return found
+      return found.logins.map((m) => ({method: httpLoginMethod(ctx, m), path: maskedPath(m.kind === 'form' ? m.page : m.path)}))
     }
   }
+}
+
+/** A path as evidence: query values masked like every URL of the HTTP evidence. */
+function maskedPath(path: string): string {
+  return redactUrl(path, 'http://device.invalid').replace(/^http:\/\/device\.invalid/, '')
 }
 
 function loginOf(ctx: ProbeContext): LoginContext {
@@ -47,8 +64,9 @@ export const credProbeUnit: ProbeUnit = {
   emits: [P_CRED_ATTEMPTS],
   budgetMs: ({timeoutMs, login}) => {
     const p = login?.policy ?? loginPolicy(DEFAULT_CREDENTIAL_THRESHOLDS)
-    // Discovery + negative control + every candidate the device budget allows, each with its delay.
-    return (p.attemptBudget + 2) * (p.delayMs + ATTEMPT_ALLOWANCE_TIMEOUTS * timeoutMs)
+    // Discovery (the HTTP crawl) + a negative control per login + every candidate the device budget allows,
+    // each with its delay.
+    return CRAWL_DEADLINE_FACTOR * timeoutMs + (p.attemptBudget + 1 + MAX_HTTP_LOGINS) * (p.delayMs + ATTEMPT_ALLOWANCE_TIMEOUTS * timeoutMs)
   },
   run(ctx): Promise<ProbeEmission[]> {
     const login = loginOf(ctx)
@@ -58,18 +76,25 @@ export const credProbeUnit: ProbeUnit = {
 }
 
 async function runAttempts(ctx: ProbeContext, login: LoginContext): Promise<ProbeEmission[]> {
-  const method = await methodFor(ctx)
-  if ('none' in method) {
-    return [{probe: P_CRED_ATTEMPTS, data: {service: ctx.service.id, mechanism: 'none', reason: method.none, attempts: []}}]
+  const methods = await methodsFor(ctx)
+  if ('none' in methods) {
+    const data = {service: ctx.service.id, mechanism: 'none', reason: methods.none, attempts: [], ...(methods.offDevice ? {offDevice: methods.offDevice} : {})}
+    return [{probe: P_CRED_ATTEMPTS, data}]
   }
   const candidates = selectCandidates(login.policy, ctx.service.protocol, {vendor: ctx.declared?.vendor, lab: ctx.credentials?.logins})
-  const data = await runLoginLoop(method, candidates, {
-    delayMs: login.policy.delayMs,
-    budget: login.budget,
-    lists: login.policy.lists.filter((l) => l !== 'lab' || (ctx.credentials?.logins?.length ?? 0) > 0),
-    now: () => ctx.now(),
-    signal: ctx.signal,
-  })
+  // Each login draws on the one device budget, in discovery order.
+  const logins: CredAttemptsData[] = []
+  for (const {method, path} of methods) {
+    const data = await runLoginLoop(method, candidates, {
+      delayMs: login.policy.delayMs,
+      budget: login.budget,
+      lists: login.policy.lists.filter((l) => l !== 'lab' || (ctx.credentials?.logins?.length ?? 0) > 0),
+      now: () => ctx.now(),
+      signal: ctx.signal,
+    })
+    logins.push(path === undefined ? data : {...data, path})
+  }
+  const data: CredAttemptsData = logins.length > 1 ? {...logins[0]!, logins} : logins[0]!
   return [{probe: P_CRED_ATTEMPTS, data: data as unknown as Record<string, unknown>}]
 }
 
@@ -90,10 +115,11 @@ export const credBruteforceUnit: ProbeUnit = {
 }
 
 async function runBrute(ctx: ProbeContext, login: LoginContext): Promise<ProbeEmission[]> {
-  const method = await methodFor(ctx)
-  if ('none' in method) {
-    return [{probe: P_CRED_BRUTEFORCE, data: {service: ctx.service.id, mechanism: 'none', reason: method.none, attempts: 0}}]
+  const methods = await methodsFor(ctx)
+  if ('none' in methods) {
+    return [{probe: P_CRED_BRUTEFORCE, data: {service: ctx.service.id, mechanism: 'none', reason: methods.none, attempts: 0}}]
   }
-  const data = await runBruteforce(method, login.policy.bruteforceAttempts, ctx.signal)
+  // Throttling is judged on the first login (the one `/` leads to).
+  const data = await runBruteforce(methods[0]!.method, login.policy.bruteforceAttempts, ctx.signal)
   return [{probe: P_CRED_BRUTEFORCE, data: data as unknown as Record<string, unknown>}]
 }

@@ -44,6 +44,8 @@ export interface CrawlResult {
   root?: CrawledResponse
   /** First response to `/` (before any redirect). */
   rootFirst?: CrawledResponse
+  /** Where `/`'s redirect chain left this origin (full URL), if it did. */
+  rootLeftOrigin?: string
 }
 
 function isRedirect(status: number): boolean {
@@ -85,6 +87,7 @@ export async function crawl(client: Client, ctx: ProbeContext, origin: string): 
       }
       if (next.origin !== origin) {
         result.offOrigin.push(next.href)
+        if (source === 'root') result.rootLeftOrigin = next.href
         return {last: r}
       }
       if (visited.has(next.href) || hops + 1 > MAX_REDIRECTS) {

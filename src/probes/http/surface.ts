@@ -142,9 +142,21 @@ export function deriveSurface(
     ADMIN_TITLE.test(rootTitle) ||
     crawl.responses.some((r) => (r.wellKnown?.kind === 'admin' || r.wellKnown?.kind === 'login') && ok(r) && !same(r, baseline))
 
+  let offDeviceRedirect: string | null = null
+  if (crawl.rootLeftOrigin && first0) {
+    try {
+      if (new URL(crawl.rootLeftOrigin).hostname !== first0.url.hostname) offDeviceRedirect = redactUrl(crawl.rootLeftOrigin)
+    } catch {
+      // the crawl only records parsed URLs
+    }
+  }
+  const examinedResponses = crawl.responses.filter((r) => r.url.pathname !== BASELINE_PATH && !r.response.error && ((r.response.status >= 200 && r.response.status < 300) || r.response.status === 401)).length
+
   return {
     scheme,
     rootReachable: root !== undefined,
+    offDeviceRedirect,
+    examinedResponses,
     adminUi,
     loginForms,
     authChallenges,

@@ -132,6 +132,12 @@ export interface HttpSurfaceData {
   securityHeaders: {url: string; present: SecurityHeader[]; missing: SecurityHeader[]} | null
   sensitiveEndpoints: SensitiveEndpoint[]
   pii: PiiFinding[]
+  /** `/` redirects to another host (query-masked URL): what the device serves there was not examined. Null when
+   *  `/` stays on the device (a redirect to https on the same host is not off-device). */
+  offDeviceRedirect?: string | null
+  /** Responses on this origin that showed the admin surface (2xx or 401), the soft-404 baseline excluded: 0 with
+   *  an off-device redirect means none of the admin surface could be examined. */
+  examinedResponses?: number
   /** https only: the server's chain verified against the system roots plus --ca (null on http or when no
    *  TLS connection completed). The TLS checks judge the chain; this only tells how the pages were fetched. */
   chainVerified: boolean | null

@@ -14,8 +14,15 @@ export const TAG = {
   SEQUENCE: 0x30,
   GET_REQUEST: 0xa0,
   GET_RESPONSE: 0xa2,
+  SET_REQUEST: 0xa3,
   REPORT: 0xa8,
 } as const
+
+/**
+ * Length octets accepted at most in a long-form length (X.690 §8.1.3.5). BER lets an encoder pad the length with
+ * zero octets (some agents always use 0x84 + four octets); the value itself is still bounded by the datagram.
+ */
+export const MAX_LENGTH_OCTETS = 8
 
 export const USM_STATS_UNKNOWN_ENGINE_IDS = '1.3.6.1.6.3.15.1.1.4.0'
 
@@ -81,10 +88,14 @@ export function readElement(buf: Buffer, offset: number, limit: number): Element
   else {
     lengthByte &= 0x7f
     if (lengthByte === 0) malformed(`indefinite length at byte ${offset}`)
-    if (lengthByte > 3) malformed(`length of ${lengthByte} bytes at byte ${offset}`)
+    if (lengthByte > MAX_LENGTH_OCTETS) malformed(`length of ${lengthByte} octets at byte ${offset} (at most ${MAX_LENGTH_OCTETS})`)
     if (pos + lengthByte > limit) malformed(`truncated length at byte ${offset}`)
     length = 0
-    for (let i = 0; i < lengthByte; i++) length = length * 256 + (buf[pos + i] as number)
+    for (let i = 0; i < lengthByte; i++) {
+      length = length * 256 + (buf[pos + i] as number)
+      // Anything past the enclosing element is wrong anyway: stop before the number loses precision.
+      if (length > limit) malformed(`element at byte ${offset} claims more than the ${limit - offset} bytes left`)
+    }
     pos += lengthByte
   }
   if (pos + length > limit) malformed(`element at byte ${offset} claims ${length} bytes, ${limit - pos} left`)
@@ -185,4 +196,24 @@ export function parseV3Message(buf: Buffer): V3Report {
 export function engineEnterprise(engineId: Buffer): number | null {
   if (engineId.length < 5 || !((engineId[0] as number) & 0x80)) return null
   return engineId.readUInt32BE(0) & 0x7fffffff
+}
+
+/** The strict readers above, for the v1/v2c community PDUs (community-pdu.ts). */
+export {expect as expectTag, readInt as readInteger, readOid as readOidString}
+
+/** BER encoding of a dotted OID (X.690 §8.19). */
+export function berOid(oid: string): Buffer {
+  const arcs = oid.split('.').map(Number)
+  const bytes: number[] = [(arcs[0] ?? 0) * 40 + (arcs[1] ?? 0)]
+  for (const arc of arcs.slice(2)) {
+    const chunk: number[] = []
+    let v = arc
+    do {
+      chunk.unshift(v & 0x7f)
+      v = Math.floor(v / 128)
+    } while (v > 0)
+    for (let i = 0; i < chunk.length - 1; i++) chunk[i] = (chunk[i] as number) | 0x80
+    bytes.push(...chunk)
+  }
+  return tlv(TAG.OID, Buffer.from(bytes))
 }

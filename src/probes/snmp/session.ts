@@ -19,6 +19,7 @@ import {isIP} from 'node:net'
 import snmp from 'net-snmp'
 
 import {ProbeError} from '../types.js'
+import {sameIp} from './address.js'
 import type {SnmpAnomalies, SnmpCommunityVersion} from './types.js'
 
 /** Replies above this size are dropped (an SNMP GET of a few scalars needs far less; RFC 3417 minimum is 484). */
@@ -42,6 +43,10 @@ export function addAnomalies(into: SnmpAnomalies, from: SnmpAnomalies): void {
   into.oversized += from.oversized
   into.unmatched += from.unmatched
   into.foreign += from.foreign
+  if (from.otherSource) {
+    into.otherSource = (into.otherSource ?? 0) + from.otherSource
+    into.otherSources = [...new Set([...(into.otherSources ?? []), ...(from.otherSources ?? [])])].slice(0, 8)
+  }
 }
 
 export interface Traffic extends SnmpAnomalies {
@@ -84,10 +89,10 @@ function harden(session: snmp.Session, o: SessionOptions): snmp.Session {
   })
   internals.dgram.removeAllListeners('message')
   internals.dgram.on('message', (buffer: Buffer, rinfo: {address: string; port: number}) => {
-    if (rinfo.port !== o.port || (literal && rinfo.address !== o.host)) {
-      o.traffic.foreign++
-      return
-    }
+    // Addresses compare in canonical form ("::1" = "0:0:0:0:0:0:0:1"). A reply from elsewhere is handed to
+    // net-snmp too, which completes a request only on its request-id (and community / USM user): a multi-homed
+    // agent answering from another of its addresses is accepted that way and recorded; anything else is foreign.
+    const fromTarget = rinfo.port === o.port && (!literal || sameIp(rinfo.address, o.host))
     if (buffer.length > MAX_DATAGRAM) {
       o.traffic.oversized++
       return
@@ -97,13 +102,25 @@ function harden(session: snmp.Session, o: SessionOptions): snmp.Session {
     try {
       internals.onMsg(buffer)
     } catch (err) {
+      if (!fromTarget) return void o.traffic.foreign++
       o.traffic.malformed++
       o.traffic.lastMalformed = (err as Error)?.message ?? String(err)
       return
     }
-    if (emitted) return
-    if (Object.keys(internals.reqs).length < before) o.traffic.matched++
-    else o.traffic.unmatched++
+    if (emitted) {
+      if (!fromTarget) o.traffic.malformed--, o.traffic.foreign++
+      return
+    }
+    if (Object.keys(internals.reqs).length < before) {
+      o.traffic.matched++
+      if (!fromTarget) {
+        o.traffic.otherSource = (o.traffic.otherSource ?? 0) + 1
+        const from = `${rinfo.address}:${rinfo.port}`
+        o.traffic.otherSources ??= []
+        if (!o.traffic.otherSources.includes(from) && o.traffic.otherSources.length < 8) o.traffic.otherSources.push(from)
+      }
+    } else if (fromTarget) o.traffic.unmatched++
+    else o.traffic.foreign++
   })
   // Socket-level errors (e.g. ICMP port unreachable surfacing as ECONNREFUSED on some systems) must not crash.
   internals.dgram.on('error', () => {})
@@ -151,8 +168,10 @@ export function credentialV3Session(user: snmp.User, o: SessionOptions): snmp.Se
 
 export type GetOutcome =
   | {kind: 'response'; varbinds: snmp.Varbind[]}
-  /** The agent answered with an error status (the community/user was accepted). */
-  | {kind: 'error-status'; status: string}
+  /** The agent answered with an error status: `status` its name as net-snmp gives it (e.g. "AuthorizationError"),
+   *  `code` the RFC 3416 number. Whether the community/user got past access control depends on the status
+   *  (see `deniedByAccessControl`). */
+  | {kind: 'error-status'; status: string; code?: number}
   | {kind: 'timeout'}
   /** USM report (unknown user, wrong security level …) or other invalid reply. */
   | {kind: 'rejected'; reason: string}
@@ -162,7 +181,12 @@ export type GetOutcome =
 function classify(err: Error | null, varbinds: snmp.Varbind[] | undefined): GetOutcome {
   if (!err) return {kind: 'response', varbinds: varbinds ?? []}
   if (err.name === 'RequestTimedOutError') return {kind: 'timeout'}
-  if (err.name === 'RequestFailedError') return {kind: 'error-status', status: err.message.split(':')[0] ?? err.message}
+  if (err.name === 'RequestFailedError') {
+    const code = (err as Error & {status?: unknown}).status
+    const out: GetOutcome = {kind: 'error-status', status: err.message.split(':')[0] ?? err.message}
+    if (typeof code === 'number') out.code = code
+    return out
+  }
   if (err.name === 'ResponseInvalidError') return {kind: 'rejected', reason: err.message}
   return failed(err)
 }
@@ -172,6 +196,14 @@ function failed(err: unknown): GetOutcome {
   const out: GetOutcome = {kind: 'failed', reason: e?.message ?? String(err)}
   if (typeof e?.code === 'string') out.code = e.code
   return out
+}
+
+/** RFC 3416 error-status 16 (authorizationError) and 6 (noAccess): the request was refused by access control
+ *  (VACM view or security level), so the community or user was NOT granted access. */
+export function deniedByAccessControl(out: GetOutcome): boolean {
+  if (out.kind !== 'error-status') return false
+  if (out.code === 16 || out.code === 6) return true
+  return /^(authorizationerror|noaccess)$/i.test(out.status)
 }
 
 /** A GET on the session; `community` (v1/v2c) is set for this one request (net-snmp reads it when building it). */

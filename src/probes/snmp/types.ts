@@ -16,7 +16,8 @@ export interface SnmpAcceptedCommunity {
   /** Row id in data/snmp/communities.json (or `user-supplied-<n>`). */
   credentialId: string
   version: SnmpCommunityVersion
-  /** 'write' only when the intrusive write test ran and a SET succeeded; otherwise 'read'. */
+  /** 'write' only when the intrusive write test ran and proved write access (a SET succeeded, or its error status
+   *  showed the community past access control); otherwise 'read'. */
   access: 'read' | 'write'
 }
 
@@ -28,15 +29,35 @@ export interface SnmpAnomalies {
   oversized: number
   /** Well-formed, but matching no outstanding request id. */
   unmatched: number
-  /** From another address/port than the target. */
+  /** From another address/port than the target, matching no request of ours. */
   foreign: number
+  /** Replies from another address/port of the target (a multi-homed agent) that matched a request of ours by
+   *  request-id and community: accepted, and counted here. */
+  otherSource?: number
+  /** Those source addresses (at most 8). */
+  otherSources?: string[]
+}
+
+/** One object of the write test: its SET's answer and what that answer says about access (write-classes.ts). */
+export interface SnmpWriteAttempt {
+  /** e.g. "sysLocation.0". */
+  object: string
+  /** "accepted", the agent's error status (e.g. "NotWritable"), "timeout" or "not-readable". */
+  result: string
+  class: 'denied' | 'past-access-control' | 'ambiguous'
 }
 
 export interface SnmpWriteResult {
   credentialId: string
   version: SnmpCommunityVersion
-  /** The SET of sysLocation.0 (to its current value) was accepted. */
+  /** A SET (of a harmless object, to its current value) was accepted. */
   setAccepted: boolean
+  /** Which object's SET was accepted. */
+  object?: string
+  /** write = a SET succeeded or an error status proved the community got past access control; denied = noAccess /
+   *  authorizationError; ambiguous = nothing conclusive (v1 noSuchName/readOnly, timeouts, unreadable objects). */
+  verdict?: 'write' | 'denied' | 'ambiguous'
+  attempts?: SnmpWriteAttempt[]
   /** Read back after the SET equals the value before it (null when not read back). */
   unchanged: boolean | null
   /** A SET changed the value and the original was written back. */
@@ -61,6 +82,10 @@ export interface SnmpCommunitiesData {
   writeTest: {ran: boolean; results: SnmpWriteResult[]}
   /** Candidates left untried because the probe was cancelled or ran out of time. */
   untried: number
+  /** Communities the agent answered with authorizationError (refused by its access control: no access). */
+  denied?: Array<{credentialId: string; version: SnmpCommunityVersion; status: string}>
+  /** How the sweep was paced: the pause between datagrams and the number of passes (1, or 2 with a retry pass). */
+  pacing?: {intervalMs: number}
 }
 
 export type PiiType = 'email' | 'phone' | 'person-name'

@@ -1,13 +1,13 @@
 /**
  * The SNMP probe unit (UDP).
- *  1. community sweep, v1 + v2c GET sysDescr.0 per candidate (data/snmp/communities.json, capped) → snmp.communities
+ *  1. community sweep, v1 + v2c GET sysDescr.0 per candidate, paced (communities.ts)            → snmp.communities
  *     in parallel with SNMPv3 engine discovery                                                     → snmp.v3
  *  2. noAuthNoPriv GETs with a few common SNMPv3 user names (when the engine answered discovery)  → snmp.v3
  *  3. the system group with the first accepted community (else noAuth user), PII masked            → snmp.system
  *  2b. with `v3Credentials`: authPriv (when a privacy protocol is given) and authNoPriv GETs per credential → snmp.v3
- *  4. only with `intrusive: true`: SET sysLocation.0 to its own value per accepted community       → snmp.communities
+ *  4. only with `intrusive: true`: SET harmless system objects to their own value per accepted community (write.ts) → snmp.communities
  * UDP is exempt from the engine's TCP connection cap (ctx.connect is TCP only): this unit opens its own dgram
- * sockets, bounds outstanding requests itself (`maxInFlight`), honours ctx.timeoutMs per request and ctx.signal,
+ * sockets, paces its requests itself (`intervalMs`), honours ctx.timeoutMs per request and ctx.signal,
  * and closes every socket before returning. A silent agent is no error by itself (UDP gives no refusal), but
  * when nothing answers at all every observation carries error `no-response` (or the reason the replies were
  * unusable: `malformed`, `oversized`, `wrong-request-id`). Community strings and user names never appear in
@@ -15,7 +15,7 @@
  */
 import type {ObservationError} from '../../evidence/types.js'
 import type {ProbeContext, ProbeEmission, ProbeUnit} from '../types.js'
-import {sweepCommunities} from './communities.js'
+import {DEFAULT_INTERVAL_MS, sweepCommunities, sweepDurationMs} from './communities.js'
 import {communityDataset, type CommunityCandidate} from './dataset.js'
 import {addAnomalies, closeOnAbort, closeSession, communitySession, emptyAnomalies, newTraffic, noAuthV3Session, toProbeError} from './session.js'
 import {readSystem, unreadableSystem} from './system.js'
@@ -40,10 +40,13 @@ export interface SnmpProbeOptions {
   intrusive?: boolean
   /** Candidates taken from the head of the community list. Default 100. */
   maxCommunities?: number
-  /** Requests outstanding at once during the sweep. Default 50. */
-  maxInFlight?: number
-  /** Retransmissions per request, 0 or 1. Default 0. */
+  /** Pause between two sweep datagrams, ms. Default DEFAULT_INTERVAL_MS (4). */
+  intervalMs?: number
+  /** Retransmissions per SNMPv3 / system / write request, 0 or 1. Default 1. */
   retries?: number
+  /** 1 = a second sweep pass over unanswered requests of short lists (costs one more timeout). Default 0: the sweep
+   *  resends only what failed to go out. */
+  sweepRetries?: number
   /** Versions swept. Default ['v1', 'v2c']. */
   versions?: SnmpCommunityVersion[]
   /** Candidates instead of the bundled dataset (ids must be unique; the strings stay secret). */
@@ -57,7 +60,18 @@ export interface SnmpProbeOptions {
 }
 
 export const DEFAULT_MAX_COMMUNITIES = 100
-export const DEFAULT_MAX_IN_FLIGHT = 50
+export const DEFAULT_RETRIES = 1
+export const DEFAULT_SWEEP_RETRIES = 0
+
+/**
+ * Whole-unit budget: the sweep's own time (paced requests, one wait for late answers, a retry pass on short lists)
+ * plus 12 timeouts for the rest (SNMPv3 discovery and users, system group, write test) — the scan's default unit
+ * budget. The unit stops its sweep at the sweep part of it, so a budget hit never loses what was found.
+ */
+export function snmpBudgetMs(o: {candidates: number; versions?: number; intervalMs?: number; timeoutMs: number; sweepRetries?: number}): number {
+  const sweep = sweepDurationMs(o.candidates, o.versions ?? 2, o.intervalMs ?? DEFAULT_INTERVAL_MS, o.timeoutMs, o.sweepRetries ?? DEFAULT_SWEEP_RETRIES)
+  return sweep + 12 * o.timeoutMs
+}
 
 function noAnswerError(anomalies: SnmpAnomalies, timeoutMs: number, aborted: boolean, detail?: string): ObservationError {
   if (aborted) return {code: 'aborted', message: 'the SNMP probe was cancelled before any reply arrived'}
@@ -76,8 +90,9 @@ function noAnswerError(anomalies: SnmpAnomalies, timeoutMs: number, aborted: boo
 
 export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
   const maxCommunities = Math.max(0, Math.floor(options.maxCommunities ?? DEFAULT_MAX_COMMUNITIES))
-  const maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT))
-  const retries = Math.max(0, Math.min(1, Math.floor(options.retries ?? 0)))
+  const intervalMs = Math.max(0, options.intervalMs ?? DEFAULT_INTERVAL_MS)
+  const retries = Math.max(0, Math.min(1, Math.floor(options.retries ?? DEFAULT_RETRIES)))
+  const sweepRetries = Math.max(0, Math.min(1, Math.floor(options.sweepRetries ?? DEFAULT_SWEEP_RETRIES)))
   const versions = options.versions ?? ['v1', 'v2c']
   const v3Users = options.v3Users ?? DEFAULT_V3_USERS
   const intrusive = options.intrusive === true
@@ -93,8 +108,12 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
         const dataset = options.communities ? {id: options.datasetId ?? 'custom', communities: options.communities} : communityDataset()
         const candidates = dataset.communities.slice(0, maxCommunities)
 
+        // The sweep gets its share of the unit budget (and a little slack for timers on a loaded machine); past it,
+        // it stops sending and keeps what it found.
+        const sweepMs = sweepDurationMs(candidates.length, versions.length, intervalMs, ctx.timeoutMs, sweepRetries)
+        const deadline = started + sweepMs + 2 * ctx.timeoutMs
         const [sweep, disc] = await Promise.all([
-          sweepCommunities(ctx, candidates, {versions, maxInFlight, retries}),
+          sweepCommunities(ctx, candidates, {versions, intervalMs, retries: sweepRetries, deadline}),
           discoverEngine(ctx, retries),
         ])
 
@@ -105,13 +124,17 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
 
         // System group: first accepted community (v2c preferred for the same id), else first noAuth user.
         let system: SnmpSystemData = unreadableSystem()
+        // Access was granted (a community or a noAuth user) but the read failed: the group is not proven closed.
+        let systemReadFailed: string | undefined
         const first = sweep.accepted.find((a) => a.version === 'v2c') ?? sweep.accepted[0]
         const firstUser = users.results.findIndex((u) => u.accepted)
         if (first && !ctx.signal.aborted) {
           const session = communitySession(first.version, {host: ctx.service.host, port: ctx.service.port, timeoutMs: ctx.timeoutMs, retries, traffic: newTraffic(), signal: ctx.signal})
           const detach = closeOnAbort(ctx.signal, [session])
           try {
-            system = (await readSystem(session, first.candidate.community, {credentialId: first.candidate.id, version: first.version})) ?? system
+            const read = await readSystem(session, first.candidate.community, {credentialId: first.candidate.id, version: first.version})
+            if (read) system = read
+            else systemReadFailed = `${first.candidate.id} (${first.version}) was accepted but the system-group read got no answer`
           } finally {
             detach()
             closeSession(session)
@@ -120,7 +143,9 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           const session = noAuthV3Session(v3Users[firstUser] as string, {host: ctx.service.host, port: ctx.service.port, timeoutMs: ctx.timeoutMs, retries, traffic: newTraffic(), signal: ctx.signal})
           const detach = closeOnAbort(ctx.signal, [session])
           try {
-            system = (await readSystem(session, undefined, {credentialId: v3UserId(firstUser), version: 'v3'})) ?? system
+            const read = await readSystem(session, undefined, {credentialId: v3UserId(firstUser), version: 'v3'})
+            if (read) system = read
+            else systemReadFailed = `${v3UserId(firstUser)} (v3 noAuthNoPriv) was accepted but the system-group read got no answer`
           } finally {
             detach()
             closeSession(session)
@@ -128,7 +153,7 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
         }
 
         const write = intrusive && sweep.accepted.length > 0 ? await writeTest(ctx, sweep.accepted, retries) : {results: [], traffic: newTraffic()}
-        const writable = new Set(write.results.filter((r) => r.setAccepted).map((r) => `${r.credentialId}|${r.version}`))
+        const writable = new Set(write.results.filter((r) => r.setAccepted || r.verdict === 'write').map((r) => `${r.credentialId}|${r.version}`))
 
         const sweepAnomalies = emptyAnomalies()
         addAnomalies(sweepAnomalies, sweep.traffic)
@@ -147,6 +172,8 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           anomalies: sweepAnomalies,
           writeTest: {ran: intrusive && sweep.accepted.length > 0, results: write.results},
           untried: sweep.untried,
+          denied: sweep.denied.map((d) => ({credentialId: d.candidate.id, version: d.version, status: d.status})),
+          pacing: {intervalMs},
         }
         const v3Anomalies = emptyAnomalies()
         addAnomalies(v3Anomalies, disc.traffic)
@@ -192,7 +219,18 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
           // v1/v2c works but the v3 port answered with junk: say why the v3 result is missing.
           v3Emission.error = {code: disc.failure.code, message: disc.failure.message}
         }
-        return [{probe: P_SNMP_COMMUNITIES, data: {...communities}}, {probe: P_SNMP_SYSTEM, data: {...system}}, v3Emission]
+        const communitiesEmission: ProbeEmission = {probe: P_SNMP_COMMUNITIES, data: {...communities}}
+        if (sweep.untried > 0) {
+          // What was found stands; what was not tried cannot pass (judge turns a pass into inconclusive).
+          communitiesEmission.partial = {
+            code: sweep.stopped === 'aborted' ? 'aborted' : 'budget',
+            message: `the community sweep stopped after ${sweep.tried} of ${candidates.length} candidates (${sweep.stopped === 'aborted' ? 'cancelled' : 'time budget reached'})`,
+            missing: [`${sweep.untried} untried communities`],
+          }
+        }
+        const systemEmission: ProbeEmission = {probe: P_SNMP_SYSTEM, data: {...system}}
+        if (systemReadFailed) systemEmission.partial = {code: 'read-failed', message: systemReadFailed, missing: ['system group']}
+        return [communitiesEmission, systemEmission, v3Emission]
       } catch (err) {
         const e = toProbeError(err)
         const error = {code: e.code, message: e.message}

@@ -26,7 +26,7 @@ import snmp from 'net-snmp'
 import {ConfigError} from '../../profiles/errors.js'
 import {parseLocatedYaml} from '../../profiles/yaml-locations.js'
 import type {ProbeContext} from '../types.js'
-import {OID, closeOnAbort, closeSession, credentialV3Session, newTraffic, runPool, sessionGet, type GetOutcome, type Traffic} from './session.js'
+import {OID, closeOnAbort, closeSession, credentialV3Session, deniedByAccessControl, newTraffic, runPool, sessionGet, type GetOutcome, type Traffic} from './session.js'
 import {
   SNMP_V3_AUTH_PROTOCOLS,
   SNMP_V3_PRIV_PROTOCOLS,
@@ -259,7 +259,11 @@ export async function testV3Credentials(
     const detach = closeOnAbort(ctx.signal, [session])
     try {
       const out = await sessionGet(session, [OID.sysDescr])
-      if (out.kind === 'response' || out.kind === 'error-status') {
+      if (deniedByAccessControl(out)) {
+        // Authenticated, but the agent's access control refuses this user at this level: no access.
+        r.result = 'refused'
+        r.reason = 'authorizationError: the agent refuses this user at this security level (access control)'
+      } else if (out.kind === 'response' || out.kind === 'error-status') {
         r.result = 'accepted'
         delete r.reason
       } else if (opensslUnsupported(out)) {

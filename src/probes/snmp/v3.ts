@@ -12,12 +12,14 @@ import {createSocket} from 'node:dgram'
 import {isIP} from 'node:net'
 
 import {ProbeError, type ProbeContext} from '../types.js'
+import {sameIp} from './address.js'
 import {buildDiscoveryRequest, engineEnterprise, parseV3Message, TAG} from './ber.js'
 import {
   MAX_DATAGRAM,
   OID,
   closeOnAbort,
   closeSession,
+  deniedByAccessControl,
   newTraffic,
   noAuthV3Session,
   runPool,
@@ -73,10 +75,9 @@ export async function discoverEngine(ctx: ProbeContext, retries: number): Promis
         const onAbort = () => done(null)
         const timer = setTimeout(() => done(null), ctx.timeoutMs)
         const onMessage = (buf: Buffer, rinfo: {address: string; port: number}) => {
-          if (rinfo.port !== port || (isIP(host) !== 0 && rinfo.address !== host)) {
-            traffic.foreign++
-            return
-          }
+          // Canonical comparison ("::1" = "0:0::1"); a reply from another address of a multi-homed agent is
+          // accepted below only when it carries our random msgID, and recorded.
+          const fromTarget = rinfo.port === port && (isIP(host) === 0 || sameIp(rinfo.address, host))
           if (buf.length > MAX_DATAGRAM) {
             traffic.oversized++
             lastError = new ProbeError('oversized', `discovery reply of ${buf.length} bytes exceeds ${MAX_DATAGRAM}`)
@@ -86,12 +87,14 @@ export async function discoverEngine(ctx: ProbeContext, retries: number): Promis
           try {
             parsed = parseV3Message(buf)
           } catch (err) {
+            if (!fromTarget) return void traffic.foreign++
             traffic.malformed++
             lastError = err instanceof ProbeError ? err : new ProbeError('malformed', String((err as Error)?.message ?? err))
             traffic.lastMalformed = lastError.message
             return
           }
           if (parsed.msgId !== msgId || (parsed.requestId !== requestId && parsed.requestId !== 0)) {
+            if (!fromTarget) return void traffic.foreign++
             traffic.unmatched++
             lastError = new ProbeError(
               'wrong-request-id',
@@ -105,6 +108,10 @@ export async function discoverEngine(ctx: ProbeContext, retries: number): Promis
             return
           }
           traffic.matched++
+          if (!fromTarget) {
+            traffic.otherSource = (traffic.otherSource ?? 0) + 1
+            traffic.otherSources = [...new Set([...(traffic.otherSources ?? []), `${rinfo.address}:${rinfo.port}`])].slice(0, 8)
+          }
           done({
             engineId: parsed.engineId,
             engineBoots: parsed.engineBoots,
@@ -168,9 +175,12 @@ export async function tryNoAuthUsers(
     try {
       const out = await sessionGet(session, [OID.sysDescr])
       const r = results[index] as SnmpV3UserResult
-      if (out.kind === 'response' || out.kind === 'error-status') {
+      if (deniedByAccessControl(out)) {
+        // e.g. net-snmp `rouser admin auth`: the user exists but VACM refuses noAuthNoPriv → authorizationError.
+        r.outcome = 'authorization-error'
+      } else if (out.kind === 'response' || out.kind === 'error-status') {
         r.accepted = true
-        r.outcome = 'read'
+        r.outcome = out.kind === 'response' ? 'read' : `error-status:${out.status}`
       } else r.outcome = userOutcome(out.kind, 'reason' in out ? out.reason : '')
     } finally {
       detach()

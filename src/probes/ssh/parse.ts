@@ -9,10 +9,14 @@ import {createHash} from 'node:crypto'
 import {ProbeError} from '../types.js'
 import type {KexinitLists, SshIdentification} from './types.js'
 
-/** RFC 4253 §4.2: the identification line is at most 255 characters including CR LF. */
+/** RFC 4253 §4.2: the identification line is at most 255 characters including CR LF (longer ones are kept, noted). */
 export const MAX_LINE_BYTES = 255
-/** Lines accepted before the identification line (RFC 4253 §4.2 sets no limit; we do). */
-export const MAX_PRE_BANNER_LINES = 32
+/** Longest line accepted before or as the identification: OpenSSH's SSH_MAX_BANNER_LEN (kex.c), 8192 bytes. */
+export const MAX_ANY_LINE_BYTES = 8192
+/** Lines accepted before the identification line: OpenSSH's SSH_MAX_PRE_BANNER_LINES (kex.c), 1024. */
+export const MAX_PRE_BANNER_LINES = 1024
+/** Pre-banner lines kept in the observation (each cut to MAX_LINE_BYTES characters); the rest are only counted. */
+export const KEPT_PRE_BANNER_LINES = 32
 /** RFC 4253 §6.1: implementations SHOULD accept packets with a total length up to 35000 bytes. */
 export const MAX_PACKET_LENGTH = 35000
 export const SSH_MSG_DISCONNECT = 1
@@ -40,7 +44,7 @@ export function hasBinaryBytes(bytes: Buffer): boolean {
  * line that does not start with "SSH-"; throws ProbeError('not-ssh') for an "SSH-" line without the
  * mandatory fields.
  */
-export function parseIdentificationLine(line: string): Omit<SshIdentification, 'preBannerLines'> | undefined {
+export function parseIdentificationLine(line: string): Omit<SshIdentification, 'preBannerLines' | 'preBannerLineCount' | 'anomalies'> | undefined {
   if (!line.startsWith('SSH-')) return undefined
   const rest = line.slice(4)
   const dash = rest.indexOf('-')
@@ -117,6 +121,8 @@ export class WireReader {
     private readonly buf: Buffer,
     private readonly what: string,
     private readonly code = 'malformed-kexinit',
+    /** Liberal-reading notes (e.g. empty names in a name-list) are pushed here. */
+    readonly anomalies: string[] = [],
   ) {}
 
   get remaining(): number {
@@ -153,7 +159,11 @@ export class WireReader {
     return this.bytes(len, field)
   }
 
-  /** name-list (RFC 4251 §5): comma-separated US-ASCII names, no empty names, no control characters. */
+  /**
+   * name-list (RFC 4251 §5): comma-separated US-ASCII names, no control characters. RFC 4251 forbids empty
+   * names, but OpenSSH connects to a server sending `aes128-ctr,aes256-ctr,`: empty entries are dropped and
+   * noted in `anomalies` (the lists are what the server offers and stay judged).
+   */
   nameList(field: string): string[] {
     const raw = this.string(field)
     if (raw.length === 0) return []
@@ -162,15 +172,20 @@ export class WireReader {
         throw new ProbeError(this.code, `${this.what}: ${field} contains a non-printable byte 0x${b.toString(16).padStart(2, '0')}`)
       }
     }
-    const names = raw.toString('ascii').split(',')
-    if (names.some((n) => n.length === 0)) throw new ProbeError(this.code, `${this.what}: ${field} contains an empty name`)
+    const all = raw.toString('ascii').split(',')
+    const names = all.filter((n) => n.length > 0)
+    if (names.length < all.length) {
+      const at = all.flatMap((n, i) => (n.length === 0 ? [i + 1] : []))
+      this.anomalies.push(`${field} contains ${at.length === 1 ? 'an empty name' : `${at.length} empty names`} (entry ${at.join(', ')} of ${all.length}; RFC 4251 §5 forbids empty names)`)
+    }
     return names
   }
 }
 
 /** Parses an SSH_MSG_KEXINIT payload (message byte included). */
 export function parseKexinit(payload: Buffer): KexinitLists {
-  const r = new WireReader(payload, 'SSH_MSG_KEXINIT')
+  const anomalies: string[] = []
+  const r = new WireReader(payload, 'SSH_MSG_KEXINIT', 'malformed-kexinit', anomalies)
   const type = r.byte('message type')
   if (type !== SSH_MSG_KEXINIT) {
     throw new ProbeError('malformed-kexinit', `expected SSH_MSG_KEXINIT (20), got message type ${type}`)
@@ -188,6 +203,7 @@ export function parseKexinit(payload: Buffer): KexinitLists {
     languagesClientToServer: r.nameList('languages_client_to_server'),
     languagesServerToClient: r.nameList('languages_server_to_client'),
     firstKexPacketFollows: r.byte('first_kex_packet_follows') !== 0,
+    anomalies,
   }
   r.uint32('reserved')
   return out

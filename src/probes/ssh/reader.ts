@@ -7,6 +7,8 @@ import type {Socket} from 'node:net'
 
 import {ProbeError} from '../types.js'
 import {
+  KEPT_PRE_BANNER_LINES,
+  MAX_ANY_LINE_BYTES,
   MAX_LINE_BYTES,
   MAX_PRE_BANNER_LINES,
   SSH_MSG_DEBUG,
@@ -103,27 +105,29 @@ export class SshSocketReader {
   }
 
   /**
-   * Reads lines until the identification line. Lines may end in CR LF or a bare LF. Bounds: 255 bytes per
-   * line, MAX_PRE_BANNER_LINES lines before the identification.
+   * Reads lines until the identification line. Lines may end in CR LF or a bare LF. Bounds (OpenSSH's, kex.c):
+   * MAX_ANY_LINE_BYTES per line, MAX_PRE_BANNER_LINES lines before the identification. Memory stays bounded:
+   * only the first KEPT_PRE_BANNER_LINES lines are kept (cut to 255 characters), the rest are counted.
    */
   async readIdentification(): Promise<SshIdentification> {
     const preBannerLines: string[] = []
+    let preBannerLineCount = 0
     for (;;) {
       const nl = this.buf.indexOf(0x0a)
       if (nl === -1) {
         if (hasBinaryBytes(this.buf)) {
           throw new ProbeError('not-ssh', `server sent binary data instead of an SSH identification: ${hex(this.buf)}`)
         }
-        if (this.buf.length > MAX_LINE_BYTES) {
+        if (this.buf.length > MAX_ANY_LINE_BYTES) {
           throw new ProbeError(
             'oversized',
-            `banner line exceeds ${MAX_LINE_BYTES} bytes without a line end (RFC 4253 §4.2): ${hex(this.buf)}`,
+            `banner line exceeds ${MAX_ANY_LINE_BYTES} bytes without a line end (OpenSSH's limit): ${hex(this.buf)}`,
           )
         }
         try {
           await this.more('before the SSH identification')
         } catch (e) {
-          if (e instanceof ProbeError && (e.code === 'closed' || e.code === 'reset') && (preBannerLines.length || this.buf.length)) {
+          if (e instanceof ProbeError && (e.code === 'closed' || e.code === 'reset') && (preBannerLineCount || this.buf.length)) {
             const first = preBannerLines[0] ?? this.buf.toString('latin1')
             throw new ProbeError('not-ssh', `${e.message}; no SSH identification line, first line: ${JSON.stringify(first.slice(0, 80))}`)
           }
@@ -132,8 +136,8 @@ export class SshSocketReader {
         continue
       }
       const lineBytes = this.buf.subarray(0, nl + 1)
-      if (lineBytes.length > MAX_LINE_BYTES) {
-        throw new ProbeError('oversized', `banner line of ${lineBytes.length} bytes exceeds ${MAX_LINE_BYTES} (RFC 4253 §4.2)`)
+      if (lineBytes.length > MAX_ANY_LINE_BYTES) {
+        throw new ProbeError('oversized', `banner line of ${lineBytes.length} bytes exceeds ${MAX_ANY_LINE_BYTES} (OpenSSH's limit)`)
       }
       if (hasBinaryBytes(lineBytes)) {
         throw new ProbeError('not-ssh', `server sent binary data instead of an SSH identification: ${hex(lineBytes)}`)
@@ -141,12 +145,19 @@ export class SshSocketReader {
       this.buf = this.buf.subarray(nl + 1)
       const line = lineBytes.toString('utf8').replace(/\r?\n$/, '')
       const id = parseIdentificationLine(line)
-      if (id) return {...id, preBannerLines}
-      preBannerLines.push(line)
-      if (preBannerLines.length > MAX_PRE_BANNER_LINES) {
+      if (id) {
+        const anomalies: string[] = []
+        if (lineBytes.length > MAX_LINE_BYTES) {
+          anomalies.push(`identification line of ${lineBytes.length} bytes exceeds the ${MAX_LINE_BYTES} of RFC 4253 §4.2`)
+        }
+        return {...id, preBannerLines, preBannerLineCount, anomalies}
+      }
+      preBannerLineCount++
+      if (preBannerLines.length < KEPT_PRE_BANNER_LINES) preBannerLines.push(line.slice(0, MAX_LINE_BYTES))
+      if (preBannerLineCount > MAX_PRE_BANNER_LINES) {
         throw new ProbeError(
           'not-ssh',
-          `more than ${MAX_PRE_BANNER_LINES} lines without an SSH identification, first: ${JSON.stringify(preBannerLines[0].slice(0, 80))}`,
+          `more than ${MAX_PRE_BANNER_LINES} lines without an SSH identification, first: ${JSON.stringify(preBannerLines[0]?.slice(0, 80) ?? '')}`,
         )
       }
     }

@@ -17,8 +17,13 @@ export interface SshIdentification {
   software: string
   /** Text after the first space, or "" when absent. */
   comments: string
-  /** Lines the server sent before the identification line (RFC 4253 §4.2 allows them), without CR LF. */
+  /** Lines the server sent before the identification line (RFC 4253 §4.2 allows them), without CR LF: the first
+   *  KEPT_PRE_BANNER_LINES, each cut to 255 characters. */
   preBannerLines: string[]
+  /** How many lines came before the identification line (all of them, kept or not). */
+  preBannerLineCount: number
+  /** Departures from RFC 4253 §4.2 read liberally (e.g. an identification line over 255 bytes). */
+  anomalies: string[]
 }
 
 /** The ten name-lists of SSH_MSG_KEXINIT (RFC 4253 §7.1), in the server's offer order. */
@@ -34,6 +39,8 @@ export interface KexinitLists {
   languagesClientToServer: string[]
   languagesServerToClient: string[]
   firstKexPacketFollows: boolean
+  /** Departures from RFC 4251/4253 read liberally (e.g. an empty name in a name-list). */
+  anomalies: string[]
 }
 
 /**
@@ -60,6 +67,10 @@ export interface SshKexinitData {
   languagesClientToServer: string[]
   firstKexPacketFollows: boolean
   sshV1Only: boolean
+  /** Lines before the identification line, all of them (preBannerLines keeps the first 32). */
+  preBannerLineCount: number
+  /** Departures from the RFCs that the probe read liberally (identification and KEXINIT), for the evidence. */
+  anomalies: string[]
 }
 
 /** One entry of `ssh.hostkeys`: a key obtained for an offered host-key algorithm, or why not. */

@@ -47,6 +47,8 @@ export function kexinitData(g: KexinitGrab): SshKexinitData {
     languagesClientToServer: l?.languagesClientToServer ?? [],
     firstKexPacketFollows: l?.firstKexPacketFollows ?? false,
     sshV1Only: l === undefined,
+    preBannerLineCount: id.preBannerLineCount ?? id.preBannerLines.length,
+    anomalies: [...(id.anomalies ?? []), ...(l?.anomalies ?? [])],
   }
 }
 
@@ -94,6 +96,8 @@ export const sshProbeUnit: ProbeUnit = {
       auth.status === 'fulfilled'
         ? {probe: P_SSH_AUTH_METHODS, data: {...(auth.value satisfies SshAuthMethodsData)}}
         : {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(auth.reason)}
+    const anomalies = (kexinit.data as unknown as SshKexinitData).anomalies
+    if (anomalies.length) ctx.log(`ssh: read liberally: ${anomalies.join('; ')}`)
     ctx.log(`ssh: ${grab.identification.banner}; ${Date.now() - started} ms`)
     return [kexinit, {...hostKeysEmission, collectedAt: readAt.hostKeys}, {...authEmission, collectedAt: readAt.auth}]
   },

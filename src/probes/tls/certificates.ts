@@ -13,7 +13,7 @@ import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission} from '../types.js'
 import {isIpTarget, matchesServiceIdentity} from './hostname.js'
 import {verifyChain} from './trust.js'
-import type {CertificateInfo, TlsCertificatesData, TlsProtocol} from './types.js'
+import type {CertificateInfo, TlsCertificatesData, TlsProtocol, TlsServedChainData} from './types.js'
 import {CertificateParseError, derToPem, parseCertificate} from './x509.js'
 
 const PROBE = 'tls.certificates'
@@ -73,12 +73,40 @@ function peerChain(socket: tls.TLSSocket): Buffer[] {
   return out
 }
 
+/** What the raw prober learnt that the node:tls fallback must be told (node's defaults omit CCM suites …). */
+export interface Tls13Hint {
+  /** TLS 1.3 suites the server accepted, IANA names (= OpenSSL names for TLS 1.3). */
+  suites?: readonly string[]
+  /** Groups the server accepted, IANA names. */
+  groups?: readonly string[]
+}
+
+/** IANA group names → OpenSSL group names node:tls understands. */
+const OPENSSL_GROUP: Record<string, string> = {
+  x25519: 'X25519',
+  x448: 'X448',
+  secp256r1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+  ffdhe2048: 'ffdhe2048',
+  ffdhe3072: 'ffdhe3072',
+  ffdhe4096: 'ffdhe4096',
+  ffdhe6144: 'ffdhe6144',
+  ffdhe8192: 'ffdhe8192',
+}
+
+/** TLS 1.3 signature schemes per certificate key type: a server with several certificates picks by them. */
+const SIGALGS_BY_KEY: Record<string, string> = {
+  RSA: 'rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512',
+  ECDSA: 'ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512',
+}
+
 /**
  * Completes a TLS 1.3 handshake and returns the peer's certificates. No trust store is loaded (`ca: []`)
  * so that Node's chain view holds only what the server sent, never a root from the local store; Node
  * orders that view by issuance from the leaf, dropping certificates that issued none of the others.
  */
-async function fetchTls13Chain(ctx: ProbeContext): Promise<Buffer[]> {
+async function fetchTls13Chain(ctx: ProbeContext, hint: Tls13Hint = {}, sigalgs?: string): Promise<Buffer[]> {
   if (ctx.signal.aborted) throw new ProbeError('aborted', 'probe aborted before the TLS 1.3 handshake')
   const socket = await ctx.connect()
   return new Promise<Buffer[]>((resolve, reject) => {
@@ -89,6 +117,13 @@ async function fetchTls13Chain(ctx: ProbeContext): Promise<Buffer[]> {
       maxVersion: 'TLSv1.3',
       ca: [],
     }
+    // Offer exactly what the server was seen to accept: Node's defaults leave out the CCM suites and some
+    // groups, and a TLS 1.3-only device limited to them would fail the handshake.
+    const suites = (hint.suites ?? []).filter((n) => /^TLS_[A-Z0-9_]+$/.test(n))
+    if (suites.length) options.ciphers = suites.join(':')
+    const groups = (hint.groups ?? []).map((g) => OPENSSL_GROUP[g]).filter((g): g is string => g !== undefined)
+    if (groups.length) options.ecdhCurve = groups.join(':')
+    if (sigalgs) options.sigalgs = sigalgs
     const servername = sniName(ctx.targetName)
     if (servername) options.servername = servername
     let settled = false
@@ -135,52 +170,41 @@ function isRecordableSource(protocol: TlsProtocol): protocol is CertificateSourc
   return protocol !== 'SSLv2'
 }
 
-/**
- * Builds the tls.certificates emission. `chain` is what the raw prober read (DER, leaf first, and the
- * protocol whose handshake carried it), or null when the server speaks only TLS 1.3: then the chain is
- * fetched here. Never throws for target misbehaviour: failures become the emission's `error`.
- */
-export async function certificatesObservation(
-  ctx: ProbeContext,
-  chain: {der: Buffer[]; protocol: TlsProtocol} | null,
-): Promise<ProbeEmission> {
-  let ders: Buffer[]
-  let protocol: TlsProtocol
-  if (chain) {
-    ders = chain.der
-    protocol = chain.protocol
-  } else {
-    try {
-      ders = await fetchTls13Chain(ctx)
-    } catch (err) {
-      return failure(toObservationError(err))
-    }
-    protocol = 'TLSv1.3'
-  }
-  if (ders.length === 0) return failure({code: 'no-certificate', message: 'the server sent no certificate'})
+/** One chain as handed over by the raw prober. */
+export interface ChainInput {
+  der: Buffer[]
+  protocol: TlsProtocol
+  /** Suite authentication that selected it (RSA, ECDSA …), when known. */
+  auth?: string
+}
 
-  const artifacts: ArtifactInput[] = ders.map((der) => ({kind: 'certificate', encoding: 'pem', content: derToPem(der)}))
+type ChainData = TlsServedChainData
+
+type Analysed = {ok: true; data: ChainData} | {ok: false; error: ObservationError}
+
+function analyse(ctx: ProbeContext, ders: Buffer[], protocol: TlsProtocol): Analysed {
+  if (ders.length === 0) return {ok: false, error: {code: 'no-certificate', message: 'the server sent no certificate'}}
   const infos: CertificateInfo[] = []
+  const unparsable: Array<{index: number; reason: string}> = []
   for (const [index, der] of ders.entries()) {
     try {
       infos.push(parseCertificate(der))
     } catch (err) {
       const reason = err instanceof CertificateParseError ? err.message : String(err)
-      return failure({code: 'bad-certificate', message: `certificate ${index} of the chain: ${reason}`}, artifacts)
+      // Without the leaf nothing can be judged; a bad intermediate must not hide the leaf.
+      if (index === 0) return {ok: false, error: {code: 'bad-certificate', message: `certificate 0 (leaf) of the chain: ${reason}`}}
+      unparsable.push({index, reason})
     }
   }
   if (!isRecordableSource(protocol)) {
     // TlsCertificatesData.source has no SSLv2 value; recording another protocol would be false evidence.
-    return failure(
-      {code: 'unsupported-source', message: 'the chain was delivered by an SSLv2 handshake, which tls.certificates cannot record'},
-      artifacts,
-    )
+    return {ok: false, error: {code: 'unsupported-source', message: 'the chain was delivered by an SSLv2 handshake, which tls.certificates cannot record'}}
   }
-
-  let data: TlsCertificatesData
   try {
-    const trust = verifyChain(ders, {anchors: ctx.caCertificates})
-    data = {
+    const good = ders.filter((_, i) => !unparsable.some((u) => u.index === i))
+    const trust = verifyChain(good, {anchors: ctx.caCertificates})
+    const data: ChainData = {
+      keyType: infos[0]!.keyType,
       chain: infos,
       hostnameMatch: matchesServiceIdentity(infos[0]!, ctx.targetName),
       matchedName: ctx.targetName,
@@ -188,8 +212,71 @@ export async function certificatesObservation(
       source: protocol,
     }
     if (trust.error) data.trustError = trust.error
+    if (unparsable.length) data.unparsable = unparsable
+    return {ok: true, data}
   } catch (err) {
-    return failure({code: 'analysis-failed', message: `certificate analysis failed: ${(err as Error).message}`}, artifacts)
+    return {ok: false, error: {code: 'analysis-failed', message: `certificate analysis failed: ${(err as Error).message}`}}
   }
-  return {probe: PROBE, data: {...data}, artifacts}
+}
+
+/** TLS 1.3 only: the default handshake, then one per other key type (a server may hold RSA and ECDSA). */
+async function fetchTls13Chains(ctx: ProbeContext, hint: Tls13Hint): Promise<ChainInput[]> {
+  const first = await fetchTls13Chain(ctx, hint)
+  const out: ChainInput[] = [{der: first, protocol: 'TLSv1.3'}]
+  let leafKey = ''
+  try {
+    leafKey = parseCertificate(first[0]!).keyType
+  } catch {
+    // judged (and reported) by analyse()
+  }
+  for (const [key, sigalgs] of Object.entries(SIGALGS_BY_KEY)) {
+    if (key === leafKey || (key === 'ECDSA' && leafKey === 'EC')) continue
+    try {
+      const der = await fetchTls13Chain(ctx, hint, sigalgs)
+      if (der.length && !out.some((c) => c.der[0]?.equals(der[0]!))) out.push({der, protocol: 'TLSv1.3'})
+    } catch (err) {
+      // The server has no certificate for these schemes (handshake failure): nothing more to fetch.
+      if (err instanceof ProbeError && err.code === 'aborted') throw err
+    }
+  }
+  return out
+}
+
+/**
+ * Builds the tls.certificates emission from every chain the server served (one per key type). `chains` is
+ * what the raw prober read from cleartext Certificate messages; empty/null when the server speaks only TLS
+ * 1.3, then the chains are fetched here. The top-level fields describe the first chain (compatibility);
+ * `chains` holds every chain, each judged by the tls.cert.* checks. Never throws for target misbehaviour.
+ */
+export async function certificatesObservation(
+  ctx: ProbeContext,
+  chains: ChainInput | ChainInput[] | null,
+  hint: Tls13Hint = {},
+): Promise<ProbeEmission> {
+  let inputs: ChainInput[] = chains === null ? [] : Array.isArray(chains) ? chains : [chains]
+  if (inputs.length === 0) {
+    try {
+      inputs = await fetchTls13Chains(ctx, hint)
+    } catch (err) {
+      return failure(toObservationError(err))
+    }
+  }
+  const artifacts: ArtifactInput[] = inputs.flatMap((c) =>
+    c.der.map((der) => ({kind: 'certificate', encoding: 'pem' as const, content: derToPem(der)})),
+  )
+  const analysed = inputs.map((c) => analyse(ctx, c.der, c.protocol))
+  const good = analysed.filter((a): a is {ok: true; data: ChainData} => a.ok).map((a) => a.data)
+  const bad = analysed.filter((a): a is {ok: false; error: ObservationError} => !a.ok).map((a) => a.error)
+  if (good.length === 0) return failure(bad[0] ?? {code: 'no-certificate', message: 'the server sent no certificate'}, artifacts)
+  const [primary] = good
+  const {keyType: _k, unparsable: _u, ...top} = primary!
+  const emission: ProbeEmission = {probe: PROBE, data: {...top, chains: good}, artifacts}
+  const missing = [
+    ...bad.map((e) => `a chain (${e.code}: ${e.message})`),
+    ...good.flatMap((c) => (c.unparsable ?? []).map((u) => `${c.keyType} chain certificate ${u.index} (${u.reason})`)),
+  ]
+  if (missing.length) {
+    emission.partial = {code: 'bad-certificate', message: `some served certificates could not be analysed: ${missing.join('; ')}`, missing}
+  }
+  return emission
 }

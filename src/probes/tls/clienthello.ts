@@ -176,6 +176,8 @@ export interface ClientHelloOptions {
   ecPointFormats?: boolean
   /** Pad the handshake to avoid the 256–511-byte F5 bug (RFC 7685; default true). */
   padding?: boolean
+  /** No extensions at all (TLS ≤ 1.2 only): the shape old SSL-era stacks accept. */
+  noExtensions?: boolean
   random?: Buffer
   sessionId?: Buffer
   /** Record-layer version (default 0x0300 for SSLv3, else 0x0301). */
@@ -214,6 +216,7 @@ export function buildClientHello(opts: ClientHelloOptions): Buffer {
 
   // SSLv3 hellos carry no extensions: some SSLv3-era stacks reject trailing data.
   if (ssl3) return handshakeRecord(1, head, opts.recordVersion ?? 0x0300)
+  if (opts.noExtensions && !tls13) return handshakeRecord(1, head, opts.recordVersion ?? 0x0301)
 
   const exts: Buffer[] = []
   const sni = sniName(opts.targetName)
@@ -224,7 +227,11 @@ export function buildClientHello(opts: ClientHelloOptions): Buffer {
   const groups = opts.groups ?? (tls13 ? GROUPS_13 : EC_GROUPS_12)
   if (groups.length) exts.push(ext(EXT.supportedGroups, vec(2, u16list(groups))))
   if (!tls13 && opts.ecPointFormats !== false) exts.push(ext(EXT.ecPointFormats, vec(1, Buffer.from([0, 1, 2]))))
-  exts.push(ext(EXT.signatureAlgorithms, vec(2, u16list(opts.signatureAlgorithms ?? SIGNATURE_ALGORITHMS))))
+  // signature_algorithms is TLS 1.2+ only: "Clients MUST NOT offer it if they are offering prior versions"
+  // (RFC 5246 §7.4.1.4.1), and some TLS 1.0 stacks reject a hello carrying it.
+  if (opts.version === 'TLSv1.2' || tls13) {
+    exts.push(ext(EXT.signatureAlgorithms, vec(2, u16list(opts.signatureAlgorithms ?? SIGNATURE_ALGORITHMS))))
+  }
   if (tls13) {
     exts.push(ext(EXT.supportedVersions, vec(1, u16(0x0304))))
     exts.push(ext(EXT.pskKeyExchangeModes, vec(1, Buffer.from([1])))) // psk_dhe_ke

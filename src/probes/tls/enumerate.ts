@@ -1,41 +1,31 @@
 /**
- * TLS scan logic: protocol detection, cipher-suite enumeration (offer many, remove the accepted one, repeat
- * until refused), server preference, groups, DHE prime size, compression, RFC 5746/7627/7366 extensions.
- * Every connection goes through ctx.connect(); every read is bounded in bytes and time.
+ * TLS scan logic: pick a hello shape the device tolerates (hello-shapes.ts), detect every protocol version,
+ * enumerate accepted suites with the removal loop (remove-loop.ts), derive server preference (preference.ts),
+ * groups (groups.ts), DHE prime size, compression and RFC 5746/7627/7366 extensions (observe.ts). Connections, retries and
+ * the budget live in exchange.ts. What could not be determined is recorded as a gap (partial observation),
+ * never as a refusal.
  */
-import type {Socket} from 'node:net'
-
 import type {ObservationError} from '../../evidence/types.js'
-import {ProbeError, type ProbeContext} from '../types.js'
+import type {ProbeContext} from '../types.js'
+import {PROTOCOL_VERSION} from './clienthello.js'
+import {Fatal, Stop, Wire, type Outcome, type StopAt} from './exchange.js'
 import {
-  buildClientHello,
-  buildSslv2ClientHello,
-  COMPRESSION_DEFLATE,
-  COMPRESSION_NULL,
-  EC_GROUPS_12,
-  GROUPS_13,
-  PROTOCOL_VERSION,
-} from './clienthello.js'
-import {
-  HS_CERTIFICATE,
-  HS_SERVER_HELLO,
-  HS_SERVER_HELLO_DONE,
-  HS_SERVER_KEY_EXCHANGE,
-  readHandshake,
-  readSslv2,
-  type HandshakeMessage,
-} from './records.js'
-import {cipherSuiteByCode, namedGroupName, sslv2CipherKinds, tls12CipherSuites, tls13CipherSuites} from './registry.js'
-import {
-  parseAlert,
-  parseCertificateMessage,
-  parseServerHello,
-  parseServerKeyExchange,
-  parseSslv2ServerHello,
-  type Alert,
-  type ServerHello,
-  type ServerKeyExchange,
-} from './serverhello.js'
+  buildShapedHello,
+  maxPerHello,
+  SHAPE_LADDER,
+  type HelloRequest,
+  type HelloShape,
+  type ShapeRecord,
+  type ShapeResult,
+  type SizeClass,
+} from './hello-shapes.js'
+import {scanGroups12, scanGroups13} from './groups.js'
+import {observe12, PROTOCOL_RANK, refusalText, type FlightState, type ServedChain} from './observe.js'
+import {derivePreference} from './preference.js'
+import {cipherSuiteByCode, sslv2CipherKinds, tls12CipherSuites, tls13CipherSuites} from './registry.js'
+import {chunkedRemoveLoop, removeLoop, type LoopEnd, type Pick} from './remove-loop.js'
+import type {Alert} from './serverhello.js'
+import {probeSslv2} from './sslv2.js'
 import type {
   CipherSuiteInfo,
   TlsCipherPreferenceData,
@@ -45,13 +35,25 @@ import type {
   TlsProtocolsData,
 } from './types.js'
 
+/** Observation names a gap can belong to. */
+export type TlsPart = 'tls.protocols' | 'tls.cipher-suites' | 'tls.cipher-preference' | 'tls.key-exchange' | 'tls.certificates'
+
+/** Something the scan could not determine: the observation stays, marked partial with this reason. */
+export interface Gap {
+  observation: TlsPart
+  /** What is missing, e.g. "SSLv3", "TLSv1.0 cipher suites", "ECDHE groups". */
+  part: string
+  code: string
+  message: string
+}
+
 export interface TlsEnumeration {
   protocols: TlsProtocolsData
   cipherSuites: TlsCipherSuitesData
   preference: TlsCipherPreferenceData
   keyExchange: TlsKeyExchangeData
-  /** First Certificate message seen in a TLS ≤1.2 / SSLv3 handshake (highest protocol first). */
-  chain: {der: Buffer[]; protocol: TlsProtocol} | null
+  /** Every distinct chain served in a TLS ≤1.2 / SSLv3 handshake (one per key type), highest protocol first. */
+  chains: ServedChain[]
   sslv2Certificate?: Buffer
   /** One ServerHello record (only the ServerHello message) per accepted protocol. */
   serverHellos: Partial<Record<TlsProtocol, Buffer>>
@@ -59,28 +61,30 @@ export interface TlsEnumeration {
   alerts: Partial<Record<TlsProtocol, {raw: Buffer; alert: Alert}>>
   /** Why each refused protocol counts as refused. */
   refusals: Partial<Record<TlsProtocol, string>>
+  /** Hello shapes tried and the one used. */
+  shapes: ShapeRecord
+  /** What could not be determined, per observation. */
+  gaps: Gap[]
+  /** Protocol anomalies (a suite or group that was not offered, …). */
+  anomalies: string[]
+  /** Warning alerts the server sent before its reply (e.g. unrecognized_name). */
+  warnings: string[]
   connections: number
+  retries: number
   elapsedMs: number
   /** Set when the target is unusable (silent, not TLS, resets everything …): other fields are empty. */
   error?: ObservationError
 }
 
 export interface EnumerateOptions {
-  /** Largest number of suites offered in one hello when the server seems to limit the hello size. */
-  chunkSize?: number
   /** Protocols to test (default: all). */
   protocols?: readonly TlsProtocol[]
+  /** Epoch ms after which the probe starts no new exchange and returns what it has (default: none). */
+  deadline?: number
 }
-
-type Outcome =
-  | {kind: 'hello'; sh: ServerHello; shRecord: Buffer; messages: HandshakeMessage[]}
-  | {kind: 'alert'; alert: Alert; raw: Buffer}
-  | {kind: 'failed'; code: string; message: string}
 
 /** Alerts that suggest the hello itself (size, a value in it) upset the server, not the protocol/suites. */
 const SUSPECT_ALERTS = new Set([10, 22, 47, 50, 80])
-
-const MAX_LOOP = 512
 
 function suiteSortKey(s: CipherSuiteInfo): number[] {
   const mode = {AEAD: 0, CBC: 1, stream: 2, none: 3}[s.mode]
@@ -104,59 +108,25 @@ export function suitesForProtocol(p: TlsProtocol): number[] {
   return list.sort((a, b) => compareKeys(suiteSortKey(a), suiteSortKey(b))).map((s) => s.code)
 }
 
-function chunk<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
-  return out
-}
-
-/** Protocols run concurrently; where one observation must be picked, the highest protocol's wins. */
-const PROTOCOL_RANK: Record<TlsProtocol, number> = {SSLv2: 0, SSLv3: 1, 'TLSv1.0': 2, 'TLSv1.1': 3, 'TLSv1.2': 4, 'TLSv1.3': 5}
-
 function emptyProtocols(): TlsProtocolsData {
   return {SSLv2: false, SSLv3: false, 'TLSv1.0': false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false}
 }
 
-/** Rebuilds a record carrying only the ServerHello message (the server's exact bytes). */
-function serverHelloRecord(msg: HandshakeMessage): Buffer {
-  const hs = Buffer.alloc(4 + msg.body.length)
-  hs[0] = HS_SERVER_HELLO
-  hs.writeUIntBE(msg.body.length, 1, 3)
-  msg.body.copy(hs, 4)
-  const hdr = Buffer.alloc(5)
-  hdr[0] = 22
-  hdr.writeUInt16BE(msg.record.length >= 3 ? msg.record.readUInt16BE(1) : 0x0303, 1)
-  hdr.writeUInt16BE(hs.length, 3)
-  return Buffer.concat([hdr, hs])
-}
+const hex = (c: number): string => `0x${c.toString(16).padStart(4, '0')}`
+const suiteName = (c: number): string => cipherSuiteByCode(c)?.name ?? hex(c)
 
-class Fatal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
+/** How a refused protocol was refused: proven by the server's words, or by silence/reset to a hello size. */
+interface RefusalEvidence {
+  proven: boolean
+  size: SizeClass
+  code: string
 }
 
 class Scanner {
-  connections = 0
-  /** Some TLS bytes (hello or alert) were seen from the server. */
-  spokeTls = false
-  firstFailure: {code: string; message: string} | undefined
-  /** A full-list hello was accepted: no need for chunking. */
-  fullListWorked = false
-  useChunks = false
-  /** Chunked offers were tried and did not help: do not try again. */
-  chunksFailed = false
-  /** The first (TLS 1.2) hello was reset/closed before the server proved it speaks TLS: retry in chunks later. */
-  deferredChunks = false
-  readonly chunkSize: number
-
-  result: TlsEnumeration = {
-    protocols: emptyProtocols(),
-    cipherSuites: {},
-    preference: {},
+  readonly wire: Wire
+  shape: HelloShape = 'full'
+  readonly shapes: ShapeRecord = {tried: [], chosen: 'full', toleratedSizes: []}
+  readonly flight: FlightState = {
     keyExchange: {
       groups: [],
       preferredGroup: null,
@@ -166,480 +136,347 @@ class Scanner {
       extendedMasterSecret: null,
       encryptThenMac: null,
     },
-    chain: null,
     serverHellos: {},
-    alerts: {},
-    refusals: {},
-    connections: 0,
-    elapsedMs: 0,
+    chains: [],
+    cbcSeen: false,
+    etmSeen: false,
   }
-  private cbcSeen = false
-  private etmSeen = false
-  private renegotiationFrom: TlsProtocol | undefined
+  readonly protocols = emptyProtocols()
+  readonly cipherSuites: TlsCipherSuitesData = {}
+  readonly preference: TlsCipherPreferenceData = {}
+  readonly alerts: TlsEnumeration['alerts'] = {}
+  readonly refusals: TlsEnumeration['refusals'] = {}
+  readonly evidence: Partial<Record<TlsProtocol, RefusalEvidence>> = {}
+  readonly gaps: Gap[] = []
+  readonly anomalies: string[] = []
+  sslv2Certificate?: Buffer
+  /** The first ladder hello's outcome (full shape): the lead protocol's refusal when no shape was answered. */
+  ladderFirst?: Outcome
 
   constructor(
     readonly ctx: ProbeContext,
-    opts: EnumerateOptions,
+    deadline: number,
   ) {
-    this.chunkSize = opts.chunkSize ?? 128
+    this.wire = new Wire(ctx, deadline)
   }
 
-  private async open(): Promise<Socket> {
-    if (this.ctx.signal.aborted) throw new Fatal('aborted', 'probe aborted before completion')
-    let sock: Socket
-    try {
-      sock = await this.ctx.connect()
-    } catch (e) {
-      if (this.ctx.signal.aborted) throw new Fatal('aborted', 'probe aborted before completion')
-      const code = e instanceof ProbeError ? e.code : 'connect-failed'
-      throw new Fatal(code, `cannot connect: ${(e as Error).message}`)
-    }
-    this.connections++
-    sock.on('error', () => {}) // errors are read through the record reader
-    sock.setNoDelay?.(true)
-    return sock
+  gap(observation: TlsPart, part: string, code: string, message: string): void {
+    if (!this.gaps.some((g) => g.observation === observation && g.part === part)) this.gaps.push({observation, part, code, message})
   }
 
-  /** One connection: send a hello, read the reply. */
-  private async exchange(hello: Buffer, stopAt: 'server-hello' | 'key-exchange' | 'hello-done'): Promise<Outcome> {
-    const sock = await this.open()
-    try {
-      const reading = readHandshake(sock, {
-        timeoutMs: this.ctx.timeoutMs,
-        signal: this.ctx.signal,
-        done: (msgs) => {
-          const first = msgs[0]
-          if (first.type !== HS_SERVER_HELLO) return true
-          if (stopAt === 'server-hello') return true
-          // TLS 1.3 ServerHello / HRR: the rest is encrypted or needs another hello.
-          try {
-            const sh = parseServerHello(first.body)
-            if (sh.version === 0x0304 || sh.helloRetryRequest) return true
-          } catch {
-            return true
-          }
-          const last = msgs[msgs.length - 1].type
-          if (last === HS_SERVER_HELLO_DONE) return true
-          return stopAt === 'key-exchange' && last === HS_SERVER_KEY_EXCHANGE
-        },
-      })
-      sock.write(hello)
-      const res = await reading
-      this.spokeTls ||= res.messages.length > 0 || res.alert !== undefined
-      if (res.alert && !res.messages.length) {
-        return {kind: 'alert', alert: parseAlert(res.alert.raw.subarray(5)), raw: res.alert.raw}
+  /** The protocol could not be tested at all (budget, abort, lost device). */
+  protocolGap(p: TlsProtocol, code: string, message: string): void {
+    this.gap('tls.protocols', p, code, message)
+    this.gap('tls.cipher-suites', `${p} cipher suites`, code, message)
+    this.gap('tls.cipher-preference', `${p} cipher order`, code, message)
+  }
+
+  request(p: Exclude<TlsProtocol, 'SSLv2'>, suites: readonly number[], extra: Partial<HelloRequest> = {}): HelloRequest {
+    return {protocol: p, suites, targetName: this.ctx.targetName, deflate: p !== 'TLSv1.3', ...extra}
+  }
+
+  /** The shape for a protocol: TLS 1.3 hellos hold ≤ 5 suites, so only the size-limited shapes differ. */
+  shapeFor(p: TlsProtocol): HelloShape {
+    if (p === 'TLSv1.3') return this.shape === 'small' || this.shape === 'bare' ? 'small' : 'full'
+    return this.shape
+  }
+
+  hello(p: Exclude<TlsProtocol, 'SSLv2'>, list: readonly number[], stopAt: StopAt, extra: Partial<HelloRequest> = {}): Promise<Outcome> {
+    return this.wire.exchange(() => buildShapedHello(this.shapeFor(p), this.request(p, list, extra)), stopAt)
+  }
+
+  refuse(p: TlsProtocol, o: Outcome): void {
+    if (o.kind === 'alert') this.alerts[p] = {raw: o.raw, alert: o.alert}
+    this.refusals[p] = refusalText(o)
+    // An alert or a ServerHello for something else is the server saying no; silence, a reset or a close is
+    // only a refusal if the device answers hellos of that size at all (settled in finish()).
+    this.evidence[p] = {proven: o.kind !== 'failed', size: o.size, code: o.kind === 'failed' ? o.code : o.kind}
+  }
+
+  private accept12 =
+    (p: TlsProtocol) =>
+    (o: Outcome, list: number[]): Pick => {
+      if (o.kind !== 'hello') return null
+      if (o.sh.helloRetryRequest || o.sh.version < PROTOCOL_VERSION[p]) return null
+      if (o.sh.version > PROTOCOL_VERSION[p] || !list.includes(o.sh.cipherSuite)) {
+        return {anomaly: `${p}: server answered version ${hex(o.sh.version)} with suite ${suiteName(o.sh.cipherSuite)}, which was not offered`}
       }
-      const first = res.messages[0]
-      if (!first || first.type !== HS_SERVER_HELLO) {
-        return {kind: 'failed', code: 'malformed', message: `expected ServerHello, got handshake type ${first?.type}`}
-      }
-      const sh = parseServerHello(first.body)
-      return {kind: 'hello', sh, shRecord: serverHelloRecord(first), messages: res.messages}
-    } catch (e) {
-      if (e instanceof Fatal) throw e
-      if (e instanceof ProbeError) {
-        if (e.code === 'aborted') throw new Fatal('aborted', 'probe aborted before completion')
-        return {kind: 'failed', code: e.code, message: e.message}
-      }
-      return {kind: 'failed', code: 'malformed', message: (e as Error).message}
-    } finally {
-      sock.destroy()
+      observe12(this.flight, p, o, this.ctx.log)
+      return o.sh.cipherSuite
     }
-  }
 
-  private noteFailure(o: Outcome, first: boolean): void {
-    if (o.kind !== 'failed') return
-    this.firstFailure ??= {code: o.code, message: o.message}
-    if (first && (o.code === 'timeout' || o.code === 'not-tls' || o.code === 'oversized')) {
-      throw new Fatal(o.code, o.message)
-    }
-    if (o.code === 'oversized' || (o.code === 'not-tls' && !this.spokeTls)) throw new Fatal(o.code, o.message)
-  }
-
-  private hello12(p: TlsProtocol, suites: readonly number[], extra: {groups?: readonly number[]} = {}): Buffer {
-    return buildClientHello({
-      version: p as Exclude<TlsProtocol, 'SSLv2' | 'TLSv1.3'>,
-      cipherSuites: suites,
-      targetName: this.ctx.targetName,
-      compression: [COMPRESSION_DEFLATE, COMPRESSION_NULL],
-      groups: extra.groups,
-    })
-  }
-
-  private hello13(suites: readonly number[], groups?: readonly number[], keyShares?: readonly number[]): Buffer {
-    return buildClientHello({
-      version: 'TLSv1.3',
-      cipherSuites: suites,
-      targetName: this.ctx.targetName,
-      groups,
-      keyShareGroups: keyShares,
-    })
-  }
-
-  /** Records what a successful TLS ≤1.2 ServerHello flight tells us. */
-  private observe12(p: TlsProtocol, o: Extract<Outcome, {kind: 'hello'}>): void {
-    const {sh} = o
-    const info = cipherSuiteByCode(sh.cipherSuite)
-    this.result.serverHellos[p] ??= o.shRecord
-    if (sh.compression === COMPRESSION_DEFLATE && !this.result.keyExchange.compression.includes('DEFLATE')) {
-      this.result.keyExchange.compression.push('DEFLATE')
-    } else if (sh.compression !== COMPRESSION_NULL && sh.compression !== COMPRESSION_DEFLATE) {
-      const name = `method-${sh.compression}`
-      if (!this.result.keyExchange.compression.includes(name)) this.result.keyExchange.compression.push(name)
-    }
-    if (!this.renegotiationFrom || PROTOCOL_RANK[p] > PROTOCOL_RANK[this.renegotiationFrom]) {
-      this.renegotiationFrom = p
-      this.result.keyExchange.secureRenegotiation = sh.secureRenegotiation
-      this.result.keyExchange.extendedMasterSecret = sh.extendedMasterSecret
-    }
-    if (info?.mode === 'CBC') {
-      this.cbcSeen = true
-      this.etmSeen ||= sh.encryptThenMac
-      this.result.keyExchange.encryptThenMac = this.etmSeen
-    }
-    for (const m of o.messages) {
-      try {
-        if (m.type === HS_CERTIFICATE && (!this.result.chain || PROTOCOL_RANK[p] > PROTOCOL_RANK[this.result.chain.protocol])) {
-          const der = parseCertificateMessage(m.body)
-          if (der.length) this.result.chain = {der, protocol: p}
-        } else if (m.type === HS_SERVER_KEY_EXCHANGE && info) {
-          const ske: ServerKeyExchange = parseServerKeyExchange(m.body, info.kex)
-          if (ske.kind === 'dhe' && ske.primeBits > 0) {
-            const cur = this.result.keyExchange.dheBits
-            this.result.keyExchange.dheBits = cur === null ? ske.primeBits : Math.min(cur, ske.primeBits)
-          }
-        }
-      } catch (e) {
-        this.ctx.log(`tls: ignoring unparsable handshake message ${m.type} (${(e as Error).message})`)
-      }
-    }
-  }
-
-  private refuse(p: TlsProtocol, o: Outcome): void {
-    if (o.kind === 'alert') {
-      this.result.alerts[p] = {raw: o.raw, alert: o.alert}
-      this.result.refusals[p] = `alert ${o.alert.name}`
-    } else if (o.kind === 'failed') {
-      this.result.refusals[p] = `${o.code}: ${o.message}`
-    } else {
-      this.result.refusals[p] = `server answered ${o.sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} version 0x${o.sh.version.toString(16).padStart(4, '0')}, suite 0x${o.sh.cipherSuite.toString(16).padStart(4, '0')}`
-    }
-  }
-
-  /** Offers `offer`, removes each accepted suite and repeats until the server refuses. */
-  private async removeLoop(
-    offer: readonly number[],
-    attempt: (list: number[]) => Promise<Outcome>,
-    accept: (o: Outcome, list: number[]) => number | null,
-    firstOutcome?: Outcome,
-    reverseSecond = false,
-  ): Promise<number[]> {
-    let remaining = [...offer]
-    const found: number[] = []
-    let pending = firstOutcome
-    for (let i = 0; i < MAX_LOOP && remaining.length; i++) {
-      // The second offer goes in reverse order: a server that follows the client's order then picks the last
-      // accepted suite, one that enforces its own order its second choice (see preference()).
-      const list = reverseSecond && i === 1 ? [...remaining].reverse() : remaining
-      const o = pending ?? (await attempt(list))
-      pending = undefined
-      const pick = accept(o, list)
-      if (pick === null) break
-      found.push(pick)
-      remaining = remaining.filter((c) => c !== pick)
-    }
-    return found
-  }
-
-  private accept12 = (p: TlsProtocol) => (o: Outcome, list: number[]): number | null => {
-    if (o.kind !== 'hello') return null
-    if (o.sh.version !== PROTOCOL_VERSION[p] || o.sh.helloRetryRequest) return null
+  private accept13 = (o: Outcome, list: number[]): Pick => {
+    if (o.kind !== 'hello' || o.sh.version !== 0x0304) return null
     if (!list.includes(o.sh.cipherSuite)) {
-      this.ctx.log(`tls: ${p} server chose suite 0x${o.sh.cipherSuite.toString(16)} that was not offered`)
-      return null
+      return {anomaly: `TLSv1.3: server chose suite ${suiteName(o.sh.cipherSuite)}, which was not offered`}
     }
-    this.observe12(p, o)
-    return o.sh.cipherSuite
-  }
-
-  private accept13 = (o: Outcome, list: number[]): number | null => {
-    if (o.kind !== 'hello' || o.sh.version !== 0x0304 || !list.includes(o.sh.cipherSuite)) return null
-    if (!o.sh.helloRetryRequest) this.result.serverHellos['TLSv1.3'] ??= o.shRecord
+    if (!o.sh.helloRetryRequest) this.flight.serverHellos['TLSv1.3'] ??= o.shRecord
     return o.sh.cipherSuite
   }
 
   /**
-   * TLS ≤1.2 protocol: offer every suite valid for the version; if the server resets/closes or chokes on the
-   * hello (decode_error …) although it speaks TLS otherwise, retry in chunks of at most `chunkSize` suites.
+   * Climbs the shape ladder on the first protocol's first hello until the device answers. Silence to a large
+   * hello jumps to the small shape (silence is about size); silence to both is a silent target.
    */
-  async protocol12(p: TlsProtocol, isFirstProbe: boolean, forceChunks = false): Promise<void> {
+  async chooseShape(p: Exclude<TlsProtocol, 'SSLv2' | 'TLSv1.3'>): Promise<Outcome | undefined> {
     const candidates = suitesForProtocol(p)
-    const accept = this.accept12(p)
-    const attempt = (list: number[]): Promise<Outcome> => this.exchange(this.hello12(p, list), 'hello-done')
-    let found: number[] = []
-    let chunked = false
-    let firstOutcome: Outcome | undefined
-    if (!this.useChunks && !forceChunks) {
-      firstOutcome = await attempt(candidates)
-      this.noteFailure(firstOutcome, isFirstProbe)
-      found = await this.removeLoop(candidates, attempt, accept, firstOutcome, true)
-      if (found.length) this.fullListWorked = true
-      else {
-        const suspect =
-          (firstOutcome.kind === 'failed' && (firstOutcome.code === 'closed' || firstOutcome.code === 'reset')) ||
-          (firstOutcome.kind === 'alert' && SUSPECT_ALERTS.has(firstOutcome.alert.description))
-        if (suspect && !this.spokeTls && p === 'TLSv1.2') this.deferredChunks = true
-        if (!suspect || !this.spokeTls || this.fullListWorked || this.chunksFailed || candidates.length <= this.chunkSize) {
-          this.refuse(p, firstOutcome)
-          return
+    let silentLarge = false
+    for (const shape of SHAPE_LADDER) {
+      if (silentLarge && shape === 'chunks-64') continue
+      const req = this.request(p, candidates)
+      const list = candidates.slice(0, maxPerHello(shape, req, 'suites', candidates))
+      const hello = buildShapedHello(shape, {...req, suites: list})
+      const o = await this.wire.once(hello, 'hello-done')
+      this.ladderFirst ??= o
+      const result: ShapeResult =
+        o.kind === 'hello' ? 'answered' : o.kind === 'alert' ? 'alert' : o.code === 'timeout' ? 'silent' : o.code === 'reset' || o.code === 'closed' ? o.code : 'error'
+      this.shapes.tried.push({shape, bytes: hello.length, result})
+      if (o.kind === 'hello' || (o.kind === 'alert' && !SUSPECT_ALERTS.has(o.alert.description))) {
+        this.shape = shape
+        return o
+      }
+      if (o.kind === 'failed') {
+        this.wire.firstFailure ??= {code: o.code, message: o.message}
+        if (o.code === 'not-tls' || o.code === 'oversized') throw new Fatal(o.code, o.message)
+        if (o.code === 'timeout') {
+          if (silentLarge && !this.wire.spokeTls) throw new Fatal('timeout', `no reply to a large or a small hello (${o.message})`)
+          silentLarge = true
         }
-        chunked = true
-      }
-    } else chunked = true
-    if (chunked) {
-      let lastOutcome: Outcome | undefined = firstOutcome
-      for (const part of chunk(candidates, this.chunkSize)) {
-        const o = await attempt(part)
-        lastOutcome = o
-        if (accept(o, part) === null) continue
-        this.useChunks = true
-        const pick = (o as Extract<Outcome, {kind: 'hello'}>).sh.cipherSuite
-        found.push(pick, ...(await this.removeLoop(part.filter((c) => c !== pick), attempt, accept)))
-      }
-      if (!found.length) {
-        this.chunksFailed = true
-        if (lastOutcome) this.refuse(p, lastOutcome)
-        return
-      }
-      delete this.result.refusals[p]
-      delete this.result.alerts[p]
-    }
-    this.result.protocols[p] = true
-    await this.preference(p, candidates, found, chunked, attempt, accept)
-  }
-
-  /**
-   * Server order. Unchunked enumeration offered the second hello in reverse order, so with three or more suites
-   * the order of the picks already tells: a server following the client's order picked the first then the last
-   * accepted suite (in offer order); one enforcing its own order picked its first and second choice (the found
-   * order is then its preference order). With two suites, or after chunked enumeration, one more hello offers the
-   * accepted suites reversed; chunked enumeration then derives the full server order by repeated offers.
-   */
-  private async preference(
-    p: TlsProtocol,
-    candidates: readonly number[],
-    found: number[],
-    chunked: boolean,
-    attempt: (list: number[]) => Promise<Outcome>,
-    accept: (o: Outcome, list: number[]) => number | null,
-  ): Promise<void> {
-    const offerOrder = [...found].sort((a, b) => candidates.indexOf(a) - candidates.indexOf(b))
-    let order = found
-    let serverOrder: boolean | null = null
-    if (found.length >= 2 && !chunked && found[0] !== offerOrder[0]) {
-      // The first offer listed the accepted suites in offerOrder: a server following the client's order would
-      // have picked offerOrder[0].
-      serverOrder = true
-    } else if (found.length >= 3 && !chunked) {
-      const clientOrder = found[1] === offerOrder[offerOrder.length - 1]
-      serverOrder = !clientOrder
-      if (clientOrder) order = offerOrder
-    } else if (found.length >= 2) {
-      const reversed = [...offerOrder].reverse()
-      const o = await attempt(reversed)
-      const pick = accept(o, reversed)
-      if (pick !== null) serverOrder = pick !== reversed[0]
-      if (serverOrder === false) order = offerOrder
-      if (serverOrder && chunked) {
-        order = await this.removeLoop(found, attempt, accept)
-        if (order.length !== found.length) order = [...order, ...found.filter((c) => !order.includes(c))]
       }
     }
-    this.result.preference[p] = {serverOrder}
-    this.result.cipherSuites[p] = order.map((c) => cipherSuiteByCode(c)?.name ?? `0x${c.toString(16).padStart(4, '0')}`)
+    return undefined
   }
 
-  async protocol13(isFirstProbe: boolean): Promise<void> {
-    const candidates = suitesForProtocol('TLSv1.3')
-    const attempt = (list: number[]): Promise<Outcome> => this.exchange(this.hello13(list), 'server-hello')
-    const first = await attempt(candidates)
-    this.noteFailure(first, isFirstProbe)
-    const found = await this.removeLoop(candidates, attempt, this.accept13, first, true)
-    if (!found.length) {
-      this.refuse('TLSv1.3', first)
+  /** TLS ≤ 1.2 / SSLv3: every suite valid for the version, in hellos of the chosen shape. */
+  async protocol12(p: Exclude<TlsProtocol, 'SSLv2' | 'TLSv1.3'>, first?: Outcome): Promise<void> {
+    const candidates = suitesForProtocol(p)
+    const max = maxPerHello(this.shapeFor(p), this.request(p, []), 'suites', candidates)
+    const attempt = (list: number[]): Promise<Outcome> => this.hello(p, list, 'hello-done')
+    const accept = this.accept12(p)
+    const end = await chunkedRemoveLoop(candidates, max, attempt, accept, first)
+    this.settleLoop(p, end, candidates.length > max)
+    if (!end.found.length) {
+      if (end.stopped) throw end.stopped
       return
     }
-    this.result.protocols['TLSv1.3'] = true
-    await this.preference('TLSv1.3', candidates, found, false, attempt, this.accept13)
+    await this.order(p, candidates, end, {chunked: candidates.length > max, maxPerHello: max}, attempt, accept)
+  }
+
+  /** Records the suites found, then their order; a stop keeps the suites and marks the order missing. */
+  private async order(
+    p: TlsProtocol,
+    candidates: readonly number[],
+    end: LoopEnd,
+    opts: {chunked: boolean; maxPerHello: number},
+    attempt: (list: number[]) => Promise<Outcome>,
+    accept: (o: Outcome, list: number[]) => Pick,
+  ): Promise<void> {
+    this.record(p, end.found, null)
+    if (end.stopped) {
+      this.gap('tls.cipher-preference', `${p} cipher order`, end.stopped.code, end.stopped.message)
+      throw end.stopped
+    }
+    const pref = await derivePreference(candidates, end.found, opts, attempt, accept).catch((e: unknown) => {
+      if (e instanceof Stop) this.gap('tls.cipher-preference', `${p} cipher order`, e.code, e.message)
+      throw e
+    })
+    this.record(p, pref.order, pref.serverOrder)
+  }
+
+  async protocol13(): Promise<void> {
+    const candidates = suitesForProtocol('TLSv1.3')
+    const attempt = (list: number[]): Promise<Outcome> => this.hello('TLSv1.3', list, 'server-hello')
+    const end = await removeLoop(candidates, attempt, this.accept13, {reverseSecond: true})
+    this.settleLoop('TLSv1.3', end, false)
+    if (!end.found.length) {
+      if (end.stopped) throw end.stopped
+      return
+    }
+    await this.order('TLSv1.3', candidates, end, {chunked: false, maxPerHello: candidates.length}, attempt, this.accept13)
     // A ServerHello (not only HRRs) for the artifact: offer x25519+secp256r1 shares if we only saw HRRs.
-    if (!this.result.serverHellos['TLSv1.3']) {
-      const o = await this.exchange(this.hello13(found, undefined, [29, 23]), 'server-hello')
-      if (o.kind === 'hello' && !o.sh.helloRetryRequest) this.result.serverHellos['TLSv1.3'] = o.shRecord
+    if (!this.flight.serverHellos['TLSv1.3']) {
+      const o = await this.hello('TLSv1.3', end.found, 'server-hello', {keyShareGroups: [29, 23]})
+      if (o.kind === 'hello' && !o.sh.helloRetryRequest) this.flight.serverHellos['TLSv1.3'] = o.shRecord
     }
   }
 
-  /** TLS 1.3 groups: empty key_share, the server names a group it supports in a HelloRetryRequest. */
-  async groups13(): Promise<void> {
-    const suites = (this.result.cipherSuites['TLSv1.3'] ?? []).map((n) => tls13CipherSuites().find((s) => s.name === n)?.code ?? -1)
-    const offerSuites = suites.filter((c) => c >= 0)
-    const attempt = (groups: number[]): Promise<Outcome> => this.exchange(this.hello13(offerSuites, groups, []), 'server-hello')
-    const accept = (o: Outcome, list: number[]): number | null => {
-      if (o.kind !== 'hello' || o.sh.version !== 0x0304 || o.sh.keyShareGroup === undefined) return null
-      return list.includes(o.sh.keyShareGroup) ? o.sh.keyShareGroup : null
+  /** What ended a suite loop: refusal, anomaly or an interruption (the list may be incomplete). */
+  private settleLoop(p: TlsProtocol, end: LoopEnd, chunked: boolean): void {
+    if (end.anomaly) {
+      this.anomalies.push(end.anomaly)
+      this.gap('tls.cipher-suites', `${p} cipher suites`, 'anomaly', end.anomaly)
     }
-    const found = await this.removeLoop(GROUPS_13, attempt, accept)
-    this.addGroups(found)
-    if (found.length) this.result.keyExchange.preferredGroup = namedGroupName(found[0])
-  }
-
-  /** TLS ≤1.2 ECDHE groups: ECDHE suites only, supported_groups shrinking; the curve is in ServerKeyExchange. */
-  async groups12(): Promise<void> {
-    const p = (['TLSv1.2', 'TLSv1.1', 'TLSv1.0'] as const).find((v) =>
-      (this.result.cipherSuites[v] ?? []).some((n) => tls12CipherSuites().find((s) => s.name === n)?.kex === 'ECDHE'),
-    )
-    if (!p) return
-    const ecdhe = tls12CipherSuites()
-      .filter((s) => s.kex === 'ECDHE' && (this.result.cipherSuites[p] ?? []).includes(s.name))
-      .map((s) => s.code)
-    const known = new Set(this.result.keyExchange.groups)
-    const candidates = EC_GROUPS_12.filter((g) => !known.has(namedGroupName(g)))
-    if (!candidates.length) return
-    const attempt = (groups: number[]): Promise<Outcome> =>
-      this.exchange(this.hello12(p, ecdhe, {groups}), 'key-exchange')
-    const accept = (o: Outcome, list: number[]): number | null => {
-      if (o.kind !== 'hello' || o.sh.version !== PROTOCOL_VERSION[p]) return null
-      const info = cipherSuiteByCode(o.sh.cipherSuite)
-      const ske = o.messages.find((m) => m.type === HS_SERVER_KEY_EXCHANGE)
-      if (!info || !ske) return null
-      try {
-        const k = parseServerKeyExchange(ske.body, info.kex)
-        if (k.kind === 'ecdhe' && k.namedGroup !== undefined && list.includes(k.namedGroup)) return k.namedGroup
-      } catch {
-        return null
+    if (!end.found.length) {
+      if (end.stopped) return // the caller's guard records the whole protocol as missing
+      if (end.anomaly) {
+        // The server negotiated the version, just not sanely: it speaks it.
+        this.protocols[p] = true
+        this.cipherSuites[p] = []
+        this.preference[p] = {serverOrder: null}
+        return
       }
-      return null
+      if (end.last) this.refuse(p, end.last)
+      return
     }
-    const found = await this.removeLoop(candidates, attempt, accept)
-    this.addGroups(found)
-    if (found.length && !this.result.protocols['TLSv1.3']) {
-      this.result.keyExchange.preferredGroup ??= namedGroupName(found[0])
+    delete this.refusals[p]
+    delete this.alerts[p]
+    delete this.evidence[p]
+    this.protocols[p] = true
+    // A loop that ended on a failure (after its retry) may have stopped early. A reset or close to a hello of
+    // a size the device answers is how some stacks say "no more"; silence is not.
+    const i = end.interrupted
+    if (i && (i.code === 'timeout' || !(end.last && this.wire.tolerated.has(end.last.size)))) {
+      this.gap('tls.cipher-suites', `${p} cipher suites`, i.code, `the suite loop ended on ${i.code}${chunked ? ' (chunked)' : ''}: ${i.message}`)
     }
   }
 
-  private addGroups(codes: number[]): void {
-    for (const c of codes) {
-      const n = namedGroupName(c)
-      if (!this.result.keyExchange.groups.includes(n)) this.result.keyExchange.groups.push(n)
-    }
+  private record(p: TlsProtocol, order: number[], serverOrder: boolean | null): void {
+    this.preference[p] = {serverOrder}
+    this.cipherSuites[p] = order.map(suiteName)
+  }
+
+  async groups13(): Promise<void> {
+    await scanGroups13(this)
+  }
+
+  async groups12(): Promise<void> {
+    await scanGroups12(this)
   }
 
   async sslv2(): Promise<void> {
-    const kinds = suitesForProtocol('SSLv2')
-    const sock = await this.open()
-    try {
-      const reading = readSslv2(sock, {timeoutMs: this.ctx.timeoutMs, signal: this.ctx.signal})
-      sock.write(buildSslv2ClientHello(kinds))
-      const res = await reading
-      if (res.tls) {
-        this.spokeTls = true
-        if (res.tls.type === 21 && res.tls.fragment.length >= 2) {
-          const alert = parseAlert(res.tls.fragment)
-          this.result.alerts.SSLv2 = {raw: res.tls.raw, alert}
-          this.result.refusals.SSLv2 = `alert ${alert.name}`
-        } else this.result.refusals.SSLv2 = `TLS record type ${res.tls.type} in reply to an SSLv2 hello`
-        return
-      }
-      if (!res.sslv2) return
-      const sh = parseSslv2ServerHello(res.sslv2.body)
-      if ('error' in sh) {
-        this.spokeTls = true
-        this.result.refusals.SSLv2 = `SSLv2 ERROR ${sh.error}`
-        return
-      }
-      this.spokeTls = true
-      const accepted = sh.cipherKinds.filter((k) => kinds.includes(k))
-      this.result.protocols.SSLv2 = true
-      this.result.cipherSuites.SSLv2 = accepted.map((k) => cipherSuiteByCode(k)?.name ?? `0x${k.toString(16)}`)
-      this.result.preference.SSLv2 = {serverOrder: null}
-      if (sh.certificate.length) this.result.sslv2Certificate = sh.certificate
-      this.result.serverHellos.SSLv2 = res.sslv2.raw
-    } catch (e) {
-      if (e instanceof Fatal) throw e
-      if (e instanceof ProbeError) {
-        if (e.code === 'aborted') throw new Fatal('aborted', 'probe aborted before completion')
-        this.firstFailure ??= {code: e.code, message: e.message}
-        this.result.refusals.SSLv2 = `${e.code}: ${e.message}`
-        return
-      }
-      this.result.refusals.SSLv2 = `malformed: ${(e as Error).message}`
-    } finally {
-      sock.destroy()
+    const r = await probeSslv2(this.wire, this.ctx, suitesForProtocol('SSLv2'))
+    if (r.refusal) this.refusals.SSLv2 = r.refusal
+    if (r.alert) this.alerts.SSLv2 = r.alert
+    if (!r.accepted) return
+    this.protocols.SSLv2 = true
+    this.cipherSuites.SSLv2 = r.accepted.suites
+    this.preference.SSLv2 = {serverOrder: null}
+    if (r.accepted.certificate.length) this.sslv2Certificate = r.accepted.certificate
+    this.flight.serverHellos.SSLv2 = r.accepted.serverHello
+  }
+
+
+  /**
+   * Refusals by silence, reset or close count only for hello sizes the device answered at least once. SSLv3
+   * hellos are the only small ones a full-shape scan sends: one small hello on a working protocol tells.
+   */
+  async settleRefusals(): Promise<void> {
+    const unproven = (Object.entries(this.evidence) as Array<[TlsProtocol, RefusalEvidence]>).filter(
+      ([, e]) => !e.proven && !this.wire.tolerated.has(e.size),
+    )
+    const working = (['TLSv1.2', 'TLSv1.1', 'TLSv1.0'] as const).find((v) => (this.cipherSuites[v]?.length ?? 0) > 0)
+    if (unproven.some(([, e]) => e.size === 'small') && working && this.shape !== 'small' && this.shape !== 'bare') {
+      const suite = tls12CipherSuites().find((s) => s.name === this.cipherSuites[working]![0])?.code
+      if (suite !== undefined) await this.wire.once(buildShapedHello('small', this.request(working, [suite])), 'server-hello')
+    }
+    for (const [p, e] of unproven) {
+      if (this.wire.tolerated.has(e.size)) continue
+      this.protocolGap(p, e.code, `no answer (${e.code}) to a ${e.size} hello, a size this device was never seen to answer: ${p} refusal not proven`)
+    }
+  }
+
+  result(): Omit<TlsEnumeration, 'elapsedMs'> {
+    this.shapes.chosen = this.shape
+    this.shapes.toleratedSizes = (['small', 'window', 'large'] as const).filter((s) => this.wire.tolerated.has(s))
+    this.flight.keyExchange.compression.sort()
+    // Highest protocol first; among equals RSA first (the chain most clients get), so the top-level fields of
+    // tls.certificates stay what a single-certificate scan reported.
+    const rsaFirst = (c: ServedChain): number => (c.auth === 'RSA' ? 0 : 1)
+    const chains = [...this.flight.chains].sort((a, b) => PROTOCOL_RANK[b.protocol] - PROTOCOL_RANK[a.protocol] || rsaFirst(a) - rsaFirst(b))
+    return {
+      protocols: this.protocols,
+      cipherSuites: this.cipherSuites,
+      preference: this.preference,
+      keyExchange: this.flight.keyExchange,
+      chains,
+      ...(this.sslv2Certificate ? {sslv2Certificate: this.sslv2Certificate} : {}),
+      serverHellos: this.flight.serverHellos,
+      alerts: this.alerts,
+      refusals: this.refusals,
+      shapes: this.shapes,
+      gaps: this.gaps,
+      anomalies: this.anomalies,
+      warnings: [...this.wire.warnings],
+      connections: this.wire.connections,
+      retries: this.wire.retries,
     }
   }
 }
 
-/** Waits for every task (none left running behind our back), then rethrows the first failure. */
-async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(tasks)
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
+/** Runs one protocol's work; a Stop (budget, abort, lost device) becomes gaps for what it did not finish. */
+async function guarded(s: Scanner, parts: TlsProtocol[], work: () => Promise<void>): Promise<void> {
+  try {
+    await work()
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e
+    for (const p of parts) {
+      if (s.protocols[p]) {
+        if (s.cipherSuites[p] === undefined) s.gap('tls.cipher-suites', `${p} cipher suites`, e.code, e.message)
+        if (s.preference[p] === undefined) s.gap('tls.cipher-preference', `${p} cipher order`, e.code, e.message)
+      } else if (!s.refusals[p]) s.protocolGap(p, e.code, e.message)
+      else s.gap('tls.cipher-suites', `${p} cipher suites`, e.code, e.message)
+    }
+    if (parts.includes('TLSv1.2') || parts.includes('TLSv1.3')) s.gap('tls.key-exchange', 'groups', e.code, e.message)
+  }
 }
 
-/** Runs the full TLS enumeration. Never throws for target misbehaviour: sets `error` instead. */
+const ALL: readonly TlsProtocol[] = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']
+
+/** Runs the full TLS enumeration. Never throws for target misbehaviour: sets `error` or gaps instead. */
 export async function enumerateTls(ctx: ProbeContext, opts: EnumerateOptions = {}): Promise<TlsEnumeration> {
   const started = Date.now()
-  const s = new Scanner(ctx, opts)
-  const want = new Set<TlsProtocol>(opts.protocols ?? ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'])
-  const order: TlsProtocol[] = ['TLSv1.2', 'TLSv1.3', 'TLSv1.1', 'TLSv1.0', 'SSLv3', 'SSLv2']
+  const s = new Scanner(ctx, opts.deadline ?? Number.POSITIVE_INFINITY)
+  const want = new Set<TlsProtocol>(opts.protocols ?? ALL)
+  let error: ObservationError | undefined
   try {
-    if (want.has('TLSv1.2')) await s.protocol12('TLSv1.2', true)
-    if (s.result.protocols['TLSv1.2'] && !s.deferredChunks) {
-      // TLS 1.2 worked with settled chunking: the rest is independent and shares the per-device connection
-      // cap (the engine's semaphore), so overlap it. Results stay deterministic (see observe12).
-      await settleAll([
-        (async () => {
-          if (want.has('TLSv1.3')) await s.protocol13(false)
-          if (s.result.protocols['TLSv1.3']) await s.groups13()
-          await s.groups12()
-        })(),
-        ...order
-          .filter((p) => want.has(p) && p !== 'TLSv1.2' && p !== 'TLSv1.3')
-          .map((p) => (p === 'SSLv2' ? s.sslv2() : s.protocol12(p, false))),
-      ])
-    } else {
-      let first = !want.has('TLSv1.2')
-      for (const p of order) {
-        if (!want.has(p) || p === 'TLSv1.2') continue
-        if (p === 'TLSv1.3') await s.protocol13(first)
-        else if (p === 'SSLv2') await s.sslv2()
-        else await s.protocol12(p, first)
-        first = false
-        if (s.deferredChunks && s.spokeTls) {
-          // The server answered a later (smaller) hello: the TLS 1.2 one may have been too large for it.
-          s.deferredChunks = false
-          await s.protocol12('TLSv1.2', false, true)
-        }
+    let first: Outcome | undefined
+    const lead = (['TLSv1.2', 'TLSv1.1', 'TLSv1.0', 'SSLv3'] as const).find((p) => want.has(p))
+    if (lead) first = await s.chooseShape(lead)
+    if (!first && want.has('TLSv1.3')) {
+      // No shape got an answer to a TLS ≤ 1.2 hello: a TLS 1.3-only stack may still speak.
+      await guarded(s, ['TLSv1.3'], () => s.protocol13())
+      if (!s.wire.spokeTls) {
+        const f = s.wire.firstFailure ?? {code: 'no-reply', message: 'no TLS reply to any hello'}
+        throw new Fatal(f.code, `target did not complete a TLS hello in any hello shape (${f.message})`)
       }
-      const anyAccepted = Object.values(s.result.protocols).some(Boolean)
-      if (!anyAccepted && !s.spokeTls) {
-        const f = s.firstFailure ?? {code: 'no-reply', message: 'no TLS reply to any hello'}
-        throw new Fatal(f.code, `target did not complete a TLS hello on any protocol version (${f.message})`)
-      }
-      if (s.result.protocols['TLSv1.3']) await s.groups13()
-      await s.groups12()
     }
-    s.result.keyExchange.compression.sort()
+    if (lead && first) await guarded(s, [lead], () => s.protocol12(lead, first))
+    else if (lead && s.ladderFirst) s.refuse(lead, s.ladderFirst)
+    // The rest is independent and shares the per-device connection cap (the engine's semaphore): overlap it.
+    const others = ALL.filter((p) => want.has(p) && p !== lead && !(p === 'TLSv1.3' && !first))
+    await Promise.all([
+      ...others
+        .filter((p) => p !== 'TLSv1.3')
+        .map((p) => guarded(s, [p], () => (p === 'SSLv2' ? s.sslv2() : s.protocol12(p as Exclude<TlsProtocol, 'SSLv2' | 'TLSv1.3'>)))),
+      guarded(s, others.includes('TLSv1.3') ? ['TLSv1.3'] : [], async () => {
+        if (others.includes('TLSv1.3')) await s.protocol13()
+        if (s.protocols['TLSv1.3']) await s.groups13()
+        await s.groups12()
+      }),
+    ])
+    const anyAccepted = Object.values(s.protocols).some(Boolean)
+    if (!anyAccepted && !s.wire.spokeTls) {
+      const f = s.wire.firstFailure ?? {code: 'no-reply', message: 'no TLS reply to any hello'}
+      throw new Fatal(f.code, `target did not complete a TLS hello on any protocol version (${f.message})`)
+    }
+    await guarded(s, [], () => s.settleRefusals())
   } catch (e) {
-    if (!(e instanceof Fatal)) throw e
-    const r = s.result
-    r.error = {code: e.code, message: e.message}
+    if (e instanceof Fatal) error = {code: e.code, message: e.message}
+    else if (e instanceof Stop) {
+      // Stopped before anything was seen: nothing usable. Otherwise the gaps say what is missing.
+      if (!s.wire.spokeTls) error = {code: e.code, message: e.message}
+      else for (const p of ALL) if (want.has(p) && !s.protocols[p] && !s.refusals[p]) s.protocolGap(p, e.code, e.message)
+    } else throw e
+  }
+  const r: TlsEnumeration = {...s.result(), elapsedMs: Date.now() - started}
+  if (error) {
+    r.error = error
     r.protocols = emptyProtocols()
     r.cipherSuites = {}
     r.preference = {}
-    r.chain = null
+    r.chains = []
     r.serverHellos = {}
+    r.gaps = []
   }
-  s.result.connections = s.connections
-  s.result.elapsedMs = Date.now() - started
-  return s.result
+  return r
 }

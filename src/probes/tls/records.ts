@@ -1,7 +1,8 @@
 /**
  * Bounded TLS record reader (RFC 5246 §6.2, RFC 8446 §5.1) and SSLv2 record reader (SSLv2 draft §2.1).
- * Reads from a socket until a caller-supplied condition is met, an alert arrives, the byte cap is reached,
- * the peer closes, or no byte arrives within the timeout.
+ * Reads from a socket until a caller-supplied condition is met, a fatal alert arrives, the byte cap is reached,
+ * the peer closes, or the whole read outlasts its timeout. The timeout bounds the whole exchange, not each
+ * read: a server that drips its reply one byte at a time still ends within one timeout.
  */
 import type {Socket} from 'node:net'
 
@@ -47,6 +48,8 @@ export interface AlertRecord {
 export interface ReadResult {
   messages: HandshakeMessage[]
   alert?: AlertRecord
+  /** Warning-level alerts seen before the reply went on (e.g. unrecognized_name): not a refusal. */
+  warnings: AlertRecord[]
   /** True when the reader stopped on close/timeout after some handshake messages (caller decides). */
   incomplete: boolean
   /** Why an incomplete read ended: 'closed' | 'reset' | 'timeout'. */
@@ -55,6 +58,7 @@ export interface ReadResult {
 }
 
 export interface ReadOptions {
+  /** Bound on the whole read, from the call until done. */
   timeoutMs: number
   signal?: AbortSignal
   maxBytes?: number
@@ -88,6 +92,8 @@ class SocketPump {
   constructor(
     private readonly socket: Socket,
     private readonly maxBytes: number,
+    /** The whole-read bound, for messages. */
+    readonly budgetMs: number,
   ) {
     socket.on('data', this.onData)
     socket.on('end', this.onEnd)
@@ -161,8 +167,9 @@ class SocketPump {
 
   /** Waits until at least n bytes are buffered. Throws ProbeError on timeout/abort/oversize; returns false if
    *  the peer closed first. */
-  async need(n: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  async need(n: number, deadline: number, signal?: AbortSignal): Promise<boolean> {
     while (this.length < n) {
+      const timeoutMs = Math.max(0, deadline - Date.now())
       if (this.errorCode === 'oversized') {
         throw new ProbeError('oversized', `server sent more than ${this.maxBytes} bytes before finishing its hello`)
       }
@@ -172,7 +179,7 @@ class SocketPump {
         const timer = setTimeout(() => {
           this.waiter = undefined
           signal?.removeEventListener('abort', onAbort)
-          reject(new ProbeError('timeout', `no response within ${timeoutMs} ms`))
+          reject(new ProbeError('timeout', `no response within ${this.budgetMs} ms`))
         }, timeoutMs)
         const onAbort = (): void => {
           clearTimeout(timer)
@@ -203,16 +210,18 @@ function endError(reason: string, bytes: number): ProbeError {
  */
 export async function readHandshake(socket: Socket, opts: ReadOptions): Promise<ReadResult> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
-  const pump = new SocketPump(socket, maxBytes)
+  const pump = new SocketPump(socket, maxBytes, opts.timeoutMs)
+  const deadline = Date.now() + opts.timeoutMs
   const messages: HandshakeMessage[] = []
+  const warnings: AlertRecord[] = []
   let hsBuf: Buffer = Buffer.alloc(0)
   let hsRecord: Buffer | undefined
-  const partial = (reason: string): ReadResult => ({messages, incomplete: true, endReason: reason, bytesRead: pump.total})
+  const partial = (reason: string): ReadResult => ({messages, warnings, incomplete: true, endReason: reason, bytesRead: pump.total})
   try {
     for (;;) {
       let ok: boolean
       try {
-        ok = await pump.need(5, opts.timeoutMs, opts.signal)
+        ok = await pump.need(5, deadline, opts.signal)
       } catch (e) {
         if (e instanceof ProbeError && e.code === 'timeout' && messages.length) return partial('timeout')
         throw e
@@ -225,7 +234,7 @@ export async function readHandshake(socket: Socket, opts: ReadOptions): Promise<
       checkRecordHeader(header)
       const len = header.readUInt16BE(3)
       try {
-        ok = await pump.need(5 + len, opts.timeoutMs, opts.signal)
+        ok = await pump.need(5 + len, deadline, opts.signal)
       } catch (e) {
         if (e instanceof ProbeError && e.code === 'timeout' && messages.length) return partial('timeout')
         throw e
@@ -238,7 +247,14 @@ export async function readHandshake(socket: Socket, opts: ReadOptions): Promise<
       const rec: TlsRecord = {type: raw[0], version: raw.readUInt16BE(1), fragment: raw.subarray(5), raw}
       if (rec.type === CONTENT_ALERT) {
         if (rec.fragment.length < 2) throw new ProbeError('not-tls', 'truncated alert record')
-        return {messages, alert: {level: rec.fragment[0], description: rec.fragment[1], raw}, incomplete: false, bytesRead: pump.total}
+        const alert = {level: rec.fragment[0], description: rec.fragment[1], raw}
+        // A warning (level 1) is not a refusal (RFC 5246 §7.2): a server whose configured name differs sends
+        // unrecognized_name and carries on with its ServerHello. close_notify (0) ends the connection, though.
+        if (alert.level === 1 && alert.description !== 0 && warnings.length < 8) {
+          warnings.push(alert)
+          continue
+        }
+        return {messages, warnings, alert, incomplete: false, bytesRead: pump.total}
       }
       if (rec.type !== CONTENT_HANDSHAKE) {
         if (messages.length) return partial('non-handshake record')
@@ -256,7 +272,7 @@ export async function readHandshake(socket: Socket, opts: ReadOptions): Promise<
         messages.push({type: hsBuf[0], body: Buffer.from(hsBuf.subarray(4, 4 + mlen)), record: hsRecord ?? raw})
         hsBuf = hsBuf.subarray(4 + mlen)
         hsRecord = raw
-        if (opts.done(messages)) return {messages, incomplete: false, bytesRead: pump.total}
+        if (opts.done(messages)) return {messages, warnings, incomplete: false, bytesRead: pump.total}
       }
     }
   } finally {
@@ -279,16 +295,17 @@ export async function readSslv2(
   opts: {timeoutMs: number; signal?: AbortSignal; maxBytes?: number},
 ): Promise<{sslv2?: Sslv2Message; tls?: TlsRecord}> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
-  const pump = new SocketPump(socket, maxBytes)
+  const pump = new SocketPump(socket, maxBytes, opts.timeoutMs)
+  const deadline = Date.now() + opts.timeoutMs
   try {
-    if (!(await pump.need(2, opts.timeoutMs, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
+    if (!(await pump.need(2, deadline, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
     const first = pump.peek(2)
     if (first[0] >= CONTENT_CHANGE_CIPHER_SPEC && first[0] <= CONTENT_APPLICATION_DATA && first[1] === 3) {
-      if (!(await pump.need(5, opts.timeoutMs, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
+      if (!(await pump.need(5, deadline, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
       const header = pump.peek(5)
       checkRecordHeader(header)
       const len = header.readUInt16BE(3)
-      if (!(await pump.need(5 + len, opts.timeoutMs, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
+      if (!(await pump.need(5 + len, deadline, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
       const raw = pump.take(5 + len)
       return {tls: {type: raw[0], version: raw.readUInt16BE(1), fragment: raw.subarray(5), raw}}
     }
@@ -297,12 +314,12 @@ export async function readSslv2(
     const headerLen = 2
     const len = ((first[0] & 0x7f) << 8) | first[1]
     if (len === 0) throw new ProbeError('not-tls', `first bytes ${hexPrefix(first, 2)} are not a TLS or SSLv2 record`)
-    if (!(await pump.need(3, opts.timeoutMs, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
+    if (!(await pump.need(3, deadline, opts.signal))) throw endError(pump.ended ?? 'closed', pump.total)
     const mt = pump.peek(3)[2]
     if (mt !== 0 && mt !== 4) {
       throw new ProbeError('not-tls', `first bytes ${hexPrefix(pump.peek(3), 3)} are not a TLS or SSLv2 record`)
     }
-    if (!(await pump.need(headerLen + len, opts.timeoutMs, opts.signal))) {
+    if (!(await pump.need(headerLen + len, deadline, opts.signal))) {
       throw endError(pump.ended ?? 'closed', pump.total)
     }
     const raw = pump.take(headerLen + len)

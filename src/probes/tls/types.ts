@@ -55,6 +55,17 @@ export interface TlsCertificatesData {
   trustError?: string
   /** Which protocol's handshake delivered the chain. */
   source: TlsProtocol
+  /** Every chain the server serves (one per key type: RSA, ECDSA …), each judged by the tls.cert.* checks.
+   *  The top-level fields above describe the first of them. Absent in observations of older versions. */
+  chains?: TlsServedChainData[]
+}
+
+/** One served certificate chain, judged on its own. */
+export interface TlsServedChainData extends Omit<TlsCertificatesData, 'chains'> {
+  /** Key type of the leaf: names the chain in findings ("RSA chain", "EC chain"). */
+  keyType: string
+  /** Certificates that could not be parsed (index in the chain as sent, reason): left out of `chain`. */
+  unparsable?: Array<{index: number; reason: string}>
 }
 
 /** probe "tls.key-exchange". */
