@@ -2,6 +2,11 @@
 // so development mode maps this single file to src/ reliably with checks/ living outside src/.
 import ChecksList from './checks/list.js'
 import ChecksShow from './checks/show.js'
+import DbCampaignStats from './db/campaign/stats.js'
+import DbExport from './db/export.js'
+import DbHistory from './db/history.js'
+import DbIngest from './db/ingest.js'
+import DbQuery from './db/query.js'
 import LabStart from './lab/start.js'
 import LabStop from './lab/stop.js'
 import ProfilesList from './profiles/list.js'
@@ -13,6 +18,7 @@ import ReportDiff from './report/diff.js'
 import ReportMerge from './report/merge.js'
 import ReportVerify from './report/verify.js'
 import Scan from './scan.js'
+import Serve from './serve.js'
 
 export const COMMANDS = {
   scan: Scan,
@@ -28,4 +34,10 @@ export const COMMANDS = {
   'report:verify': ReportVerify,
   'report:merge': ReportMerge,
   'report:diff': ReportDiff,
+  'db:ingest': DbIngest,
+  'db:query': DbQuery,
+  'db:campaign:stats': DbCampaignStats,
+  'db:export': DbExport,
+  'db:history': DbHistory,
+  serve: Serve,
 }

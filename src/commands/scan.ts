@@ -84,6 +84,8 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       description: "the manufacturer's declaration for the device (YAML/JSON, schemas/declaration.schema.json): identity, support claims per requirement, declared services, password scheme, crypto per interface; read by the profile's requirement rules (inventory devices name theirs in a `declaration` field)",
     }),
     'show-passed': Flags.boolean({description: 'list passed and not-applicable findings too', default: false}),
+    db: Flags.string({description: "also store the report in the conformity database: a directory (embedded store) or postgres://… (many pods/machines into one server); see 'sg17scan db ingest'"}),
+    campaign: Flags.string({description: 'with --db: the campaign the run belongs to', dependsOn: ['db']}),
     bundle: Flags.string({description: 'also write a verifiable evidence bundle (report, artifacts, SHA-256 manifest) to DIR (new or empty)'}),
     ...BUNDLE_SIGNING_FLAGS,
     inventory: Flags.string({description: 'device inventory (CSV, YAML or JSON; schemas/inventory.schema.json): one device per entry, credentials referenced (env:VAR / file:PATH), never inline'}),
@@ -150,6 +152,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       this.log(`Batch: ${result.total} devices${shard ? ` in shard ${shard.k}/${shard.n}` : ''} (${result.scanned} scanned now, ${result.skipped} already in the journal): ${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.incomplete} incomplete`)
       this.log(`Report: ${result.reportPath}\nSummary: ${result.csvPath}${result.requirementsCsvPath ? `\nRequirements: ${result.requirementsCsvPath}` : ''}`)
       this.log(result.htmlPath ? `HTML: ${result.htmlPath}` : `HTML: skipped above ${HTML_MAX_DEVICES} devices (it needs the whole report in memory); render it with 'sg17scan report convert ${result.reportPath} -o report.html'`)
+      if (flags.db) await this.storeInDb(flags.db, {path: result.reportPath}, flags)
       process.exitCode = s.exitCode
       return undefined as unknown as Report
     }
@@ -204,8 +207,28 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       for (const {path, writer} of outputs) this.log(`Report (${writer.format}): ${path}`)
       if (bundle) this.log(`Evidence bundle: ${bundle.dir} (${bundle.signed ? 'signed' : 'not signed'}; check with 'sg17scan report verify ${bundle.dir}')`)
     }
+    // The bundle when there is one (its manifest digest is kept), else the report as `-o report.json` writes it.
+    if (flags.db) await this.storeInDb(flags.db, bundle ? {path: bundle.dir} : {report}, flags)
     process.exitCode = report.summary.exitCode
     return report
+  }
+
+  /** `--db`: the finished run goes into the store, verified as `db ingest` does. A refusal is exit 2 (a bug). */
+  private async storeInDb(location: string, what: {path: string} | {report: Report}, flags: {campaign?: string; 'lab-name'?: string}): Promise<void> {
+    const {openStore} = await import('../db/open.js')
+    const {ingestInput} = await import('../db/ingest.js')
+    const {readInput, verifyReportObject} = await import('../db/input.js')
+    const store = await openStore(location)
+    try {
+      const input = 'path' in what ? readInput(what.path) : verifyReportObject(what.report, 'scan')
+      const out = await ingestInput(store, input, {...(flags['lab-name'] ? {lab: flags['lab-name']} : {}), ...(flags.campaign ? {campaign: {name: flags.campaign}} : {})})
+      if (out.status === 'refused') throw new ConfigError(`--db ${store.location}: the report was refused`, out.problems)
+      const line = `Database: ${store.location}: ${out.status === 'stored' ? `stored ${out.devices} devices` : 'already stored'} (report sha256 ${out.reportSha256.slice(0, 16)}…)`
+      if (this.jsonEnabled()) process.stderr.write(`${line}\n`)
+      else this.log(line)
+    } finally {
+      await store.close()
+    }
   }
 }
 

@@ -1,0 +1,251 @@
+/**
+ * The conformity store on both engines: the embedded PGlite store and a real PostgreSQL server (Debian's, started
+ * by the test). Same schema, same query layer, same expectations.
+ */
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {writeBundle} from '../../src/evidence/bundle.js'
+import {sha256Hex} from '../../src/evidence/ids.js'
+import type {Report} from '../../src/evidence/types.js'
+import {ingestPath} from '../../src/db/ingest.js'
+import {MIGRATIONS, schemaVersion} from '../../src/db/migrations.js'
+import {openStore} from '../../src/db/open.js'
+import {campaignStats, conformityList, countDevices, modelHistory, queryDevices} from '../../src/db/queries.js'
+import type {Store} from '../../src/db/store.js'
+import {asLaterRun, fleetReport} from '../helpers/db-reports.js'
+import {openTestStore, STORE_KINDS, stopTestServer, testLocation} from '../helpers/db-stores.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'sg17scan-db-'))
+let fleet: Report
+const files: Record<'report' | 'bundle' | 'tampered' | 'contradictory' | 'later' | 'outDir', string> = {} as never
+
+beforeAll(async () => {
+  fleet = await fleetReport()
+  files.report = join(tmp, 'fleet.json')
+  writeFileSync(files.report, JSON.stringify(fleet))
+  files.bundle = join(tmp, 'bundle')
+  writeBundle(fleet, files.bundle, {lab: {name: 'Lab A', operator: 'ops'}})
+  // Tampered: one finding's outcome flipped in the bundled report (its manifest hash no longer matches).
+  files.tampered = join(tmp, 'tampered')
+  writeBundle(asLaterRun(fleet, 'run-tampered', '2026-02-01T00:00:00.000Z', (f) => f ?? ''), files.tampered)
+  const tamperedReport = JSON.parse(readFileSync(join(files.tampered, 'report.json'), 'utf8')) as Report
+  tamperedReport.devices[0]!.findings[0]!.outcome = 'pass'
+  writeFileSync(join(files.tampered, 'report.json'), JSON.stringify(tamperedReport))
+  // Self-contradictory: schema-valid, but a failing device is recorded as passing.
+  const contradictory = structuredClone(fleet)
+  contradictory.run.id = 'run-contradictory'
+  const failing = contradictory.devices.find((d) => d.verdict === 'fail')!
+  failing.verdict = 'pass'
+  files.contradictory = join(tmp, 'contradictory.json')
+  writeFileSync(files.contradictory, JSON.stringify(contradictory))
+  // A later campaign run of the same fleet with new firmware everywhere.
+  files.later = join(tmp, 'later.json')
+  writeFileSync(files.later, JSON.stringify(asLaterRun(fleet, 'run-later', '2026-06-01T00:00:00.000Z', (f) => `${f}-r2`)))
+  // A batch output directory: report.json (and other files) without a manifest.
+  files.outDir = join(tmp, 'out')
+  writeBundle(asLaterRun(fleet, 'run-outdir', '2026-03-01T00:00:00.000Z', (f) => f ?? ''), files.outDir)
+  rmSync(join(files.outDir, 'manifest.json'))
+}, 180_000)
+
+afterAll(async () => {
+  await stopTestServer()
+  rmSync(tmp, {recursive: true, force: true})
+})
+
+const counts = async (store: Store) => {
+  const [row] = await store.query<Record<string, number>>(
+    `SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM devices) AS devices, (SELECT count(*) FROM findings) AS findings,
+       (SELECT count(*) FROM observations) AS observations, (SELECT count(*) FROM device_keys) AS keys`,
+  )
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]))
+}
+
+describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
+  let store: Store
+  beforeAll(async () => {
+    store = await openTestStore(kind)
+  }, 120_000)
+  afterAll(async () => {
+    await store?.close()
+  })
+
+  it('is migrated to the newest schema version', async () => {
+    expect(await schemaVersion(store)).toBe(MIGRATIONS.at(-1)!.version)
+    expect(store.kind).toBe(kind)
+  })
+
+  it('stores a verified bundle with its lab, campaign and digests, and every row traces back to the report', async () => {
+    const out = await ingestPath(store, files.bundle, {campaign: {name: 'MS-2026', periodStart: '2026-01-01', periodEnd: '2026-12-31', notes: 'random sample of 16 units'}})
+    expect(out.status).toBe('stored')
+    const reportSha = sha256Hex(readFileSync(join(files.bundle, 'report.json')))
+    const manifestSha = sha256Hex(readFileSync(join(files.bundle, 'manifest.json')))
+    expect(out).toMatchObject({reportSha256: reportSha, devices: fleet.devices.length})
+    const [run] = await store.query<Record<string, unknown>>(
+      'SELECT r.*, l.name AS lab, c.name AS campaign, c.notes FROM runs r JOIN labs l ON l.id = r.lab_id JOIN campaigns c ON c.id = r.campaign_id',
+    )
+    expect(run).toMatchObject({report_sha256: reportSha, manifest_sha256: manifestSha, source_kind: 'bundle', lab: 'Lab A', campaign: 'MS-2026', notes: 'random sample of 16 units', run_id: fleet.run.id, profile_sha256: fleet.run.profile.sha256})
+    const c = await counts(store)
+    expect(c.devices).toBe(fleet.devices.length)
+    expect(c.findings).toBe(fleet.devices.reduce((n, d) => n + d.findings.length, 0))
+    expect(c.observations).toBe(fleet.devices.reduce((n, d) => n + d.observations.length, 0))
+    // Declared identity is stored as declared; the query columns follow it.
+    const sample = fleet.devices[0]!
+    const [dev] = await store.query<Record<string, unknown>>('SELECT * FROM devices WHERE device_key = $1', [sample.id])
+    expect(dev).toMatchObject({declared_vendor: sample.declared!.vendor, declared_model: sample.declared!.model, declared_firmware: sample.declared!.firmware, declared_serial: sample.declared!.serial, vendor: sample.declared!.vendor, verdict: sample.verdict})
+  })
+
+  it('ingests the same report again (alone this time) as a duplicate: nothing added', async () => {
+    const before = await counts(store)
+    const out = await ingestPath(store, files.report)
+    expect(out.status).toBe('duplicate')
+    expect(await counts(store)).toEqual(before)
+  })
+
+  it('refuses a tampered bundle with the reason and stores nothing of it', async () => {
+    const before = await counts(store)
+    const out = await ingestPath(store, files.tampered)
+    expect(out.status).toBe('refused')
+    expect(out.status === 'refused' && out.problems.join('\n')).toMatch(/report\.json: (size and )?sha256 mismatch/)
+    expect(await counts(store)).toEqual(before)
+  })
+
+  it('refuses a self-contradictory report (verdict its findings do not give) and stores nothing of it', async () => {
+    const before = await counts(store)
+    const out = await ingestPath(store, files.contradictory)
+    expect(out.status).toBe('refused')
+    expect(out.status === 'refused' && out.problems.join('\n')).toMatch(/verdict: says pass, its findings give fail/)
+    expect(await counts(store)).toEqual(before)
+  })
+
+  it('a failure inside the transaction stores nothing of that input', async () => {
+    const before = await counts(store)
+    const later = JSON.parse(readFileSync(files.later, 'utf8')) as Report
+    // Two devices with one id: the UNIQUE (run, device) constraint fails half-way through the insert.
+    const broken = structuredClone(later)
+    broken.run.id = 'run-broken'
+    const {ingestVerified} = await import('../../src/db/ingest.js')
+    await expect(
+      ingestVerified(store, {ok: true, path: 'broken.json', kind: 'report', report: {...broken, devices: [...broken.devices, broken.devices[0]!]}, reportSha256: 'f'.repeat(64), reportKey: 'f'.repeat(64), signed: false}),
+    ).rejects.toThrow()
+    expect(await counts(store)).toEqual(before)
+  })
+
+  it('stores a batch output directory (its report.json) and a later run of the fleet', async () => {
+    expect((await ingestPath(store, files.outDir, {lab: 'Lab B'})).status).toBe('stored')
+    expect((await ingestPath(store, files.later, {lab: 'Lab B', campaign: {name: 'MS-2026'}})).status).toBe('stored')
+    expect((await counts(store)).runs).toBe(3)
+  })
+
+  it('queries by vendor, model, firmware, verdict, campaign, lab, check and date range', async () => {
+    const d = fleet.devices.find((x) => x.verdict === 'fail')!
+    const {vendor, model, firmware} = d.declared!
+    const expectedAll = fleet.devices.filter((x) => x.declared?.vendor === vendor && x.declared?.model === model).length
+    // Three runs hold this fleet: bundle (MS-2026, Lab A), out dir (Lab B), later (MS-2026, Lab B, firmware -r2).
+    expect(await countDevices(store, {vendor: vendor!.toUpperCase(), model})).toBe(3 * expectedAll)
+    expect(await countDevices(store, {vendor, model, firmware})).toBe(2 * fleet.devices.filter((x) => x.declared?.model === model && x.declared?.firmware === firmware && x.declared?.vendor === vendor).length)
+    expect(await countDevices(store, {campaign: 'MS-2026'})).toBe(2 * fleet.devices.length)
+    expect(await countDevices(store, {lab: 'Lab A'})).toBe(fleet.devices.length)
+    expect(await countDevices(store, {lab: 'Lab B', since: '2026-05-01'})).toBe(fleet.devices.length)
+    // The bundle's run finished when the fleet was scanned (today); the later run on 2026-06-01.
+    expect(await countDevices(store, {campaign: 'MS-2026', since: '2026-05-01', until: '2026-06-01'})).toBe(fleet.devices.length)
+    expect(await countDevices(store, {campaign: 'MS-2026', until: '2026-05-31'})).toBe(0)
+    expect(await countDevices(store, {verdict: 'fail', lab: 'Lab A'})).toBe(fleet.devices.filter((x) => x.verdict === 'fail').length)
+    const failedCheck = d.findings.find((f) => f.outcome === 'fail')!.check
+    const rows = await queryDevices(store, {check: failedCheck, outcome: 'fail', lab: 'Lab A'})
+    expect(rows.map((r) => r.device).sort()).toEqual(fleet.devices.filter((x) => x.findings.some((f) => f.check === failedCheck && f.outcome === 'fail')).map((x) => x.name ?? x.id).sort())
+    expect(rows.every((r) => r.outcome === 'fail' && r.check === failedCheck && r.lab === 'Lab A')).toBe(true)
+    expect(await countDevices(store, {search: d.declared!.serial!})).toBe(3)
+  })
+
+  it('campaign stats: devices, failure rate per check and per model, shared keys', async () => {
+    const stats = await campaignStats(store, 'MS-2026')
+    const n = fleet.devices.length
+    expect(stats).toMatchObject({runs: 2, devices: 2 * n, campaign: {name: 'MS-2026', periodStart: '2026-01-01', periodEnd: '2026-12-31'}})
+    expect(stats.verdicts.fail).toBe(2 * fleet.devices.filter((x) => x.verdict === 'fail').length)
+    // Per check: the failure count is the devices failing it in the two runs.
+    for (const c of stats.checks.slice(0, 3)) {
+      const failing = fleet.devices.filter((x) => x.findings.some((f) => f.check === c.check && f.outcome === 'fail')).length
+      expect(c.failed).toBe(2 * failing)
+      expect(c.rate).toBeCloseTo(c.failed / c.tested, 3)
+    }
+    expect(stats.models.reduce((s, m) => s + m.devices, 0)).toBe(2 * n)
+    // The fleet's clone groups share TLS/SSH keys: every shared key is seen on the clone devices.
+    const clones = fleet.devices.filter((x) => x.tags?.some((t) => t.startsWith('clone-')))
+    expect(clones.length).toBeGreaterThan(1)
+    expect(stats.sharedKeys.length).toBeGreaterThan(0)
+    for (const k of stats.sharedKeys) expect(k.names.every((name) => clones.some((c) => c.id === name))).toBe(true)
+    await expect(campaignStats(store, 'nope')).rejects.toThrow(/no campaign "nope".*MS-2026/)
+  })
+
+  it('conformity list: product, firmware, profile, verdict, date, lab and the evidence digests', async () => {
+    const list = await conformityList(store, {lab: 'Lab A'})
+    expect(list).toHaveLength(fleet.devices.length)
+    const reportSha = sha256Hex(readFileSync(join(files.bundle, 'report.json')))
+    expect(list.every((e) => e.reportSha256 === reportSha && e.bundleManifestSha256 !== null && e.lab === 'Lab A' && e.profile.id === fleet.run.profile.id)).toBe(true)
+  })
+
+  it('requirement verdicts (reports of profiles with requirements) are stored, queried and rated per requirement', async () => {
+    // Requirement verdicts shaped as wt-standards writes them (RequirementResult), stored directly.
+    const withReqs = asLaterRun(fleet, 'run-reqs', '2026-07-01T00:00:00.000Z', (f) => f ?? '')
+    withReqs.devices.forEach((d, i) => {
+      ;(d as unknown as {requirements: unknown[]}).requirements = [
+        {standard: 'ETSI EN 303 645', id: '5.1-1', title: 'No universal default passwords', rule: 'r', verdict: i % 4 === 0 ? 'fail' : 'pass', decidedBy: {findings: [], checks: [], declaration: []}, reason: 'test'},
+        {standard: 'ETSI EN 303 645', id: '5.3-1', title: 'Updates', rule: 'r', verdict: 'not_assessed_remotely', decidedBy: {findings: [], checks: [], declaration: []}, reason: 'documentation'},
+      ]
+    })
+    const {ingestVerified} = await import('../../src/db/ingest.js')
+    const {reportKey} = await import('../../src/db/input.js')
+    const out = await ingestVerified(store, {ok: true, path: 'reqs.json', kind: 'report', report: withReqs, reportSha256: 'e'.repeat(64), reportKey: reportKey(withReqs), signed: false}, {campaign: {name: 'EN-2026'}})
+    expect(out.status).toBe('stored')
+    const failing = fleet.devices.filter((_, i) => i % 4 === 0).length
+    expect(await countDevices(store, {requirement: '5.1-1', outcome: 'fail'})).toBe(failing)
+    const stats = await campaignStats(store, 'EN-2026')
+    expect(stats.requirements).toEqual([
+      {standard: 'ETSI EN 303 645', requirement: '5.1-1', assessed: fleet.devices.length, failed: failing, rate: Math.round((failing / fleet.devices.length) * 10_000) / 10_000},
+      {standard: 'ETSI EN 303 645', requirement: '5.3-1', assessed: 0, failed: 0, rate: 0},
+    ])
+  })
+
+  it('model history: each firmware version with its verdicts and what changed', async () => {
+    const model = fleet.devices[0]!.declared!.model!
+    const history = await modelHistory(store, model)
+    const firmwares = history.map((h) => h.firmware)
+    expect(firmwares.some((f) => f?.endsWith('-r2'))).toBe(true)
+    expect(history[0]!.firstSeen <= history.at(-1)!.firstSeen).toBe(true)
+    expect(history.reduce((s, h) => s + h.devices, 0)).toBe(4 * fleet.devices.filter((x) => x.declared?.model === model).length)
+  })
+})
+
+describe('embedded store on disk', () => {
+  it('persists across close and reopen, and a second open does not re-run migrations', async () => {
+    const dir = join(tmp, 'store-dir')
+    const first = await openStore(dir)
+    expect((await ingestPath(first, files.report)).status).toBe('stored')
+    await first.close()
+    const again = await openStore(dir)
+    try {
+      expect(await again.query('SELECT version FROM schema_migrations ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({version: m.version})))
+      expect((await again.query<{n: number}>('SELECT count(*)::int AS n FROM runs'))[0]!.n).toBe(1)
+      expect((await ingestPath(again, files.report)).status).toBe('duplicate')
+    } finally {
+      await again.close()
+    }
+  }, 120_000)
+})
+
+describe('server store', () => {
+  it('two writers ingesting the same report at once store it once', async () => {
+    const url = await testLocation('server')
+    const [a, b] = await Promise.all([openStore(url), openStore(url)])
+    try {
+      const results = await Promise.all([ingestPath(a, files.report), ingestPath(b, files.report)])
+      expect(results.map((r) => r.status).sort()).toEqual(['duplicate', 'stored'])
+      expect((await a.query<{n: number}>('SELECT count(*)::int AS n FROM runs'))[0]!.n).toBe(1)
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
+  }, 120_000)
+})
