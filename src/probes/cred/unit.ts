@@ -18,10 +18,8 @@ import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.
 import {sshLoginMethod} from './ssh-login.js'
 import {probeAuthMethods} from '../ssh/client.js'
 import {telnetLoginMethod} from './telnet-login.js'
-import type {CredAttemptsData, LoginMethod} from './types.js'
+import {type CredAttemptsData, type LoginMethod, P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from './types.js'
 
-export const P_CRED_ATTEMPTS = 'cred.attempts'
-export const P_CRED_BRUTEFORCE = 'cred.bruteforce'
 export const CRED_PROTOCOLS = ['ssh', 'telnet', 'http', 'https'] as const
 
 /** Per-attempt allowance for the unit budget: connect + prompts + answer, as the login methods bound them. */
