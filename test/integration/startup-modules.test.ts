@@ -128,6 +128,10 @@ describe('start-up loads only what the command needs', () => {
       expect(r.files.filter((f) => f.startsWith('node_modules/ssh2/')).length).toBeGreaterThan(1)
       expectOnlyLightProbes(r, ['ssh'])
       expect(packagesLoaded(r)).toEqual(['ssh2'])
+      // The profile is validated by the build's precompiled validator (scripts/build-validators.mjs): ajv's
+      // compiler is neither loaded nor run at start-up.
+      expect(r.files.filter((f) => f.startsWith('node_modules/ajv/dist/compile/'))).toEqual([])
+      expect(r.files).toContain('dist/validators/profile.cjs')
     }, 60_000)
   })
 })
