@@ -9,7 +9,9 @@
  *   sg17scan scan <strong-hub> --json          one lab device with the default profile: TLS + HTTP (https://)
  *                                              and SSH, the lab served by this process (dist/src/lab)
  *
- *   node bench/startup.mjs [--runs N] [--no-build]
+ *   node bench/startup.mjs [--runs N] [--no-build] [--cli PATH/bin/run.js]
+ *
+ * --cli times another build of sg17scan (e.g. an older checkout, built) against the same servers.
  *
  * Prints one line per figure: name median_wall_s and the ratio to its reference (node -e 0 for the commands,
  * ssh-audit for the SSH scan), then the goals of issue 16 and the load average (the machine may be shared).
@@ -26,18 +28,18 @@ import {log, median, runTimed} from './lib.mjs'
 import {SSHD, startSshd} from './sshd.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const RUN = join(ROOT, 'bin/run.js')
 const SSH_AUDIT = process.env.SG17_SSH_AUDIT ?? '/usr/bin/ssh-audit'
 const LAB_DEVICE = 'strong-hub'
 
 function parseArgs(argv) {
-  const options = {runs: 7, build: true}
+  const options = {runs: 7, build: true, cli: join(ROOT, 'bin/run.js')}
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]
     if (arg.startsWith('--runs')) options.runs = Number.parseInt(arg.includes('=') ? arg.slice(7) : argv[++i], 10)
     else if (arg === '--no-build') options.build = false
+    else if (arg.startsWith('--cli')) options.cli = arg.includes('=') ? arg.slice(6) : argv[++i]
     else if (arg === '-h' || arg === '--help') {
-      console.log('usage: node bench/startup.mjs [--runs N] [--no-build]')
+      console.log('usage: node bench/startup.mjs [--runs N] [--no-build] [--cli PATH/bin/run.js]')
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}`)
   }
@@ -78,6 +80,7 @@ async function main() {
   const caFile = join(dir, 'lab-ca.pem')
   await writeFile(caFile, lab.caPem)
   const node = process.execPath
+  const RUN = options.cli
   const n = options.runs
   const rows = []
   try {
@@ -98,7 +101,7 @@ async function main() {
     await rm(dir, {recursive: true, force: true})
   }
   const loadAfter = fmtLoad()
-  console.log(`# figure median_wall_s [ratio to reference] (${n} runs each)`)
+  console.log(`# figure median_wall_s [ratio to reference] (${n} runs each; sg17scan = ${RUN})`)
   for (const r of rows) console.log(`${r.name} ${r.s.toFixed(3)}${r.ref ? ` ${(r.s / r.ref).toFixed(2)}x ${r.refName} (+${(r.s - r.ref).toFixed(3)} s)` : ''}`)
   const get = (prefix) => rows.find((r) => r.name.startsWith(prefix))
   const version = get('sg17scan --version')
