@@ -101,6 +101,13 @@ describe('start-up loads only what the command needs', () => {
     }
   }, 60_000)
 
+  it('--version is answered without loading oclif, in oclif\'s format', async () => {
+    const r = await runLogged(['--version'])
+    const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string; version: string}
+    expect(r.stdout).toBe(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch === 'ia32' ? 'x86' : process.arch} node-${process.version}\n`)
+    expect(r.files.filter((f) => f.startsWith('node_modules/'))).toEqual([])
+  }, 60_000)
+
   it('checks list loads the checks but no probe code and no network package', async () => {
     const r = await runLogged(['checks', 'list'])
     expect(r.code, r.stderr).toBe(0)
