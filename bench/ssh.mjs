@@ -19,20 +19,18 @@
  * ssh-audit     = `ssh-audit -j 127.0.0.1:PORT` (Debian ssh-audit 2.5.0).
  * nmap          = `nmap -Pn -p PORT --script +ssh2-enum-algos 127.0.0.1` (Debian nmap 7.93).
  */
-import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync} from 'node:fs'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {connect} from 'node:net'
+import {spawnSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
-import {freeTcpPort, log, median, runTimed} from './lib.mjs'
+import {log, median, runTimed} from './lib.mjs'
+import {SSHD, startSshd} from './sshd.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const HOST = '127.0.0.1'
-const SSHD = process.env.SG17_SSHD ?? '/usr/sbin/sshd'
-const SSH_KEYGEN = process.env.SG17_SSH_KEYGEN ?? '/usr/bin/ssh-keygen'
 const SSH_AUDIT = process.env.SG17_SSH_AUDIT ?? '/usr/bin/ssh-audit'
 const NMAP = process.env.SG17_NMAP ?? '/usr/bin/nmap'
 const QUIRKS = ['none', 'wait-kexinit', 'pre-banner']
@@ -58,48 +56,6 @@ function parseArgs(argv) {
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer')
   if (!QUIRKS.includes(options.quirk)) throw new Error(`--quirk must be one of ${QUIRKS.join(', ')}`)
   return options
-}
-
-async function startSshd(dir) {
-  if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', {recursive: true})
-  for (const [type, bits, file] of [['rsa', '2048', 'rsa'], ['dsa', '1024', 'dsa'], ['ecdsa', '256', 'ecdsa']]) {
-    await runTimed(SSH_KEYGEN, ['-q', '-t', type, '-b', bits, '-N', '', '-f', join(dir, file)])
-  }
-  const port = await freeTcpPort()
-  const config = join(dir, 'sshd_config')
-  await writeFile(config, [
-    'ListenAddress 127.0.0.1', `Port ${port}`, `PidFile ${join(dir, 'sshd.pid')}`, 'UsePAM no', 'StrictModes no', 'LogLevel ERROR',
-    'MaxStartups 100:30:200',
-    `HostKey ${join(dir, 'rsa')}`, `HostKey ${join(dir, 'dsa')}`, `HostKey ${join(dir, 'ecdsa')}`,
-    'KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,curve25519-sha256',
-    'HostKeyAlgorithms rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-dss,ecdsa-sha2-nistp256',
-    'Ciphers 3des-cbc,aes128-cbc,aes256-cbc,aes128-ctr',
-    'MACs hmac-md5,hmac-sha1,hmac-sha1-96,hmac-sha2-256',
-    'PasswordAuthentication yes', '',
-  ].join('\n'))
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']})
-  let stderr = ''
-  child.stderr.on('data', (c) => (stderr += c))
-  for (let i = 0; ; i += 1) {
-    if (child.exitCode !== null) throw new Error(`sshd exited: ${stderr}`)
-    const ok = await new Promise((resolve) => {
-      const s = connect({host: HOST, port})
-      s.once('connect', () => (s.destroy(), resolve(true)))
-      s.once('error', () => resolve(false))
-    })
-    if (ok) break
-    if (i > 200) throw new Error(`sshd not listening: ${stderr}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  log(`# target: ${SSHD} -D -e -f ${config} (port ${port})`)
-  return {
-    port,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve()
-      child.once('exit', () => resolve())
-      child.kill('SIGTERM')
-    }),
-  }
 }
 
 /** The unit-only runner: node -e script against dist/. */

@@ -1,4 +1,14 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {readFileSync} from 'node:fs'
 
-await execute({dir: import.meta.url})
+const args = process.argv.slice(2)
+if (args.length === 1 && args[0] === '--version') {
+  // Answered without loading oclif (most of the start-up of `--version`), in oclif's own format
+  // (config.userAgent: name/version platform-arch node-version; oclif would say "wsl" for Linux under WSL).
+  const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  const arch = process.arch === 'ia32' ? 'x86' : process.arch
+  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${arch} node-${process.version}\n`)
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

@@ -5,7 +5,7 @@
  */
 import type {Check, CheckInput, CheckResult} from '../../src/checks/types.js'
 import type {ServiceProtocol} from '../../src/evidence/types.js'
-import {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from '../../src/probes/cred/unit.js'
+import {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from '../../src/probes/cred/types.js'
 import {type BruteforceData, type CredAttemptsData, type CredentialList, DEFAULT_LISTS} from '../../src/probes/cred/types.js'
 import {cr, cwe, en, itu} from '../../src/checks/references.js'
 

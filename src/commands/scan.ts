@@ -23,7 +23,7 @@ import {writeBundle} from '../evidence/bundle.js'
 import {inputFiles} from '../evidence/provenance.js'
 import {loadCredentialFile} from '../probes/cred/credential-file.js'
 import {loadCommunityFile} from '../probes/snmp/community-file.js'
-import {loadSnmpV3Credentials} from '../probes/snmp/v3-credentials.js'
+import {loadSnmpV3Credentials} from '../probes/snmp/v3-credential-file.js'
 
 export default class Scan extends BaseCommand {
   static summary = 'Scan a device (its services) or the built-in virtual lab against a conformance profile'

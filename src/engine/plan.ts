@@ -1,8 +1,7 @@
 import type {Service} from '../evidence/types.js'
 import type {Profile, SelectedCheck} from '../profiles/loader.js'
-import type {ProbeUnit} from '../probes/types.js'
 import {isServiceCheck} from '../checks/types.js'
-import {unitFor} from './probe-registry.js'
+import {type ProbeEntry, unitFor} from './probe-registry.js'
 
 export interface ServicePlan {
   service: Service
@@ -10,8 +9,8 @@ export interface ServicePlan {
   checks: SelectedCheck[]
   /** Checks skipped because they are intrusive and intrusive testing is off. */
   skippedIntrusive: SelectedCheck[]
-  /** Each unit once, however many checks read its observations. */
-  units: ProbeUnit[]
+  /** Each unit once, however many checks read its observations (registry entries: the scan loads their code). */
+  units: ProbeEntry[]
 }
 
 /** From the profile's checks, derive which probe units each service needs. Device and batch checks are judged
@@ -21,7 +20,7 @@ export function planService(service: Service, profile: Profile, intrusive: boole
   const applicable = profile.checks.filter((s) => isServiceCheck(s.check) && s.check.protocols.includes(service.protocol))
   const checks = applicable.filter((s) => allowIntrusive || !s.check.intrusive)
   const skippedIntrusive = applicable.filter((s) => !allowIntrusive && s.check.intrusive)
-  const units = new Map<string, ProbeUnit>()
+  const units = new Map<string, ProbeEntry>()
   const add = (probe: string) => {
     const unit = unitFor(probe, service.protocol)
     if (unit) units.set(unit.id, unit)

@@ -1,45 +1,53 @@
-import {credBruteforceUnit, credProbeUnit} from '../probes/cred/unit.js'
-import {ftpProbeUnit} from '../probes/ftp/unit.js'
-import {httpProbeUnit} from '../probes/http/unit.js'
-import {mqttSessionUnit, mqttSubscriptionUnit} from '../probes/mqtt/unit.js'
-import {rtspProbeUnit} from '../probes/rtsp/unit.js'
-import {coapProbeUnit} from '../probes/coap/unit.js'
-import {ssdpProbeUnit} from '../probes/ssdp/unit.js'
-import {communityDataset} from '../probes/snmp/dataset.js'
-import {createSnmpProbeUnit, DEFAULT_MAX_COMMUNITIES, snmpBudgetMs, type SnmpProbeOptions, snmpProbeUnit} from '../probes/snmp/unit.js'
-import {sshProbeUnit} from '../probes/ssh/unit.js'
-import {telnetProbeUnit} from '../probes/telnet/unit.js'
-import {tlsProbeUnit} from '../probes/tls/unit.js'
-import type {ProbeContext, ProbeUnit} from '../probes/types.js'
+import {credBruteforceUnitMeta, credUnitMeta} from '../probes/cred/meta.js'
+import {ftpUnitMeta} from '../probes/ftp/meta.js'
+import {httpUnitMeta} from '../probes/http/meta.js'
+import {mqttSessionUnitMeta, mqttSubscriptionUnitMeta} from '../probes/mqtt/meta.js'
+import {rtspUnitMeta} from '../probes/rtsp/meta.js'
+import {coapUnitMeta} from '../probes/coap/meta.js'
+import {ssdpUnitMeta} from '../probes/ssdp/meta.js'
+import {snmpUnitMeta} from '../probes/snmp/meta.js'
+import {sshUnitMeta} from '../probes/ssh/meta.js'
+import {telnetUnitMeta} from '../probes/telnet/meta.js'
+import {tlsUnitMeta} from '../probes/tls/meta.js'
+import type {ProbeUnit, ProbeUnitMeta} from '../probes/types.js'
 
-/** SNMP writes (the SET of sysLocation.0 to its own value) run only when the scan allows intrusive actions. The
- *  budget follows the community list: a lab's 3,216-string list needs more than the default 12 timeouts. */
-const snmpUnit: ProbeUnit = {
-  ...snmpProbeUnit,
-  run: (ctx) => createSnmpProbeUnit(snmpOptions(ctx)).run(ctx),
-  budgetMs: ({timeoutMs, credentials}) => snmpBudgetMs({candidates: (credentials?.snmpCommunities?.length ?? 0) + DEFAULT_MAX_COMMUNITIES, timeoutMs}),
+/** A registered probe unit: its metadata (enough to plan and judge) and how to load its code. The code is
+ *  imported only when a scan has a service it applies to, so an SSH-only scan never loads the TLS enumerator,
+ *  net-snmp, undici or node-forge, and commands that never scan load none of it. */
+export interface ProbeEntry extends ProbeUnitMeta {
+  load(): Promise<ProbeUnit>
 }
 
-/** A lab's own communities (--communities) are tried first, then the default dataset's first 100. */
-function snmpOptions(ctx: ProbeContext): SnmpProbeOptions {
-  const base: SnmpProbeOptions = {intrusive: ctx.intrusive === true, v3Credentials: ctx.credentials?.snmpV3}
-  const own = ctx.credentials?.snmpCommunities
-  if (!own?.length) return base
-  const dataset = communityDataset()
-  return {
-    ...base,
-    communities: [...own, ...dataset.communities.slice(0, DEFAULT_COMMUNITY_CAP)],
-    datasetId: `lab-file+${dataset.id}`,
-    maxCommunities: own.length + DEFAULT_COMMUNITY_CAP,
-  }
-}
+/** One line per unit: its light meta and a dynamic import of its code (Node caches the module). The loaded
+ *  unit must be the registered one: a meta.ts and unit.ts that drifted apart would plan one unit and run another. */
+const entry = (meta: ProbeUnitMeta, load: () => Promise<ProbeUnit>): ProbeEntry => ({
+  ...meta,
+  async load() {
+    const unit = await load()
+    if (unit.id !== meta.id) throw new Error(`probe registry: unit ${meta.id} loaded as ${unit.id}`)
+    return unit
+  },
+})
 
-const DEFAULT_COMMUNITY_CAP = 100
+/** Every probe unit this version implements. */
+export const PROBE_UNITS: readonly ProbeEntry[] = [
+  entry(tlsUnitMeta, async () => (await import('../probes/tls/unit.js')).tlsProbeUnit),
+  entry(sshUnitMeta, async () => (await import('../probes/ssh/unit.js')).sshProbeUnit),
+  entry(telnetUnitMeta, async () => (await import('../probes/telnet/unit.js')).telnetProbeUnit),
+  entry(ftpUnitMeta, async () => (await import('../probes/ftp/unit.js')).ftpProbeUnit),
+  entry(snmpUnitMeta, async () => (await import('./snmp-unit.js')).snmpUnit),
+  entry(httpUnitMeta, async () => (await import('../probes/http/unit.js')).httpProbeUnit),
+  entry(credUnitMeta, async () => (await import('../probes/cred/unit.js')).credProbeUnit),
+  entry(credBruteforceUnitMeta, async () => (await import('../probes/cred/unit.js')).credBruteforceUnit),
+  entry(mqttSessionUnitMeta, async () => (await import('../probes/mqtt/unit.js')).mqttSessionUnit),
+  entry(mqttSubscriptionUnitMeta, async () => (await import('../probes/mqtt/unit.js')).mqttSubscriptionUnit),
+  entry(rtspUnitMeta, async () => (await import('../probes/rtsp/unit.js')).rtspProbeUnit),
+  entry(coapUnitMeta, async () => (await import('../probes/coap/unit.js')).coapProbeUnit),
+  entry(ssdpUnitMeta, async () => (await import('../probes/ssdp/unit.js')).ssdpProbeUnit),
+]
 
-/** Every probe unit this version implements. Later modules (HTTP, credentials, …) register here. */
-export const PROBE_UNITS: readonly ProbeUnit[] = [tlsProbeUnit, sshProbeUnit, telnetProbeUnit, ftpProbeUnit, snmpUnit, httpProbeUnit, credProbeUnit, credBruteforceUnit, mqttSessionUnit, mqttSubscriptionUnit, rtspProbeUnit, coapProbeUnit, ssdpProbeUnit]
-
-/** The unit that emits `probe` for a service of `protocol`, if any. */
-export function unitFor(probe: string, protocol: string): ProbeUnit | undefined {
+/** The unit that emits `probe` for a service of `protocol`, if any (metadata only: loads nothing). */
+export function unitFor(probe: string, protocol: string): ProbeEntry | undefined {
   return PROBE_UNITS.find((u) => u.emits.includes(probe) && u.protocols.includes(protocol))
 }
+

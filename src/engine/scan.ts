@@ -7,7 +7,7 @@ import {SCHEMA_VERSION, toolVersion} from '../evidence/version.js'
 import {loginContext, loginPolicy} from '../probes/cred/policy.js'
 import type {LabCredential} from '../probes/cred/types.js'
 import type {CommunityCandidate} from '../probes/snmp/dataset.js'
-import type {SnmpV3Credential} from '../probes/snmp/v3-credentials.js'
+import type {SnmpV3Credential} from '../probes/snmp/v3-credential-file.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
@@ -223,8 +223,10 @@ export async function scanStream(
           const plan = planService(service, deviceProfile, options.intrusive ?? false)
           const serviceObservations = (
             await Promise.all(
-              plan.units.map((unit) => {
+              plan.units.map(async (entry) => {
                 probeUnits++
+                // Only the families this service needs are loaded (see probe-registry.ts).
+                const unit = await entry.load()
                 return runUnit(unit, {
                   service,
                   targetName: service.host,

@@ -4,7 +4,7 @@ import type {Artifact, DeclaredIdentity, ObservationError, ObservationPartial, S
 import type {LoginContext} from './cred/policy.js'
 import type {LabCredential} from './cred/types.js'
 import type {CommunityCandidate} from './snmp/dataset.js'
-import type {SnmpV3Credential} from './snmp/v3-credentials.js'
+import type {SnmpV3Credential} from './snmp/v3-credential-file.js'
 
 /** What a probe may use. Probes never create sockets themselves: `connect` enforces the per-device cap,
  *  the global connection rate and counts connections for the benchmarks. */
@@ -49,13 +49,18 @@ export interface ProbeEmission {
   collectedAt?: string
 }
 
-/** A probe unit: one piece of network work that emits one or more observations. */
-export interface ProbeUnit {
+/** What the engine needs to know about a probe unit before loading it (planning, judging): kept in a light
+ *  per-family meta.ts so the registry can name every family without loading its network code. */
+export interface ProbeUnitMeta {
   id: string
   /** Service protocols this unit applies to. */
   protocols: readonly string[]
   /** Observation probe names it emits (even on failure, each emitted with `error`). */
   emits: readonly string[]
+}
+
+/** A probe unit: one piece of network work that emits one or more observations. */
+export interface ProbeUnit extends ProbeUnitMeta {
   run(ctx: ProbeContext): Promise<ProbeEmission[]>
   /** Whole-unit budget when the default (12 × timeout) is too short, e.g. 20 logins with a 1 s pause between
    *  them. The engine uses the larger of this and the scan's probe budget. */

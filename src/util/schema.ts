@@ -1,31 +1,56 @@
-import Ajv2020, {type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
-import addFormats from 'ajv-formats'
+import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+
+import type {ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 
 import {projectPath} from './paths.js'
+
+// ajv and ajv-formats are CommonJS: required on demand, synchronously, so a command that validates nothing, or
+// finds a validator precompiled by scripts/build-validators.mjs, never loads ajv's compiler.
+const require = createRequire(import.meta.url)
+
+type SchemaName = 'report' | 'profile' | 'inventory' | 'report-diff' | 'declaration'
 
 const cache = new Map<string, ValidateFunction>()
 
 /** Compiled validator for one of the project's schemas (schemas/<name>.schema.json). */
-export function schemaValidator(name: 'report' | 'profile' | 'inventory' | 'report-diff' | 'declaration', options: {checkSchema?: boolean} = {}): ValidateFunction {
+export function schemaValidator(name: SchemaName, options: {checkSchema?: boolean} = {}): ValidateFunction {
   const key = `${name}:${options.checkSchema ?? false}`
   let validate = cache.get(key)
   if (!validate) {
-    // Checking our own schema against the 2020-12 meta-schema costs ~70 ms per start; tests do it once
-    // (checkSchema) so the scanner can skip it.
-    const ajv = new Ajv2020.default({
-      allErrors: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true,
-      validateSchema: options.checkSchema ?? false,
-    })
-    addFormats.default(ajv)
-    const schema = JSON.parse(readFileSync(projectPath('schemas', `${name}.schema.json`), 'utf8')) as object
-    validate = ajv.compile(schema)
+    const text = readFileSync(projectPath('schemas', `${name}.schema.json`), 'utf8')
+    validate = (options.checkSchema ? undefined : precompiled(name, text)) ?? compile(text, options.checkSchema ?? false)
     cache.set(key, validate)
   }
   return validate
+}
+
+/** The build's standalone validator (dist/validators/<name>.cjs) if it was compiled from this very schema text. */
+function precompiled(name: SchemaName, text: string): ValidateFunction | undefined {
+  let mod: ValidateFunction & {schemaSha256?: string}
+  try {
+    mod = require(projectPath('dist', 'validators', `${name}.cjs`)) as ValidateFunction & {schemaSha256?: string}
+  } catch {
+    return undefined // running from src/ (tests) or a tsc-only build: compile at run time
+  }
+  return mod.schemaSha256 === createHash('sha256').update(text).digest('hex') ? mod : undefined
+}
+
+function compile(text: string, checkSchema: boolean): ValidateFunction {
+  const {default: Ajv2020} = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  const {default: addFormats} = require('ajv-formats') as typeof import('ajv-formats')
+  // Checking our own schema against the 2020-12 meta-schema costs ~70 ms per start; tests do it once
+  // (checkSchema) so the scanner can skip it.
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    validateSchema: checkSchema,
+  })
+  addFormats(ajv)
+  return ajv.compile(JSON.parse(text) as object)
 }
 
 /** "must be integer", "must NOT have additional properties ('foo')", … */

@@ -7,6 +7,7 @@ import {isIP} from 'node:net'
 
 import {type ProbeContext, type ProbeEmission, ProbeError, type ProbeUnit} from '../types.js'
 import {coapGet, BLOCK2, linkFormatPaths, parseCoap} from './message.js'
+import {coapUnitMeta} from './meta.js'
 import {P_COAP_DISCOVERY, type CoapDiscoveryData} from './types.js'
 
 const MAX_RESOURCES = 100
@@ -62,8 +63,6 @@ export async function runCoapDiscovery(ctx: Pick<ProbeContext, 'service' | 'time
 }
 
 export const coapProbeUnit: ProbeUnit = {
-  id: 'coap.discovery',
-  protocols: ['coap'],
-  emits: [P_COAP_DISCOVERY],
+  ...coapUnitMeta,
   run: async (ctx) => [await runCoapDiscovery(ctx)],
 }

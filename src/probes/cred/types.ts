@@ -1,3 +1,7 @@
+/** Observation names of the credential units (here, not in unit.ts, so checks read them without loading the login engine). */
+export const P_CRED_ATTEMPTS = 'cred.attempts'
+export const P_CRED_BRUTEFORCE = 'cred.bruteforce'
+
 /** Shared types of the credential-testing probes (observation contract: `cred.attempts`, `cred.bruteforce`). */
 
 /** A named list of the dataset, or `lab` for the lab's own `--credentials` file. */

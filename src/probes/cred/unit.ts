@@ -18,11 +18,11 @@ import {exclusive, loginContext, type LoginContext, loginPolicy} from './policy.
 import {sshLoginMethod} from './ssh-login.js'
 import {probeAuthMethods} from '../ssh/client.js'
 import {telnetLoginMethod} from './telnet-login.js'
-import type {CredAttemptsData, LoginMethod} from './types.js'
+import {type CredAttemptsData, type LoginMethod, P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from './types.js'
 
-export const P_CRED_ATTEMPTS = 'cred.attempts'
-export const P_CRED_BRUTEFORCE = 'cred.bruteforce'
-export const CRED_PROTOCOLS = ['ssh', 'telnet', 'http', 'https'] as const
+import {credBruteforceUnitMeta, credUnitMeta, CRED_PROTOCOLS} from './meta.js'
+
+export {CRED_PROTOCOLS}
 
 /** Per-attempt allowance for the unit budget: connect + prompts + answer, as the login methods bound them. */
 const ATTEMPT_ALLOWANCE_TIMEOUTS = 3
@@ -59,9 +59,7 @@ function loginOf(ctx: ProbeContext): LoginContext {
 }
 
 export const credProbeUnit: ProbeUnit = {
-  id: 'cred',
-  protocols: CRED_PROTOCOLS,
-  emits: [P_CRED_ATTEMPTS],
+  ...credUnitMeta,
   budgetMs: ({timeoutMs, login}) => {
     const p = login?.policy ?? loginPolicy(DEFAULT_CREDENTIAL_THRESHOLDS)
     // Discovery (the HTTP crawl) + a negative control per login + every candidate the device budget allows,
@@ -99,9 +97,7 @@ async function runAttempts(ctx: ProbeContext, login: LoginContext): Promise<Prob
 }
 
 export const credBruteforceUnit: ProbeUnit = {
-  id: 'cred-bruteforce',
-  protocols: CRED_PROTOCOLS,
-  emits: [P_CRED_BRUTEFORCE],
+  ...credBruteforceUnitMeta,
   // Its own attempts plus the wait for the service's cred.attempts run queued before it.
   budgetMs: (o) =>
     ((o.login?.policy.bruteforceAttempts ?? DEFAULT_CREDENTIAL_THRESHOLDS.bruteforceAttempts) + 2) * ATTEMPT_ALLOWANCE_TIMEOUTS * o.timeoutMs + credProbeUnit.budgetMs!(o),

@@ -12,6 +12,7 @@ import type {ObservationError} from '../../evidence/types.js'
 import {remaining, StreamReader} from '../cleartext/stream.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
 import {featuresOfferTls, parseFeatures, takeReply} from './reply.js'
+import {ftpUnitMeta} from './meta.js'
 import {P_FTP_SESSION, type AnonymousResult, type FtpReply, type FtpReplyRecord, type FtpSessionData} from './types.js'
 
 /** The anonymous-FTP convention's "password": an e-mail address in a reserved domain (RFC 6761 .invalid). */
@@ -202,9 +203,7 @@ function transcriptArtifact(t: FtpTranscript): ArtifactInput[] {
 }
 
 export const ftpProbeUnit: ProbeUnit = {
-  id: 'ftp',
-  protocols: ['ftp'],
-  emits: [P_FTP_SESSION],
+  ...ftpUnitMeta,
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     const transcript = new FtpTranscript()
     try {

@@ -12,6 +12,7 @@ import {crawl, type CrawledResponse} from './crawl.js'
 import {piiOf, toExchange} from './exchanges.js'
 import {redactUrl} from './redact.js'
 import {deriveSurface} from './surface.js'
+import {httpUnitMeta} from './meta.js'
 import {P_HTTP_EXCHANGES, P_HTTP_SURFACE, type HttpExchangesData, type HttpScheme} from './types.js'
 
 function toError(err: unknown): ObservationError {
@@ -59,8 +60,6 @@ export async function runHttpProbe(ctx: ProbeContext): Promise<ProbeEmission[]> 
 }
 
 export const httpProbeUnit: ProbeUnit = {
-  id: 'http',
-  protocols: ['http', 'https'],
-  emits: [P_HTTP_EXCHANGES, P_HTTP_SURFACE],
+  ...httpUnitMeta,
   run: runHttpProbe,
 }

@@ -9,9 +9,9 @@ import type {PiiType} from '../../pii/types.js'
 import type {ProbeContext, ProbeEmission, ProbeUnit} from '../types.js'
 import {connectAnonymous, VERSIONS} from './client.js'
 import {maskTopic} from './mask.js'
+import {mqttSessionUnitMeta, mqttSubscriptionUnitMeta} from './meta.js'
 import {P_MQTT_SESSION, P_MQTT_SUBSCRIPTION, type MqttSessionData, type MqttSubscriptionData} from './types.js'
 
-export const MQTT_PROTOCOLS = ['mqtt', 'mqtts'] as const
 
 export async function runMqttSession(ctx: ProbeContext): Promise<ProbeEmission> {
   const data: MqttSessionData = {tls: ctx.service.protocol === 'mqtts', attempts: []}
@@ -34,9 +34,7 @@ export async function runMqttSession(ctx: ProbeContext): Promise<ProbeEmission> 
 }
 
 export const mqttSessionUnit: ProbeUnit = {
-  id: 'mqtt.session',
-  protocols: MQTT_PROTOCOLS,
-  emits: [P_MQTT_SESSION],
+  ...mqttSessionUnitMeta,
   run: async (ctx) => [await runMqttSession(ctx)],
 }
 
@@ -112,8 +110,6 @@ export async function runMqttSubscription(ctx: ProbeContext, bounds: Subscriptio
 }
 
 export const mqttSubscriptionUnit: ProbeUnit = {
-  id: 'mqtt.subscription',
-  protocols: MQTT_PROTOCOLS,
-  emits: [P_MQTT_SUBSCRIPTION],
+  ...mqttSubscriptionUnitMeta,
   run: async (ctx) => [await runMqttSubscription(ctx)],
 }

@@ -8,6 +8,7 @@ import type {Socket} from 'node:net'
 import {remaining, StreamReader} from '../cleartext/stream.js'
 import {type ProbeContext, type ProbeEmission, ProbeError, type ProbeUnit} from '../types.js'
 import {challengeSchemes, header, parseRtspReply, type RtspReply} from './parse.js'
+import {rtspUnitMeta} from './meta.js'
 import {P_RTSP_SESSION, type RtspDescribeResult, type RtspSessionData} from './types.js'
 
 /** Common stream paths of IP cameras (vendor defaults, as in nmap's rtsp-url-brute list), most common first. */
@@ -80,8 +81,6 @@ export async function runRtspSession(ctx: ProbeContext, paths: readonly string[]
 }
 
 export const rtspProbeUnit: ProbeUnit = {
-  id: 'rtsp.session',
-  protocols: ['rtsp'],
-  emits: [P_RTSP_SESSION],
+  ...rtspUnitMeta,
   run: async (ctx) => [await runRtspSession(ctx)],
 }

@@ -33,7 +33,9 @@ import {testV3Credentials, type SnmpV3Credential} from './v3-credentials.js'
 import {DEFAULT_V3_USERS, discoverEngine, engineEnterprise, tryNoAuthUsers, v3UserId} from './v3.js'
 import {writeTest} from './write.js'
 
-export const SNMP_EMITS = [P_SNMP_COMMUNITIES, P_SNMP_SYSTEM, P_SNMP_V3] as const
+import {SNMP_EMITS, snmpUnitMeta} from './meta.js'
+
+export {SNMP_EMITS}
 
 export interface SnmpProbeOptions {
   /** Run the write test (SET sysLocation.0 to its current value). Default false. */
@@ -99,9 +101,7 @@ export function createSnmpProbeUnit(options: SnmpProbeOptions = {}): ProbeUnit {
   const v3Credentials = options.v3Credentials ?? []
 
   return {
-    id: 'snmp',
-    protocols: ['snmp'],
-    emits: SNMP_EMITS,
+    ...snmpUnitMeta,
     async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
       const started = Date.now()
       try {

@@ -10,6 +10,7 @@ import {request} from 'undici'
 
 import {type ProbeContext, type ProbeEmission, ProbeError, type ProbeUnit} from '../types.js'
 import {M_SEARCH, parseDescription, parseSsdpReply} from './parse.js'
+import {ssdpUnitMeta} from './meta.js'
 import {P_SSDP_DISCOVERY, type SsdpDiscoveryData} from './types.js'
 
 const MAX_REPLIES = 64
@@ -90,8 +91,6 @@ export async function runSsdpDiscovery(ctx: Pick<ProbeContext, 'service' | 'time
 }
 
 export const ssdpProbeUnit: ProbeUnit = {
-  id: 'ssdp.discovery',
-  protocols: ['ssdp'],
-  emits: [P_SSDP_DISCOVERY],
+  ...ssdpUnitMeta,
   run: async (ctx) => [await runSsdpDiscovery(ctx)],
 }

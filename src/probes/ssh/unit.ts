@@ -18,7 +18,9 @@ import {
   type SshKexinitData,
 } from './types.js'
 
-export const SSH_EMITS = [P_SSH_KEXINIT, P_SSH_HOSTKEYS, P_SSH_AUTH_METHODS] as const
+import {SSH_EMITS, sshUnitMeta} from './meta.js'
+
+export {SSH_EMITS}
 
 function toError(err: unknown): ObservationError {
   if (err instanceof ProbeError) return {code: err.code, message: err.message}
@@ -59,9 +61,7 @@ export function kexinitArtifacts(g: KexinitGrab): ArtifactInput[] {
 }
 
 export const sshProbeUnit: ProbeUnit = {
-  id: 'ssh',
-  protocols: ['ssh'],
-  emits: SSH_EMITS,
+  ...sshUnitMeta,
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     const started = Date.now()
     let grab: KexinitGrab

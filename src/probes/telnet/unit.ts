@@ -12,6 +12,7 @@ import {decodeText, hexPreview, looksBinary, printable} from '../cleartext/text.
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
 import {TelnetNegotiator, TelnetParser} from './iac.js'
 import {findLoginPrompt} from './prompt.js'
+import {telnetUnitMeta} from './meta.js'
 import {P_TELNET_BANNER, type TelnetBannerData, type TelnetNegotiation} from './types.js'
 
 export const MAX_TELNET_BYTES = 16 * 1024
@@ -144,9 +145,7 @@ function rawArtifact(raw: Buffer): ArtifactInput[] {
 }
 
 export const telnetProbeUnit: ProbeUnit = {
-  id: 'telnet',
-  protocols: ['telnet'],
-  emits: [P_TELNET_BANNER],
+  ...telnetUnitMeta,
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     const session = new TelnetSession()
     try {

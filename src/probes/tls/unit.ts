@@ -14,14 +14,9 @@ import type {
 } from './types.js'
 import {TLS_PROTOCOLS} from './types.js'
 
-export const TLS_EMITS = [
-  'tls.protocols',
-  'tls.cipher-suites',
-  'tls.cipher-preference',
-  'tls.certificates',
-  'tls.key-exchange',
-  'tls.handshake-behaviour',
-] as const
+import {TLS_EMITS, tlsUnitMeta} from './meta.js'
+
+export {TLS_EMITS}
 
 /**
  * Budget: a full scan needs ~50 connections (up to ~100 on a server with many suites), each bounded by one
@@ -131,9 +126,7 @@ export async function emissionsFromEnumeration(ctx: ProbeContext, e: TlsEnumerat
 }
 
 export const tlsProbeUnit: ProbeUnit = {
-  id: 'tls',
-  protocols: ['tls', 'https', 'mqtts'],
-  emits: TLS_EMITS,
+  ...tlsUnitMeta,
   budgetMs: ({timeoutMs}) => tlsBudgetMs(timeoutMs),
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     // Stop starting exchanges early enough that the certificate fetch and the last exchange still fit.

@@ -1,0 +1,144 @@
+/**
+ * What each command loads (issue 16): the built CLI runs under test/helpers/load-log.mjs, which logs every ES
+ * module (loader hook) and every CommonJS file (Module.prototype.load: ssh2, net-snmp, node-forge require each
+ * other out of sight of ESM hooks). Structural only: no timing.
+ *
+ * Probe modules a command that does not probe a family may still load — the "light" files, which hold the
+ * names, shapes and data that checks judge with and that flag parsing reads, and open no socket:
+ *  - types.js (observation names and shapes) and meta.js (the unit's id/protocols/emits for the registry);
+ *  - ssh/algorithms.js and tls/registry.js (the algorithm policy and IANA cipher-suite data the checks grade by);
+ *  - snmp/write-classes.js and cred/lockout.js (pure classifications shared by probe and check);
+ *  - snmp/community-file.js, snmp/v3-credential-file.js, cred/credential-file.js, cred/policy.js, cred/budget.js
+ *    (the scan command's --communities, --snmp-v3-credentials, --credentials files and login policy).
+ * Each light file loaded is also read: it may import only relative modules and node:fs/path/url/util/crypto —
+ * no npm package, no network module.
+ */
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {type RunningLab, startLab} from '../../src/lab/index.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const RUN = join(ROOT, 'bin/run.js')
+const PRELOAD = join(ROOT, 'test/helpers/load-log.mjs')
+const HEAVY = ['ssh2', 'undici', 'net-snmp', 'node-forge'] as const
+const LIGHT_NAMES = new Set(['types.js', 'meta.js'])
+const LIGHT_FILES = new Set([
+  'ssh/algorithms.js', 'tls/registry.js', 'snmp/write-classes.js', 'cred/lockout.js',
+  'snmp/community-file.js', 'snmp/v3-credential-file.js', 'cred/credential-file.js', 'cred/policy.js', 'cred/budget.js',
+])
+const LIGHT_BUILTINS = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:crypto'])
+
+interface Loaded {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** Paths relative to the repository (node_modules/… or dist/…), each once. */
+  files: string[]
+}
+
+/** Runs the built CLI with the load log; a hard kill bounds it. */
+function runLogged(args: string[]): Promise<Loaded> {
+  const dir = mkdtempSync(join(tmpdir(), 'sg17scan-loads-'))
+  const log = join(dir, 'loads.txt')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', PRELOAD, RUN, ...args], {env: {...process.env, NODE_ENV: 'production', SG17SCAN_LOAD_LOG: log}})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      let text = ''
+      try {
+        text = readFileSync(log, 'utf8')
+      } catch {}
+      rmSync(dir, {recursive: true, force: true})
+      const files = [...new Set(text.split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)))]
+        .filter((f) => f.startsWith(ROOT))
+        .map((f) => f.slice(ROOT.length))
+      resolve({code, stdout, stderr, files})
+    })
+  })
+}
+
+const dist = (l: Loaded) => l.files.filter((f) => f.startsWith('dist/'))
+const packagesLoaded = (l: Loaded) => HEAVY.filter((p) => l.files.some((f) => f.startsWith(`node_modules/${p}/`)))
+/** Modules of dist/src/probes/<family>/ as "<family>/<file>". */
+const probeModules = (l: Loaded) => l.files.filter((f) => /^dist\/src\/probes\/[^/]+\//.test(f)).map((f) => f.slice('dist/src/probes/'.length))
+const isLight = (m: string) => LIGHT_NAMES.has(m.split('/').pop()!) || LIGHT_FILES.has(m)
+
+/** Import specifiers of a built module that are neither relative nor a harmless builtin. */
+function heavyImports(m: string): string[] {
+  const text = readFileSync(join(ROOT, 'dist/src/probes', m), 'utf8')
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)]
+    .map((x) => x[1] ?? x[2] ?? x[3]!)
+  return specs.filter((s) => !s.startsWith('.') && !LIGHT_BUILTINS.has(s))
+}
+
+function expectOnlyLightProbes(l: Loaded, exceptFamilies: string[] = []): void {
+  const probes = probeModules(l).filter((m) => !exceptFamilies.includes(m.split('/')[0]!))
+  expect(probes.filter((m) => !isLight(m))).toEqual([])
+  expect(probes.filter((m) => heavyImports(m).length > 0).map((m) => `${m}: ${heavyImports(m).join(', ')}`)).toEqual([])
+}
+
+describe('start-up loads only what the command needs', () => {
+  it('--version and --help load no module of dist/', async () => {
+    for (const args of [['--version'], ['--help']]) {
+      const r = await runLogged(args)
+      expect(r.code, r.stderr).toBe(0)
+      // The log works: the launcher itself is seen.
+      expect(r.files).toContain('bin/run.js')
+      expect(dist(r)).toEqual([])
+      expect(packagesLoaded(r)).toEqual([])
+    }
+  }, 60_000)
+
+  it('--version is answered without loading oclif, in oclif\'s format', async () => {
+    const r = await runLogged(['--version'])
+    const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string; version: string}
+    expect(r.stdout).toBe(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch === 'ia32' ? 'x86' : process.arch} node-${process.version}\n`)
+    expect(r.files.filter((f) => f.startsWith('node_modules/'))).toEqual([])
+  }, 60_000)
+
+  it('checks list loads the checks but no probe code and no network package', async () => {
+    const r = await runLogged(['checks', 'list'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(dist(r).some((f) => f.startsWith('dist/checks/'))).toBe(true)
+    expectOnlyLightProbes(r)
+    expect(packagesLoaded(r)).toEqual([])
+  }, 60_000)
+
+  describe('an SSH-only scan', () => {
+    let lab: RunningLab
+    beforeAll(async () => {
+      lab = await startLab({devices: ['good-gateway']})
+    })
+    afterAll(async () => {
+      await lab?.stop()
+    })
+
+    it('loads the SSH unit and ssh2, and no TLS/SNMP/HTTP probe code nor their packages', async () => {
+      const ssh = lab.devices[0]!.targets.find((t) => t.startsWith('ssh://'))!
+      expect(ssh).toBeDefined()
+      const r = await runLogged(['scan', ssh, '--json'])
+      expect(r.stdout, r.stderr).toMatch(/"ssh\.kexinit"/)
+      // Positive control: the CommonJS log sees ssh2's own require()s, not just its entry point.
+      expect(probeModules(r)).toContain('ssh/unit.js')
+      expect(r.files.filter((f) => f.startsWith('node_modules/ssh2/')).length).toBeGreaterThan(1)
+      expectOnlyLightProbes(r, ['ssh'])
+      expect(packagesLoaded(r)).toEqual(['ssh2'])
+      // The profile is validated by the build's precompiled validator (scripts/build-validators.mjs): ajv's
+      // compiler is neither loaded nor run at start-up.
+      expect(r.files.filter((f) => f.startsWith('node_modules/ajv/dist/compile/'))).toEqual([])
+      expect(r.files).toContain('dist/validators/profile.cjs')
+    }, 60_000)
+  })
+})
