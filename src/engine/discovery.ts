@@ -3,9 +3,6 @@ import {isIP} from 'node:net'
 
 import type {Observation, Service, ServiceProtocol} from '../evidence/types.js'
 import {PROTOCOLS} from '../evidence/types.js'
-import {coapRequest} from '../probes/coap/unit.js'
-import {identifyPort} from '../probes/identify/identify.js'
-import {mSearch} from '../probes/ssdp/unit.js'
 import {P_NET_PORTS, P_NET_SERVICES, type IdentifiedService, type NetServicesData} from '../probes/identify/types.js'
 import type {ProbeEmission} from '../probes/types.js'
 import {type ConnectionStats, makeConnector} from './connector.js'
@@ -54,6 +51,8 @@ export function hostServiceId(host: string): string {
 /** For a bare host: a TCP connect scan of the given ports, then every open port identified by protocol; each
  *  service sg17scan has a module for joins the scan as if its URI had been given. */
 export async function discoverServices(host: string, o: DiscoveryOptions): Promise<DiscoveryResult> {
+  // Loaded only when a bare host is scanned: a scan of given URIs never pays for the identification code.
+  const [{identifyPort}, {coapRequest}, {mSearch}] = await Promise.all([import('../probes/identify/identify.js'), import('../probes/coap/unit.js'), import('../probes/ssdp/unit.js')])
   const collectedAt = o.now().toISOString()
   const service = {id: hostServiceId(host)}
   let address: string
