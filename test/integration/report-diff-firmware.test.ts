@@ -46,7 +46,9 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
     expect(r.stdout).toContain('ipcam-2024 → ipcam-2025 — matched by certificate')
     expect(r.stdout).toMatch(/! NEW +svc\.telnet\.exposed on telnet:\/\/127\.0\.0\.1:\d+: — → fail high/)
     expect(r.stdout).toMatch(/ FIXED +tls\.cipher\.null-or-export on tls:\/\/127\.0\.0\.1:\d+: fail critical → pass critical/)
-    expect(r.stdout).toContain('REGRESSION: 1 new failure at or above high in B (exit 1)')
+    // The open Telnet console fails twice: the service check, and the device's view of cleartext protocols.
+    expect(r.stdout).toMatch(/! NEW +svc\.exposed\.insecure-protocol on device:ipcam-2025: .* → fail high/)
+    expect(r.stdout).toContain('REGRESSION: 2 new failures at or above high in B (exit 1)')
 
     const diff = JSON.parse(readFileSync(out.json, 'utf8')) as ReportDiff
     const validate = schemaValidator('report-diff')
@@ -55,6 +57,7 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
     const camera = diff.devices[0]!
     expect(camera).toMatchObject({status: 'matched', matchedBy: 'certificate', a: {id: 'ipcam-2024'}, b: {id: 'ipcam-2025'}})
     expect(camera.findings.map((f) => [f.check, f.change, f.gate])).toEqual([
+      ['svc.exposed.insecure-protocol', 'new', true],
       ['svc.telnet.exposed', 'new', true],
       ['tls.cipher.null-or-export', 'fixed', false],
     ])
@@ -63,7 +66,7 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
     expect(kinds['service-appeared']!.service).toMatch(/^telnet:/)
     expect(kinds['tls-cipher-suites']).toMatchObject({removed: ['TLS_RSA_WITH_NULL_MD5', 'TLS_RSA_WITH_NULL_SHA']})
     expect(kinds.banner).toMatchObject({before: 'SSH-2.0-dropbear_2014.63', after: 'SSH-2.0-dropbear_2019.78'})
-    expect(diff.summary).toMatchObject({regressions: 1, exitCode: 1, findings: {new: 1, fixed: 1, outcome: 0, severity: 0}})
+    expect(diff.summary).toMatchObject({regressions: 2, exitCode: 1, findings: {new: 2, fixed: 1, outcome: 0, severity: 0}})
 
     expect(readFileSync(out.md, 'utf8')).toContain('| ❗ | NEW | svc.telnet.exposed |')
     expect(readFileSync(out.html, 'utf8')).toContain('<tr class="gate"><td class="new">NEW</td><td>svc.telnet.exposed</td>')
@@ -72,7 +75,7 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
   it('the gate follows --fail-on (the new Telnet failure is high: --fail-on critical passes) and a report against itself has no change', async () => {
     const critical = await runCli(['report', 'diff', fw1, fw2, '--fail-on', 'critical', '--format', 'json'])
     expect(critical.code).toBe(0)
-    expect((JSON.parse(critical.stdout) as ReportDiff).summary).toMatchObject({regressions: 0, exitCode: 0, findings: {new: 1}})
+    expect((JSON.parse(critical.stdout) as ReportDiff).summary).toMatchObject({regressions: 0, exitCode: 0, findings: {new: 2}})
     const same = await runCli(['report', 'diff', fw2, fw2])
     expect(same.code).toBe(0)
     expect(same.stdout).toContain('1 matched device without changes.')
@@ -93,7 +96,7 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
     expect(ok.code).toBe(1)
     const diff = JSON.parse(ok.stdout) as ReportDiff
     expect(diff.a).toMatchObject({kind: 'bundle', bundle: {signed: true}})
-    expect(diff.summary.regressions).toBe(1)
+    expect(diff.summary.regressions).toBe(2)
 
     // One changed byte in B's report: the bundle no longer verifies and nothing is diffed.
     const reportPath = join(b2, 'report.json')
@@ -113,7 +116,7 @@ describe('sg17scan report diff on two firmware versions of a lab camera', () => 
     expect(r.code).toBe(1)
     const diff = JSON.parse(r.stdout) as ReportDiff
     expect(diff.a).toMatchObject({source: outDir, kind: 'report', devices: 1})
-    expect(diff.summary.findings).toMatchObject({new: 1, fixed: 1})
+    expect(diff.summary.findings).toMatchObject({new: 2, fixed: 1})
   }, 30_000)
 
   it('bad input exits 2 naming it', async () => {

@@ -87,7 +87,10 @@ export default class LabStart extends BaseCommand {
         this.log(`Lab running in the background (pid ${state.pid}); stop it with 'sg17scan lab stop'.`)
         return state
       }
-      if (child.exitCode !== null) break
+      if (child.exitCode !== null) {
+        // Its output went nowhere (detached): say what usually stops it instead of waiting out the deadline.
+        throw new Error(`the lab process exited with code ${child.exitCode} before it was ready (a port from --base-port ${flags['base-port']} in use? run 'sg17scan lab start' without --detach to see why)`)
+      }
       await new Promise((r) => setTimeout(r, 100))
     }
     throw new Error('the lab did not start within 120 s')
