@@ -42,7 +42,9 @@ function nmapServices(xml: string): Map<number, {name?: string; tunnel?: string}
     if (!/<state state="open"/.test(m[2])) continue
     const svc = /<service ([^>]*)/.exec(m[2])?.[1] ?? ''
     const attr = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(svc)?.[1]
-    out.set(Number(m[1]), {name: attr('name'), tunnel: attr('tunnel')})
+    // method="table" is nmap's guess from its port-number table (an ephemeral port such as 33123 reads as
+    // "aurora-balaena"), not an identification: treat it as unknown.
+    out.set(Number(m[1]), attr('method') === 'table' ? {} : {name: attr('name'), tunnel: attr('tunnel')})
   }
   return out
 }
