@@ -1,5 +1,5 @@
 /** Helpers shared by the bench scripts: timing a command, medians, finding binaries, free ports. */
-import {execFile, spawnSync} from 'node:child_process'
+import {execFile, spawn, spawnSync} from 'node:child_process'
 import {createServer} from 'node:net'
 
 export const log = (message) => process.stderr.write(`${message}\n`)
@@ -40,4 +40,31 @@ export function freeTcpPort(host = '127.0.0.1') {
       server.close(() => resolve(port))
     })
   })
+}
+
+/** Starts `openssl s_server` with `args` and resolves once it prints ACCEPT; `stop()` ends it (idempotent). */
+export async function spawnSServer(args, env) {
+  const child = spawn('openssl', args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+  await new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`s_server not ready: ${output}`)), 5000)
+    const onData = (chunk) => {
+      output += chunk
+      if (/^ACCEPT$/m.test(output)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`s_server exited ${code}: ${output}`)))
+  })
+  child.stdout.resume()
+  child.stderr.resume()
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
 }

@@ -10,14 +10,14 @@
  * (medians over the runs; connections as counted by the proxy; accepted_suites counts (protocol, suite)
  * pairs; protocols = accepted protocol versions of the last run). Progress goes to stderr.
  */
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {freeTcpPort, log, median, runTimed, which} from './lib.mjs'
+import {freeTcpPort, log, median, runTimed, spawnSServer, which} from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const HOST = '127.0.0.1'
@@ -66,25 +66,9 @@ async function startSServer(dir) {
     's_server', '-accept', `${HOST}:${port}`, '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-www',
     '-min_protocol', 'TLSv1', '-max_protocol', 'TLSv1.2', '-cipher', 'ALL:eNULL:!aNULL:@SECLEVEL=0', '-dhparam', join(dir, 'dh1024.pem'),
   ]
-  const child = spawn('openssl', args, {env, stdio: ['ignore', 'pipe', 'pipe']})
-  await new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`s_server not ready: ${output}`)), 5000)
-    const onData = (chunk) => {
-      output += chunk
-      if (/^ACCEPT$/m.test(output)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`s_server exited ${code}: ${output}`)))
-  })
-  child.stdout.resume()
-  child.stderr.resume()
+  const stop = await spawnSServer(args, env)
   log(`# upstream: openssl ${args.join(' ')}  (OPENSSL_CONF=empty)`)
-  return {port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM'))))}
+  return {port, stop}
 }
 
 function tools(permissiveConf) {

@@ -13,7 +13,7 @@
  * testssl mode: "native" (default) = `-E --ssl-native` with a permissive OPENSSL_CONF, the mode the interop
  * test uses (same result as the default socket mode on this target, ~3× faster); "sockets" = plain `-E`.
  */
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {createConnection, createServer} from 'node:net'
@@ -21,7 +21,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {freeTcpPort, log, median, runTimed, which} from './lib.mjs'
+import {freeTcpPort, log, median, runTimed, spawnSServer, which} from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const HOST = '127.0.0.1'
@@ -67,33 +67,9 @@ async function startSServer(dir) {
     '-min_protocol', 'TLSv1', '-max_protocol', 'TLSv1.2', '-cipher', 'ALL:eNULL:@SECLEVEL=0',
     '-dhparam', join(dir, 'dh1024.pem'),
   ]
-  const child = spawn('openssl', args, {env, stdio: ['ignore', 'pipe', 'pipe']})
-  await new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`s_server not ready: ${output}`)), 5000)
-    const onData = (chunk) => {
-      output += chunk
-      if (/^ACCEPT$/m.test(output)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`s_server exited ${code}: ${output}`)))
-  })
-  child.stdout.resume()
-  child.stderr.resume()
+  const stop = await spawnSServer(args, env)
   log(`# target: openssl ${args.join(' ')}  (OPENSSL_CONF=empty)`)
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
+  return {port, stop}
 }
 
 /** TCP proxy HOST:port → HOST:upstreamPort that counts accepted connections. */
