@@ -1,15 +1,11 @@
 /** A small CoAP (RFC 7252) UDP server for lab devices: GET /.well-known/core answers the device's link-format
  *  resource list; any other request gets 4.04. Piggybacked ACKs; no DTLS. */
-import {createSocket} from 'node:dgram'
-
 import {parseCoap} from '../probes/coap/message.js'
 import type {StartedDevice} from './devices/types.js'
-import {formatHostForUri} from './server.js'
+import {startLabUdpService} from './udp-service.js'
 
 export async function startLabCoap(host: string, port: number, linkFormat: string): Promise<StartedDevice> {
-  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
-  socket.on('error', () => {})
-  socket.on('message', (msg, peer) => {
+  return startLabUdpService('coap', host, port, (msg, peer, socket) => {
     let m: ReturnType<typeof parseCoap>
     try {
       m = parseCoap(msg)
@@ -24,16 +20,4 @@ export async function startLabCoap(host: string, port: number, linkFormat: strin
     const reply = found ? Buffer.concat([header, m.token, Buffer.from([0xc1, 40, 0xff]), Buffer.from(linkFormat)]) : Buffer.concat([header, m.token])
     socket.send(reply, peer.port, peer.address)
   })
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.bind({address: host, port, exclusive: true}, () => {
-      socket.off('error', reject)
-      resolve()
-    })
-  })
-  let stopped: Promise<void> | undefined
-  return {
-    targets: [`coap://${formatHostForUri(host)}:${socket.address().port}`],
-    stop: () => (stopped ??= new Promise<void>((resolve) => socket.close(() => resolve()))),
-  }
 }

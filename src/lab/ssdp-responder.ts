@@ -1,14 +1,10 @@
 /** A lab SSDP responder: answers a unicast M-SEARCH (ssdp:all or a matching ST) with one reply per announced type,
  *  each pointing at the device description. UDP, bounded (replies only to M-SEARCH, at most 8 per request). */
-import {createSocket} from 'node:dgram'
-
 import type {StartedDevice} from './devices/types.js'
-import {formatHostForUri} from './server.js'
+import {startLabUdpService} from './udp-service.js'
 
 export async function startLabSsdp(host: string, port: number, o: {server: string; uuid: string; types: string[]; location: () => string}): Promise<StartedDevice> {
-  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
-  socket.on('error', () => {})
-  socket.on('message', (msg, peer) => {
+  return startLabUdpService('ssdp', host, port, (msg, peer, socket) => {
     const text = msg.subarray(0, 2048).toString('latin1')
     if (!text.startsWith('M-SEARCH * HTTP/1.1')) return
     const st = /\r\nST:\s*([^\r\n]+)/i.exec(text)?.[1]?.trim() ?? ''
@@ -18,16 +14,4 @@ export async function startLabSsdp(host: string, port: number, o: {server: strin
       socket.send(reply, peer.port, peer.address)
     }
   })
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.bind({address: host, port, exclusive: true}, () => {
-      socket.off('error', reject)
-      resolve()
-    })
-  })
-  let stopped: Promise<void> | undefined
-  return {
-    targets: [`ssdp://${formatHostForUri(host)}:${socket.address().port}`],
-    stop: () => (stopped ??= new Promise<void>((resolve) => socket.close(() => resolve()))),
-  }
 }
