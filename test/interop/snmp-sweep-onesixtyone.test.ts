@@ -77,7 +77,7 @@ describe('3,216-string community sweep vs onesixtyone on snmpd', () => {
     expect(ours('v1')).toEqual(['lab-1', 'lab-3200'])
     expect(ours('v2c')).toEqual(['lab-1', 'lab-3200'])
 
-    const {stdout} = await run(ONESIXTYONE, ['-c', LIST, '-p', String(port), '127.0.0.1'], {timeout: 180_000, maxBuffer: 16 * 1024 * 1024})
+    const {stdout} = await run(ONESIXTYONE, ['-c', LIST, '-w', '2', '-p', String(port), '127.0.0.1'], {timeout: 180_000, maxBuffer: 16 * 1024 * 1024})
     const theirs = [...new Set([...stdout.matchAll(/^127\.0\.0\.1 \[(.*?)\] /gm)].map((m) => idOf.get(m[1]!)))].sort()
     expect(theirs).toEqual(ours('v1'))
   }, 240_000)
