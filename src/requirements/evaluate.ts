@@ -201,30 +201,46 @@ function passwordScheme(def: RequirementDef, inputs: RequirementInputs): Decisio
   return {verdict: 'inconclusive', reason: `no default or dictionary credential worked (${tests.reason}), but passwords unique per device or set by the user need the declared password scheme (accounts.passwordScheme)`, findings: tests.findings}
 }
 
+/**
+ * Services seen vs declared (5.6-1 / 5.6-5, GEC-2, X.1352 8.4 security management). A service that answers but
+ * is not declared, or is declared disabled by default, fails. A declared service that is enabled by default but
+ * was not seen does not: these requirements limit what is exposed (unused interfaces disabled, only services
+ * used enabled), and fewer services than declared exposes less; it is named in the reason, since the device
+ * may not be in its factory default state or the declaration may be out of date. A pass needs a discovery of
+ * every TCP port; the scope it covered is in the reason. The svc.exposed.* findings about the same comparison
+ * are cited as evidence.
+ */
 function declaredServices(def: RequirementDef, inputs: RequirementInputs): Decision {
   const declared = inputs.declaration?.services
   const seen = inputs.observedServices
-  if (!declared) return {verdict: 'inconclusive', reason: `comparing the services seen (${describe(seen.services)}) needs the declared services (declaration services)`}
+  const cited = inputs.findings.filter((f) => def.checks.includes(f.check) && f.outcome !== 'not_tested').map(findingRef)
+  if (!declared) return {verdict: 'inconclusive', reason: `comparing the services seen (${describe(seen.services)}) needs the declared services (declaration services)`, findings: cited}
   const problems: string[] = []
   for (const s of seen.services) {
     const index = declared.findIndex((d) => d.port === s.port && d.transport === s.transport)
     if (index < 0) problems.push(`${s.protocol} on ${s.port}/${s.transport} is not declared`)
     else if (!declared[index]!.enabledByDefault) problems.push(`${s.protocol} on ${s.port}/${s.transport} answers but services[${index}] declares it disabled by default`)
   }
-  if (problems.length > 0) return {verdict: 'fail', reason: `services seen vs declared: ${problems.join('; ')}`, declaration: ['services']}
+  if (problems.length > 0) return {verdict: 'fail', reason: `services seen vs declared: ${problems.join('; ')} (${seen.scope})`, findings: cited, declaration: ['services']}
   if (!seen.complete) {
     return {
       verdict: 'inconclusive',
       reason: `the ${seen.services.length} service(s) seen (${describe(seen.services)}) are all declared, but ${seen.method}: an undeclared service elsewhere could not have been seen`,
+      findings: cited,
       declaration: ['services'],
     }
   }
-  return {verdict: 'pass', reason: `every service seen (${describe(seen.services)}) is declared; ${seen.method}`, declaration: ['services']}
+  const missing = declared
+    .map((d, i) => ({d, i}))
+    .filter(({d}) => d.enabledByDefault && !seen.services.some((s) => s.port === d.port && s.transport === d.transport))
+    .map(({d, i}) => `services[${i}] ${d.protocol} ${d.port}/${d.transport}${d.transport === 'udp' ? ' (UDP: seen only if it answers a discovery probe)' : ''}`)
+  const note = missing.length > 0 ? `; declared enabled by default but not seen (exposes less than declared, not a failure of this requirement; is the device in its factory default state, is the declaration current?): ${missing.join(', ')}` : ''
+  return {verdict: 'pass', reason: `every service seen (${describe(seen.services)}) is declared; ${seen.method}${note}`, findings: cited, declaration: ['services']}
 }
 
 function sharedKeys(def: RequirementDef, inputs: RequirementInputs): Decision {
   const batch = inputs.batch
-  if (!batch) return {verdict: 'inconclusive', reason: 'comparing keys needs at least two samples of the model scanned in one run (e.g. --inventory with both); this run had no batch analysis'}
+  if (!batch) return {verdict: 'inconclusive', reason: `one sample cannot show that its keys are unique per device: scan a second sample of the same model (same declared vendor and model) in the run (--inventory with both) or merge its report (report merge); this run had no other device to compare with`}
   const mine = batch.findings.filter((f) => def.checks.includes(f.check))
   // Worst first: the reason leads with what matters most (a NULL cipher before a CBC mode).
   const failed = mine.filter((f) => f.outcome === 'fail').sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
@@ -235,7 +251,7 @@ function sharedKeys(def: RequirementDef, inputs: RequirementInputs): Decision {
   if (broken.length > 0) return {verdict: 'inconclusive', reason: broken.map((f) => `${f.check}: ${f.message}`).join('; '), findings: uniq(broken.map((f) => `batch:${f.check}`))}
   if (batch.keys === 0) return {verdict: 'not_assessed_remotely', reason: 'the device presented no TLS key or SSH host key over the network; its other keys need the manufacturer\'s information'}
   if (batch.sameModelPeers === 0) {
-    return {verdict: 'inconclusive', reason: `its ${batch.keys} key(s) differ from those of the ${batch.otherDevices} other device(s) of the run, but none is declared as the same model: the test compares two samples of one model`}
+    return {verdict: 'inconclusive', reason: `its ${batch.keys} key(s) differ from those of the ${batch.otherDevices} other device(s) of the run, but none is declared as the same model: the test compares two samples of one model (declare the vendor and model of each, e.g. in the declaration's identity or the inventory)`}
   }
   return {
     verdict: 'pass',

@@ -46,16 +46,18 @@ export interface ObservedService {
 }
 
 /**
- * What the scan saw of the device's services. Today: the services it probed (given targets, default-port
- * discovery of a bare host). A full port discovery can feed the same shape later and set `complete`.
+ * What the scan saw of the device's services: the services probed plus the open ports of a bare-host discovery
+ * (src/requirements/assess.ts observedServices).
  */
 export interface ObservedServices {
   services: ObservedService[]
-  /** True only when a discovery looked at every port, so an undeclared service would have been seen. */
+  /** True only when a TCP discovery looked at every port, so an undeclared TCP service would have been seen. */
   complete: boolean
-  /** Observation ids the list came from. */
+  /** Observation ids the list came from (net.ports, net.services). */
   evidence: string[]
-  /** One line: how the list was obtained. */
+  /** What the discovery covered: port ranges per transport, or that none ran. */
+  scope: string
+  /** One line: how the list was obtained, and what is missing for a complete comparison. */
   method: string
 }
 
