@@ -4,6 +4,7 @@
  */
 import {checkById} from '../../checks/index.js'
 import {severityRank} from '../engine/verdict.js'
+import {P_DEVICE_EXPOSURE} from '../exposure/types.js'
 import type {Declaration, RequirementClaim} from '../declaration/types.js'
 import type {Finding, RequirementResult, RequirementVerdict} from '../evidence/types.js'
 import type {ObservedService, RequirementDef, RequirementInputs} from './types.js'
@@ -135,7 +136,10 @@ function fromChecks(def: RequirementDef, findings: readonly Finding[]): Decision
   }
   // Observed not to apply: none of the services seen is of a kind these checks test (e.g. no Telnet, FTP or
   // HTTP service for the cleartext checks). The services-vs-declared rule says whether others were looked for.
-  return {verdict: 'not_applicable', reason: `none of its checks (${def.checks.join(', ')}) applies to the services seen`}
+  // Traced to the device's attack-surface findings (svc.exposed.*), whose evidence lists every service seen.
+  const surface = findings.filter((f) => f.outcome !== 'not_tested' && (checkById(f.check)?.reads as readonly string[] | undefined)?.includes(P_DEVICE_EXPOSURE))
+  const seenAs = surface.length > 0 ? ` (services seen: see ${uniq(surface.map((f) => f.check)).join(', ')})` : ''
+  return {verdict: 'not_applicable', reason: `none of its checks (${def.checks.join(', ')}) applies to the services seen${seenAs}`, findings: refs(surface)}
 }
 
 function checksAndDeclaredCrypto(def: RequirementDef, inputs: RequirementInputs): Decision {

@@ -22,6 +22,7 @@ import {type RunningFleet, startFleet} from '../../src/lab/fleet/index.js'
 import {startLab, type RunningLab} from '../../src/lab/index.js'
 import {resolveProfile} from '../../src/profiles/loader.js'
 import {withRequirements} from '../../src/requirements/assess.js'
+import {untraceableRequirements} from '../helpers/requirement-trace.js'
 
 
 let lab: RunningLab
@@ -82,6 +83,11 @@ describe('whole-standard profiles on the lab', () => {
         expect(router.findings.some((f) => f.check === check && f.service === service && f.outcome === 'fail')).toBe(true)
       }
     }
+  })
+
+  it.each(['etsi-en-303-645', 'en-18031-1', 'uk-psti', 'itu-t-x1352'])('%s: every requirement verdict of the default-credential and strong-credential devices is traceable in every format', (profile) => {
+    const derived = {...report, devices: report.devices.map((d) => ({...d, requirements: under(profile, d)}))}
+    expect(untraceableRequirements(derived)).toEqual([])
   })
 
   it('without --intrusive the password requirement is inconclusive and says why', async () => {
@@ -159,5 +165,6 @@ describe('two samples with one key', () => {
     assertValidReport(merged)
     for (const d of merged.devices) expect([d.id, d.requirements!.find((x) => x.id === 'CCK-3')!.verdict]).toEqual([d.id, 'fail'])
     expect(reportContradictions(merged).problems).toEqual([])
+    expect(untraceableRequirements(merged)).toEqual([])
   }, 60_000)
 })

@@ -21,6 +21,7 @@ import {startLab, type RunningLab} from '../../src/lab/index.js'
 import {resolveProfile} from '../../src/profiles/loader.js'
 import {withRequirements} from '../../src/requirements/assess.js'
 import {freshLoopback, notWildcard} from '../helpers/loopback.js'
+import {untraceableRequirements} from '../helpers/requirement-trace.js'
 
 const PROFILES = ['etsi-en-303-645', 'en-18031-1', 'uk-psti', 'itu-t-x1352'] as const
 const SERVICES_VS_DECLARED = {'etsi-en-303-645': ['5.6-1', '5.6-5'], 'en-18031-1': ['GEC-2'], 'uk-psti': [], 'itu-t-x1352': ['8.4 security management']} as const
@@ -56,6 +57,8 @@ function withMachineListeners(declaration: RecordedDeclaration, ports: readonly 
 }
 
 const hostOf = (lab: RunningLab) => /^[a-z]+:\/\/([^:/]+):/.exec(lab.devices[0]!.targets[0]!)![1]!
+/** The report with the requirement tables of `profile`, derived from its findings and declarations. */
+const under = (profile: string, report: Report): Report => ({...report, devices: report.devices.map((d) => ({...d, requirements: requirementsOf(profile, d, report)}))})
 const requirementsOf = (profile: string, d: Device, report: Report): RequirementResult[] =>
   withRequirements({...d, requirements: undefined}, resolveProfile(profile).requirements, report.batch ? {summary: report.batch, devices: report.devices.length} : undefined).requirements!
 
@@ -139,6 +142,10 @@ describe('the secure device (good-gateway, two samples, bare-host scans with dec
     }
   })
 
+  it.each(PROFILES)('%s: every requirement verdict is traceable to findings or declaration items in JSON, CSV, Markdown, HTML, SARIF and OSCAL', (profile) => {
+    expect(untraceableRequirements(under(profile, report))).toEqual([])
+  })
+
   it('one sample alone: shared keys stay inconclusive and the reason says what to add', async () => {
     const alone = await scanDevices([{name: 'good-gateway', targets: first.devices[0]!.targets, declaration: first.devices[0]!.declaration}], {profile: 'en-18031-1', timeoutMs: 2000, caCertificates: [first.caPem]})
     const r = alone.devices[0]!.requirements!.find((x) => x.id === 'CCK-3')!
@@ -180,6 +187,7 @@ describe('two samples with one key, an undeclared listener', () => {
       expect(cck3.decidedBy.findings.sort()).toEqual(['batch:ssh.hostkey.shared', 'batch:tls.cert.shared-device-key'])
       expect(requirementsOf('etsi-en-303-645', d, pair).find((r) => r.id === '5.4-4')!.verdict).toBe('fail')
     }
+    for (const profile of PROFILES) expect([profile, untraceableRequirements(under(profile, pair))]).toEqual([profile, []])
   }, 60_000)
 
   it('a service listening on the device address but not declared fails 5.6-1 and GEC-2, naming its port', async () => {
