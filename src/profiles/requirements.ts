@@ -27,6 +27,10 @@ export function requirementProblems(
       else if (d.rule === 'shared-keys' && check.scope !== 'batch') problems.push(`${locate(i, `checks/${k}`)} /requirements/${i}/checks/${k}: rule shared-keys reads batch checks; '${id}' is a ${check.scope ?? 'service'} check`)
     })
     if (d.rule === 'documentation' && d.checks.length > 0) problems.push(`${locate(i, 'rule')} /requirements/${i}/rule: rule documentation decides without tests, so it lists no checks`)
+    // A test case belongs to its requirement: TS 103 701 numbers them <provision>-<sequence> (5.1-1-2).
+    d.testCases?.forEach((t, k) => {
+      if (!t.id.startsWith(`${d.id}-`)) problems.push(`${locate(i, `testCases/${k}/id`)} /requirements/${i}/testCases/${k}/id: test case '${t.id}' is not one of requirement '${d.id}' (expected ${d.id}-<n>)`)
+    })
     if (NEEDS_CHECKS.has(d.rule) && d.checks.length === 0) problems.push(`${locate(i, 'rule')} /requirements/${i}/rule: rule ${d.rule} derives the verdict from checks: list them under checks:`)
   })
   return problems

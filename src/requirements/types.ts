@@ -34,6 +34,18 @@ export interface RequirementDef {
   rule: RequirementRule
   /** Where the id/title come from, or what is not verified about them. */
   note?: string
+  /** Test cases of the conformance-assessment specification (ETSI TS 103 701 for EN 303 645), where a named
+   *  source gives them (docs/standards.md). */
+  testCases?: TestCase[]
+}
+
+/** A conformance-assessment test case, e.g. TS 103 701 "5.1-1-2" (functional) with units a) b) c). */
+export interface TestCase {
+  id: string
+  /** conceptual: the manufacturer's information; functional: the device (or processes); both for 5.3-10-1. */
+  kind: 'conceptual' | 'functional' | 'conceptual/functional'
+  /** Unit letters, e.g. ["a", "b"] (units are written "5.1-1-2a"). */
+  units: string[]
 }
 
 /** A service seen on the device, as the services-vs-declared comparison reads it. */
