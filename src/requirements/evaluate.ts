@@ -103,7 +103,7 @@ function documentation(def: RequirementDef, declaration: Declaration | undefined
   const shown = items.map((item) => `${item} = ${summarise(valueAt(declaration!, item))}`)
   return {
     verdict: 'not_assessed_remotely',
-    reason: `needs review of the manufacturer's documentation or the device itself; no network test decides it${shown.length ? ` (declared: ${shown.join('; ')})` : ''}`,
+    reason: `needs review of the manufacturer's documentation or the device itself; no network test decides it${def.notRemote ? `: ${def.notRemote}` : ''}${shown.length ? ` (declared: ${shown.join('; ')})` : ''}`,
     declaration: items,
   }
 }

@@ -34,6 +34,8 @@ export interface RequirementDef {
   rule: RequirementRule
   /** Where the id/title come from, or what is not verified about them. */
   note?: string
+  /** Why no network test decides it (rule documentation): the not_assessed_remotely reason says so. */
+  notRemote?: string
   /** Test cases of the conformance-assessment specification (ETSI TS 103 701 for EN 303 645), where a named
    *  source gives them (docs/standards.md). */
   testCases?: TestCase[]

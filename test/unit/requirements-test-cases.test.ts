@@ -11,6 +11,7 @@ import {describe, expect, it} from 'vitest'
 import {ConfigError} from '../../src/profiles/errors.js'
 import {loadProfileFile, resolveProfile} from '../../src/profiles/loader.js'
 import {requirementCoverage, testCaseLine} from '../../src/requirements/coverage.js'
+import {evaluateRequirement} from '../../src/requirements/evaluate.js'
 
 describe('TS 103 701 test cases in the etsi-en-303-645 profile', () => {
   const defs = resolveProfile('etsi-en-303-645').requirements
@@ -49,6 +50,22 @@ describe('TS 103 701 test cases in the etsi-en-303-645 profile', () => {
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).details.join('\n')).toMatch(/p\.yaml:13:\d+ \/requirements\/0\/testCases\/0\/id: test case '5\.1-2-1' is not one of requirement '5\.1-1'/)
     writeFileSync(file, 'id: t\nversion: "1"\ntitle: T\ndescription: D\nstandard: {name: S, source: here}\nchecks:\n  - family: ssh\nrequirements:\n  - id: "5.1-1"\n    title: ok\n    rule: documentation\n    testCases:\n      - {id: "5.1-1-1", kind: both, units: [a]}\n')
+    expect(() => loadProfileFile(file)).toThrow(ConfigError)
+  })
+})
+
+describe('requirements no network test decides say why (notRemote)', () => {
+  it.each([['etsi-en-303-645', '5.13-1', 'no robustness or fuzzing test'], ['en-18031-1', 'GEC-6', 'no robustness or fuzzing test'], ['etsi-en-303-645', '5.2-3', 'vulnerability databases'], ['en-18031-1', 'GEC-1', 'vulnerability databases']])('%s %s: not assessed remotely, with the reason', (profile, id, why) => {
+    const def = resolveProfile(profile).requirements.find((d) => d.id === id)!
+    const r = evaluateRequirement(def, {findings: [], observedServices: {services: [], complete: false, evidence: [], scope: '', method: ''}})
+    expect(r.verdict).toBe('not_assessed_remotely')
+    expect(r.reason).toContain(why)
+  })
+
+  it('profiles validate rejects notRemote on a requirement a test decides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg17scan-nr-'))
+    const file = join(dir, 'p.yaml')
+    writeFileSync(file, 'id: t\nversion: "1"\ntitle: T\ndescription: D\nstandard: {name: S, source: here}\nchecks:\n  - family: ssh\nrequirements:\n  - id: R-1\n    title: ok\n    rule: checks\n    checks: [ssh.kex.weak]\n    notRemote: because\n')
     expect(() => loadProfileFile(file)).toThrow(ConfigError)
   })
 })
