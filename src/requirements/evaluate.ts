@@ -66,6 +66,8 @@ function decide(def: RequirementDef, inputs: RequirementInputs): Decision {
       return declaredServices(def, inputs)
     case 'shared-keys':
       return sharedKeys(def, inputs)
+    case 'checks-fail-only':
+      return failOnly(def, inputs)
   }
 }
 
@@ -140,6 +142,19 @@ function fromChecks(def: RequirementDef, findings: readonly Finding[]): Decision
   const surface = findings.filter((f) => f.outcome !== 'not_tested' && (checkById(f.check)?.reads as readonly string[] | undefined)?.includes(P_DEVICE_EXPOSURE))
   const seenAs = surface.length > 0 ? ` (services seen: see ${uniq(surface.map((f) => f.check)).join(', ')})` : ''
   return {verdict: 'not_applicable', reason: `none of its checks (${def.checks.join(', ')}) applies to the services seen${seenAs}`, findings: refs(surface)}
+}
+
+/**
+ * Checks that test only part of a requirement (a few malformed inputs on one interface for "input validated"): a
+ * failure is positive evidence against it; a pass is not evidence for it, so the requirement stays
+ * not_assessed_remotely, its reason saying what the checks found and what else decides it (notRemote).
+ */
+function failOnly(def: RequirementDef, inputs: RequirementInputs): Decision {
+  const tests = fromChecks(def, inputs.findings)
+  if (tests.verdict === 'fail') return tests
+  const found =
+    tests.verdict === 'pass' ? `its network test found no fault (${tests.reason})` : tests.verdict === 'inconclusive' ? `its network test did not decide (${tests.reason})` : `its network test does not apply here (${tests.reason})`
+  return {verdict: 'not_assessed_remotely', reason: `${found}; a network test can show a failure of this requirement, never its fulfilment${def.notRemote ? `: ${def.notRemote}` : ''}`, findings: tests.findings}
 }
 
 function checksAndDeclaredCrypto(def: RequirementDef, inputs: RequirementInputs): Decision {

@@ -14,9 +14,11 @@ import type {BatchFinding, Finding, Observation} from '../evidence/types.js'
  *  - checks+declared-crypto: the checks, plus cleartext services seen on interfaces declared encrypted;
  *  - password-scheme: default/guessable logins that worked vs the declared password scheme;
  *  - declared-services: services seen vs the declared services;
- *  - shared-keys: batch findings of keys shared between samples of one model.
+ *  - shared-keys: batch findings of keys shared between samples of one model;
+ *  - checks-fail-only: the checks test only part of it, so they can show a failure but never a pass: a failure
+ *    decides fail, anything else leaves it not_assessed_remotely with what they found (input validation).
  */
-export const REQUIREMENT_RULES = ['documentation', 'checks', 'checks+declared-crypto', 'password-scheme', 'declared-services', 'shared-keys'] as const
+export const REQUIREMENT_RULES = ['documentation', 'checks', 'checks+declared-crypto', 'password-scheme', 'declared-services', 'shared-keys', 'checks-fail-only'] as const
 export type RequirementRule = (typeof REQUIREMENT_RULES)[number]
 
 /** Rules that reach pass or fail from network tests without any declaration item. */
