@@ -72,7 +72,7 @@ beforeAll(async () => {
   const machine = wildcardListeners()
   report = await scanDevices(
     [first, second].map((lab) => ({name: lab.devices[0]!.name, targets: [hostOf(lab)], declaration: withMachineListeners(lab.devices[0]!.declaration!, machine)})),
-    {profile: 'etsi-en-303-645', intrusive: true, timeoutMs: 2000, loginDelayMs: 0, caCertificates: [first.caPem], concurrency: 2},
+    {profile: 'etsi-en-303-645', intrusive: true, timeoutMs: 1000, loginDelayMs: 0, caCertificates: [first.caPem], concurrency: 2},
   )
   // A wildcard listener that appeared during the scan (another test) is the machine's too: declare it and derive again.
   const late = report.devices.flatMap((d) => d.requirements!.filter((r) => r.id === '5.6-1' && r.verdict === 'fail').map(() => d))
@@ -148,7 +148,7 @@ describe('the secure device (good-gateway, two samples, bare-host scans with dec
   })
 
   it('one sample alone: shared keys stay inconclusive and the reason says what to add', async () => {
-    const alone = await scanDevices([{name: 'good-gateway', targets: first.devices[0]!.targets, declaration: first.devices[0]!.declaration}], {profile: 'en-18031-1', timeoutMs: 2000, caCertificates: [first.caPem]})
+    const alone = await scanDevices([{name: 'good-gateway', targets: first.devices[0]!.targets, declaration: first.devices[0]!.declaration}], {profile: 'en-18031-1', timeoutMs: 1000, caCertificates: [first.caPem]})
     const r = alone.devices[0]!.requirements!.find((x) => x.id === 'CCK-3')!
     expect(r.verdict).toBe('inconclusive')
     expect(r.reason).toContain('scan a second sample of the same model')
@@ -180,7 +180,7 @@ describe('two samples with one key, an undeclared listener', () => {
   it('two samples presenting one TLS key and one SSH host key fail 5.4-4 and CCK-3, traced to the batch findings', async () => {
     const pair = await scanDevices(
       [first, clone].map((lab, i) => ({name: `gateway-${i + 1}`, targets: lab.devices[0]!.targets, declaration: lab.devices[0]!.declaration})),
-      {profile: 'en-18031-1', timeoutMs: 2000, caCertificates: [first.caPem]},
+      {profile: 'en-18031-1', timeoutMs: 1000, caCertificates: [first.caPem]},
     )
     for (const d of pair.devices) {
       const cck3 = d.requirements!.find((r) => r.id === 'CCK-3')!
@@ -195,7 +195,7 @@ describe('two samples with one key, an undeclared listener', () => {
     const port = (extra.address() as {port: number}).port
     const declared = first.devices[0]!.targets.map((t) => Number(t.slice(t.lastIndexOf(':') + 1)))
     const r = await scanDevices([{name: 'good-gateway', targets: [hostOf(first)], declaration: first.devices[0]!.declaration}], {
-      profile: 'en-18031-1', timeoutMs: 2000, caCertificates: [first.caPem], tcpPorts: [...declared, port].join(','),
+      profile: 'en-18031-1', timeoutMs: 1000, caCertificates: [first.caPem], tcpPorts: [...declared, port].join(','),
     })
     const gec2 = r.devices[0]!.requirements!.find((x) => x.id === 'GEC-2')!
     expect(gec2.verdict).toBe('fail')
@@ -203,7 +203,7 @@ describe('two samples with one key, an undeclared listener', () => {
     expect(requirementsOf('etsi-en-303-645', r.devices[0]!, r).find((x) => x.id === '5.6-1')!.verdict).toBe('fail')
     // The same narrow discovery of a device whose services are all declared is inconclusive, naming the range.
     const narrow = await scanDevices([{name: 'good-gateway-2', targets: [hostOf(second)], declaration: second.devices[0]!.declaration}], {
-      profile: 'en-18031-1', timeoutMs: 2000, caCertificates: [first.caPem], tcpPorts: second.devices[0]!.targets.map((t) => t.slice(t.lastIndexOf(':') + 1)).join(','),
+      profile: 'en-18031-1', timeoutMs: 1000, caCertificates: [first.caPem], tcpPorts: second.devices[0]!.targets.map((t) => t.slice(t.lastIndexOf(':') + 1)).join(','),
     })
     const open = narrow.devices[0]!.requirements!.find((x) => x.id === 'GEC-2')!
     expect(open.verdict).toBe('inconclusive')
