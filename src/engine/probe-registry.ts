@@ -1,6 +1,7 @@
 import {credBruteforceUnitMeta, credUnitMeta} from '../probes/cred/meta.js'
 import {ftpUnitMeta} from '../probes/ftp/meta.js'
 import {httpUnitMeta} from '../probes/http/meta.js'
+import {malformedInputUnitMeta} from '../probes/input/meta.js'
 import {mqttSessionUnitMeta, mqttSubscriptionUnitMeta} from '../probes/mqtt/meta.js'
 import {rtspUnitMeta} from '../probes/rtsp/meta.js'
 import {coapUnitMeta} from '../probes/coap/meta.js'
@@ -44,6 +45,7 @@ export const PROBE_UNITS: readonly ProbeEntry[] = [
   entry(rtspUnitMeta, async () => (await import('../probes/rtsp/unit.js')).rtspProbeUnit),
   entry(coapUnitMeta, async () => (await import('../probes/coap/unit.js')).coapProbeUnit),
   entry(ssdpUnitMeta, async () => (await import('../probes/ssdp/unit.js')).ssdpProbeUnit),
+  entry(malformedInputUnitMeta, async () => (await import('../probes/input/unit.js')).malformedInputUnit),
 ]
 
 /** The unit that emits `probe` for a service of `protocol`, if any (metadata only: loads nothing). */

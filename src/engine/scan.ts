@@ -277,7 +277,7 @@ export async function scanStream(
         const derived: Observation[] = []
         if (emission) derived.push(toObservation({id: serviceId}, emission, now().toISOString()))
         if (deviceChecks.some((sel) => sel.check.reads.includes(P_DEVICE_EXPOSURE))) {
-          derived.push(toObservation({id: serviceId}, exposureEmission(services, observations, spec.declaredServices), now().toISOString()))
+          derived.push(toObservation({id: serviceId}, exposureEmission(services, observations, spec.declaredServices ?? declaredServiceList(spec.declaration)), now().toISOString()))
         }
         observations.push(...derived)
         const judgedAt = now()
@@ -320,6 +320,11 @@ export async function scanStream(
     statistics: {connections: stats.connections, peakConnectionsPerDevice, probeUnits, durationMs: Math.round(performance.now() - started)},
     devicesScanned: count,
   }
+}
+
+/** The declaration's services as the exposure comparison lists them (`tcp/443`), when the inventory gives none. */
+function declaredServiceList(declaration: RecordedDeclaration | undefined): string[] | undefined {
+  return declaration?.services?.map((s) => `${s.transport}/${s.port}`)
 }
 
 export function profileRef(profile: Profile): {id: string; version: string; sha256: string} {

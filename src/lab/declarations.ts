@@ -2,7 +2,8 @@
  * The manufacturer's declarations of some lab devices, built from the ports each started on (a manufacturer
  * declares its real ports; the lab's are chosen at start). Used by `scan --lab` with a profile that lists
  * requirements, so the requirement rules have a declaration to compare against:
- *  - good-gateway, strong-hub, secure-admin: truthful declarations (the secure devices);
+ *  - good-gateway (and its second sample good-gateway-2), strong-hub, secure-admin: truthful declarations (the
+ *    secure devices);
  *  - default-router: declares passwords unique per device, which its factory default logins contradict.
  */
 import type {Declaration} from '../declaration/types.js'
@@ -40,14 +41,18 @@ const VENDOR_FACTS: Omit<Declaration, 'identity'> = {
   vulnerabilityDisclosure: {contact: 'security@lab.invalid', url: 'https://lab.invalid/security'},
 }
 
+/** Both samples of the good-gateway model make the same declaration (services on the ports each started on). */
+const goodGatewayDeclaration = (targets: readonly string[]): Declaration => ({
+  identity: {vendor: 'sg17scan lab', model: 'good-gateway'},
+  ...services(targets, {tls: 'gateway API', ssh: 'administration CLI'}),
+  accounts: {passwordScheme: 'none', users: [{name: 'admin', role: 'administrator (public key only)'}]},
+  encryptedManagementOnly: true,
+  ...VENDOR_FACTS,
+})
+
 export const LAB_DECLARATIONS: Readonly<Record<string, (targets: readonly string[]) => Declaration>> = {
-  'good-gateway': (targets) => ({
-    identity: {vendor: 'sg17scan lab', model: 'good-gateway'},
-    ...services(targets, {tls: 'gateway API', ssh: 'administration CLI'}),
-    accounts: {passwordScheme: 'none', users: [{name: 'admin', role: 'administrator (public key only)'}]},
-    encryptedManagementOnly: true,
-    ...VENDOR_FACTS,
-  }),
+  'good-gateway': goodGatewayDeclaration,
+  'good-gateway-2': goodGatewayDeclaration,
   'strong-hub': (targets) => ({
     identity: {vendor: 'sg17scan lab', model: 'strong-hub'},
     ...services(targets, {https: 'web administration', ssh: 'administration CLI'}),

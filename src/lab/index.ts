@@ -4,7 +4,8 @@
  */
 import type {DeclaredIdentity} from '../evidence/types.js'
 import {labCa} from './ca.js'
-import {goodGateway} from './devices/good-gateway.js'
+import {goodGateway, goodGatewaySecondSample} from './devices/good-gateway.js'
+import {fragileAdmin} from './devices/fragile-admin.js'
 import {legacyCamera, legacyCameraFw2} from './devices/legacy-camera.js'
 import {LOGIN_LAB_DEVICES} from './devices/login-devices.js'
 import {oldNvr} from './devices/old-nvr.js'
@@ -50,8 +51,9 @@ export interface RunningLab {
 /** Every lab device, in registry order. */
 export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES, smartPlug, hardenedSensor, ipCamera]
 
-/** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device. */
-export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2]
+/** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device, a
+ *  second sample of one. */
+export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2, goodGatewaySecondSample, fragileAdmin]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'

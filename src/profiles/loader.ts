@@ -149,6 +149,8 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
     declaration: r.declaration ?? [],
     rule: r.rule,
     ...(r.note ? {note: r.note} : {}),
+    ...(r.notRemote ? {notRemote: r.notRemote} : {}),
+    ...(r.testCases?.length ? {testCases: r.testCases.map((t) => ({id: t.id, kind: t.kind, units: [...t.units]}))} : {}),
   }))
   problems.push(...requirementProblems(requirements, new Set(selected.keys()), (i, field) => located.locate(`/requirements/${i}${field ? `/${field}` : ''}`), raw.standard !== undefined))
   if (problems.length > 0) throw new ConfigError(`${file}: invalid profile`, problems)

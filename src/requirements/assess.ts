@@ -3,24 +3,62 @@
  * recorded declaration, services seen, the batch findings about it) and runs the evaluator. Called once the
  * batch analysis is known, so the shared-key requirements can read it.
  */
-import type {BatchSummary, Device, RequirementResult} from '../evidence/types.js'
+import type {BatchSummary, Device, Observation, RequirementResult} from '../evidence/types.js'
+import {exposureEmission} from '../exposure/derive.js'
+import type {ExposureData} from '../exposure/types.js'
+import {P_NET_PORTS, P_NET_SERVICES} from '../probes/identify/types.js'
 import {identityDigest} from '../identity/batch.js'
 import {evaluateRequirement, evaluateRequirements} from './evaluate.js'
-import type {BatchContext, ObservedServices, RequirementDef} from './types.js'
+import type {BatchContext, ObservedService, ObservedServices, RequirementDef} from './types.js'
+
+/** Every TCP port: a discovery of fewer leaves the services-vs-declared comparison open (an undeclared service can
+ *  listen on any port, and the functional test of 5.6-1 / GEC-2 is a scan of the device as it ships). */
+const ALL_TCP = 65535
 
 /**
- * The services the scan saw on a device. Today these are the services it probed (targets given, or the default
- * ports a bare-host discovery found open): never a complete port scan, so `complete` is false. A full port
- * discovery observation can be read here later and set `complete`.
+ * The services the scan saw on a device: the attack-surface view (src/exposure/derive.ts) of the services it
+ * probed (given as targets or joined from discovery) plus every open port the bare-host discovery found
+ * (`net.ports`, identified or not, from `net.services`; TCP and the UDP services discovery identified).
+ * `complete` only when a TCP discovery covered every port without being cut short: then an undeclared TCP
+ * service would have been seen. UDP has no handshake to scan for: only the discovery's UDP service probes
+ * (and UDP services given as targets) are seen, which the scope says.
  */
 export function observedServices(device: Device): ObservedServices {
-  const discovery = device.observations.filter((o) => o.probe === 'discovery.tcp-ports' && !o.error)
-  return {
-    services: device.services.map((s) => ({port: s.port, transport: s.transport, protocol: s.protocol, source: s.id})),
-    complete: false,
-    evidence: discovery.map((o) => o.id),
-    method: discovery.length > 0 ? 'only the default ports of a bare host were probed, no full port discovery ran' : 'only the services given as targets were probed, no port discovery ran',
+  const exposure = exposureEmission(device.services, device.observations, undefined)
+  const exposed = Array.isArray((exposure.data as Partial<ExposureData>).exposed) ? (exposure.data as unknown as ExposureData).exposed : []
+  const services: ObservedService[] = exposed.map((s) => ({port: s.port, transport: s.transport === 'udp' ? 'udp' : 'tcp', protocol: s.protocol, source: s.id}))
+  const scans = device.observations.filter((o) => o.probe === P_NET_PORTS)
+  const identification = device.observations.filter((o) => o.probe === P_NET_SERVICES)
+  const evidence = [...scans, ...identification].map((o) => o.id)
+  const tcpScans = scans.filter((o) => transportOf(o.data) === 'tcp')
+  const udpScans = scans.filter((o) => transportOf(o.data) === 'udp')
+  const udpSeen = services.filter((s) => s.transport === 'udp')
+  const udpText = `UDP: ${udpScans.length > 0 ? `${udpScans.map(scanText).join('; ')}; ` : ''}only services answering the discovery's UDP probes or given as targets are seen${udpSeen.length ? ` (seen: ${udpSeen.map((s) => `${s.protocol} ${s.port}/udp`).join(', ')})` : ''}`
+  if (tcpScans.length === 0) {
+    return {services, complete: false, evidence, scope: 'no port discovery ran', method: `only the services given as targets were probed, no port discovery ran (scan the bare host for a discovery of every TCP port)`}
   }
+  const gaps = tcpScans.flatMap((o) => {
+    if (o.error) return [`the TCP discovery failed (${o.error.code}: ${o.error.message})`]
+    const scanned = Number(o.data.scanned ?? 0)
+    if (o.partial) return [`the TCP discovery was cut short (${o.partial.message}${o.partial.missing?.length ? `; not scanned: ${o.partial.missing.join(', ')}` : ''})`]
+    if (scanned < ALL_TCP) return [`the TCP discovery covered ${scanned} of ${ALL_TCP} ports (${String(o.data.requested ?? '?')})`]
+    return []
+  })
+  const tcpText = `TCP: ${tcpScans.map(scanText).join('; ')}`
+  const scope = `${tcpText}; ${udpText}`
+  if (gaps.length > 0) return {services, complete: false, evidence, scope, method: `${gaps.join('; ')}: scan every TCP port (--ports 1-65535, the default for a bare host)`}
+  return {services, complete: true, evidence, scope, method: `a discovery covered every TCP port (${scope})`}
+}
+
+function transportOf(data: Record<string, unknown>): 'tcp' | 'udp' {
+  return data.transport === 'udp' || data.protocol === 'udp' ? 'udp' : 'tcp'
+}
+
+/** "connect scan of 1-65535 (65535 ports, 2 open) on 127.0.0.1". */
+function scanText(o: Observation): string {
+  if (o.error) return `discovery of ${String(o.data.host ?? o.service)} failed`
+  const open = Array.isArray(o.data.open) ? o.data.open.length : 0
+  return `${String(o.data.method ?? 'scan')} scan of ${String(o.data.requested ?? '?')} (${Number(o.data.scanned ?? 0)} ports, ${open} open) on ${String(o.data.address ?? o.data.host ?? '?')}`
 }
 
 /** The batch findings about `device` and how many peers it was compared with. */

@@ -4,6 +4,7 @@
  */
 import {checkById} from '../../checks/index.js'
 import {severityRank} from '../engine/verdict.js'
+import {P_DEVICE_EXPOSURE} from '../exposure/types.js'
 import type {Declaration, RequirementClaim} from '../declaration/types.js'
 import type {Finding, RequirementResult, RequirementVerdict} from '../evidence/types.js'
 import type {ObservedService, RequirementDef, RequirementInputs} from './types.js'
@@ -65,6 +66,8 @@ function decide(def: RequirementDef, inputs: RequirementInputs): Decision {
       return declaredServices(def, inputs)
     case 'shared-keys':
       return sharedKeys(def, inputs)
+    case 'checks-fail-only':
+      return failOnly(def, inputs)
   }
 }
 
@@ -102,7 +105,7 @@ function documentation(def: RequirementDef, declaration: Declaration | undefined
   const shown = items.map((item) => `${item} = ${summarise(valueAt(declaration!, item))}`)
   return {
     verdict: 'not_assessed_remotely',
-    reason: `needs review of the manufacturer's documentation or the device itself; no network test decides it${shown.length ? ` (declared: ${shown.join('; ')})` : ''}`,
+    reason: `needs review of the manufacturer's documentation or the device itself; no network test decides it${def.notRemote ? `: ${def.notRemote}` : ''}${shown.length ? ` (declared: ${shown.join('; ')})` : ''}`,
     declaration: items,
   }
 }
@@ -135,7 +138,23 @@ function fromChecks(def: RequirementDef, findings: readonly Finding[]): Decision
   }
   // Observed not to apply: none of the services seen is of a kind these checks test (e.g. no Telnet, FTP or
   // HTTP service for the cleartext checks). The services-vs-declared rule says whether others were looked for.
-  return {verdict: 'not_applicable', reason: `none of its checks (${def.checks.join(', ')}) applies to the services seen`}
+  // Traced to the device's attack-surface findings (svc.exposed.*), whose evidence lists every service seen.
+  const surface = findings.filter((f) => f.outcome !== 'not_tested' && (checkById(f.check)?.reads as readonly string[] | undefined)?.includes(P_DEVICE_EXPOSURE))
+  const seenAs = surface.length > 0 ? ` (services seen: see ${uniq(surface.map((f) => f.check)).join(', ')})` : ''
+  return {verdict: 'not_applicable', reason: `none of its checks (${def.checks.join(', ')}) applies to the services seen${seenAs}`, findings: refs(surface)}
+}
+
+/**
+ * Checks that test only part of a requirement (a few malformed inputs on one interface for "input validated"): a
+ * failure is positive evidence against it; a pass is not evidence for it, so the requirement stays
+ * not_assessed_remotely, its reason saying what the checks found and what else decides it (notRemote).
+ */
+function failOnly(def: RequirementDef, inputs: RequirementInputs): Decision {
+  const tests = fromChecks(def, inputs.findings)
+  if (tests.verdict === 'fail') return tests
+  const found =
+    tests.verdict === 'pass' ? `its network test found no fault (${tests.reason})` : tests.verdict === 'inconclusive' ? `its network test did not decide (${tests.reason})` : `its network test does not apply here (${tests.reason})`
+  return {verdict: 'not_assessed_remotely', reason: `${found}; a network test can show a failure of this requirement, never its fulfilment${def.notRemote ? `: ${def.notRemote}` : ''}`, findings: tests.findings}
 }
 
 function checksAndDeclaredCrypto(def: RequirementDef, inputs: RequirementInputs): Decision {
@@ -201,30 +220,46 @@ function passwordScheme(def: RequirementDef, inputs: RequirementInputs): Decisio
   return {verdict: 'inconclusive', reason: `no default or dictionary credential worked (${tests.reason}), but passwords unique per device or set by the user need the declared password scheme (accounts.passwordScheme)`, findings: tests.findings}
 }
 
+/**
+ * Services seen vs declared (5.6-1 / 5.6-5, GEC-2, X.1352 8.4 security management). A service that answers but
+ * is not declared, or is declared disabled by default, fails. A declared service that is enabled by default but
+ * was not seen does not: these requirements limit what is exposed (unused interfaces disabled, only services
+ * used enabled), and fewer services than declared exposes less; it is named in the reason, since the device
+ * may not be in its factory default state or the declaration may be out of date. A pass needs a discovery of
+ * every TCP port; the scope it covered is in the reason. The svc.exposed.* findings about the same comparison
+ * are cited as evidence.
+ */
 function declaredServices(def: RequirementDef, inputs: RequirementInputs): Decision {
   const declared = inputs.declaration?.services
   const seen = inputs.observedServices
-  if (!declared) return {verdict: 'inconclusive', reason: `comparing the services seen (${describe(seen.services)}) needs the declared services (declaration services)`}
+  const cited = inputs.findings.filter((f) => def.checks.includes(f.check) && f.outcome !== 'not_tested').map(findingRef)
+  if (!declared) return {verdict: 'inconclusive', reason: `comparing the services seen (${describe(seen.services)}) needs the declared services (declaration services)`, findings: cited}
   const problems: string[] = []
   for (const s of seen.services) {
     const index = declared.findIndex((d) => d.port === s.port && d.transport === s.transport)
     if (index < 0) problems.push(`${s.protocol} on ${s.port}/${s.transport} is not declared`)
     else if (!declared[index]!.enabledByDefault) problems.push(`${s.protocol} on ${s.port}/${s.transport} answers but services[${index}] declares it disabled by default`)
   }
-  if (problems.length > 0) return {verdict: 'fail', reason: `services seen vs declared: ${problems.join('; ')}`, declaration: ['services']}
+  if (problems.length > 0) return {verdict: 'fail', reason: `services seen vs declared: ${problems.join('; ')} (${seen.scope})`, findings: cited, declaration: ['services']}
   if (!seen.complete) {
     return {
       verdict: 'inconclusive',
       reason: `the ${seen.services.length} service(s) seen (${describe(seen.services)}) are all declared, but ${seen.method}: an undeclared service elsewhere could not have been seen`,
+      findings: cited,
       declaration: ['services'],
     }
   }
-  return {verdict: 'pass', reason: `every service seen (${describe(seen.services)}) is declared; ${seen.method}`, declaration: ['services']}
+  const missing = declared
+    .map((d, i) => ({d, i}))
+    .filter(({d}) => d.enabledByDefault && !seen.services.some((s) => s.port === d.port && s.transport === d.transport))
+    .map(({d, i}) => `services[${i}] ${d.protocol} ${d.port}/${d.transport}${d.transport === 'udp' ? ' (UDP: seen only if it answers a discovery probe)' : ''}`)
+  const note = missing.length > 0 ? `; declared enabled by default but not seen (exposes less than declared, not a failure of this requirement; is the device in its factory default state, is the declaration current?): ${missing.join(', ')}` : ''
+  return {verdict: 'pass', reason: `every service seen (${describe(seen.services)}) is declared; ${seen.method}${note}`, findings: cited, declaration: ['services']}
 }
 
 function sharedKeys(def: RequirementDef, inputs: RequirementInputs): Decision {
   const batch = inputs.batch
-  if (!batch) return {verdict: 'inconclusive', reason: 'comparing keys needs at least two samples of the model scanned in one run (e.g. --inventory with both); this run had no batch analysis'}
+  if (!batch) return {verdict: 'inconclusive', reason: `one sample cannot show that its keys are unique per device: scan a second sample of the same model (same declared vendor and model) in the run (--inventory with both) or merge its report (report merge); this run had no other device to compare with`}
   const mine = batch.findings.filter((f) => def.checks.includes(f.check))
   // Worst first: the reason leads with what matters most (a NULL cipher before a CBC mode).
   const failed = mine.filter((f) => f.outcome === 'fail').sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
@@ -235,7 +270,7 @@ function sharedKeys(def: RequirementDef, inputs: RequirementInputs): Decision {
   if (broken.length > 0) return {verdict: 'inconclusive', reason: broken.map((f) => `${f.check}: ${f.message}`).join('; '), findings: uniq(broken.map((f) => `batch:${f.check}`))}
   if (batch.keys === 0) return {verdict: 'not_assessed_remotely', reason: 'the device presented no TLS key or SSH host key over the network; its other keys need the manufacturer\'s information'}
   if (batch.sameModelPeers === 0) {
-    return {verdict: 'inconclusive', reason: `its ${batch.keys} key(s) differ from those of the ${batch.otherDevices} other device(s) of the run, but none is declared as the same model: the test compares two samples of one model`}
+    return {verdict: 'inconclusive', reason: `its ${batch.keys} key(s) differ from those of the ${batch.otherDevices} other device(s) of the run, but none is declared as the same model: the test compares two samples of one model (declare the vendor and model of each, e.g. in the declaration's identity or the inventory)`}
   }
   return {
     verdict: 'pass',

@@ -14,9 +14,11 @@ import type {BatchFinding, Finding, Observation} from '../evidence/types.js'
  *  - checks+declared-crypto: the checks, plus cleartext services seen on interfaces declared encrypted;
  *  - password-scheme: default/guessable logins that worked vs the declared password scheme;
  *  - declared-services: services seen vs the declared services;
- *  - shared-keys: batch findings of keys shared between samples of one model.
+ *  - shared-keys: batch findings of keys shared between samples of one model;
+ *  - checks-fail-only: the checks test only part of it, so they can show a failure but never a pass: a failure
+ *    decides fail, anything else leaves it not_assessed_remotely with what they found (input validation).
  */
-export const REQUIREMENT_RULES = ['documentation', 'checks', 'checks+declared-crypto', 'password-scheme', 'declared-services', 'shared-keys'] as const
+export const REQUIREMENT_RULES = ['documentation', 'checks', 'checks+declared-crypto', 'password-scheme', 'declared-services', 'shared-keys', 'checks-fail-only'] as const
 export type RequirementRule = (typeof REQUIREMENT_RULES)[number]
 
 /** Rules that reach pass or fail from network tests without any declaration item. */
@@ -34,6 +36,20 @@ export interface RequirementDef {
   rule: RequirementRule
   /** Where the id/title come from, or what is not verified about them. */
   note?: string
+  /** Why no network test decides it (rule documentation): the not_assessed_remotely reason says so. */
+  notRemote?: string
+  /** Test cases of the conformance-assessment specification (ETSI TS 103 701 for EN 303 645), where a named
+   *  source gives them (docs/standards.md). */
+  testCases?: TestCase[]
+}
+
+/** A conformance-assessment test case, e.g. TS 103 701 "5.1-1-2" (functional) with units a) b) c). */
+export interface TestCase {
+  id: string
+  /** conceptual: the manufacturer's information; functional: the device (or processes); both for 5.3-10-1. */
+  kind: 'conceptual' | 'functional' | 'conceptual/functional'
+  /** Unit letters, e.g. ["a", "b"] (units are written "5.1-1-2a"). */
+  units: string[]
 }
 
 /** A service seen on the device, as the services-vs-declared comparison reads it. */
@@ -46,16 +62,18 @@ export interface ObservedService {
 }
 
 /**
- * What the scan saw of the device's services. Today: the services it probed (given targets, default-port
- * discovery of a bare host). A full port discovery can feed the same shape later and set `complete`.
+ * What the scan saw of the device's services: the services probed plus the open ports of a bare-host discovery
+ * (src/requirements/assess.ts observedServices).
  */
 export interface ObservedServices {
   services: ObservedService[]
-  /** True only when a discovery looked at every port, so an undeclared service would have been seen. */
+  /** True only when a TCP discovery looked at every port, so an undeclared TCP service would have been seen. */
   complete: boolean
-  /** Observation ids the list came from. */
+  /** Observation ids the list came from (net.ports, net.services). */
   evidence: string[]
-  /** One line: how the list was obtained. */
+  /** What the discovery covered: port ranges per transport, or that none ran. */
+  scope: string
+  /** One line: how the list was obtained, and what is missing for a complete comparison. */
   method: string
 }
 

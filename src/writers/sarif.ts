@@ -208,6 +208,9 @@ function toSarif(report: Report): object {
           profile: run.profile,
           summary: report.summary,
           coverage: report.devices.map((d) => ({deviceId: d.id, ...coverageOf(d)})),
+          // Requirement verdicts of a whole-standard profile, each with what decided it (the results above are
+          // its findings: ruleId + properties.service; batch findings: properties.scope 'batch').
+          ...(report.devices.some((d) => d.requirements?.length) ? {requirements: report.devices.flatMap((d) => (d.requirements ?? []).map((r) => ({deviceId: d.id, ...r})))} : {}),
         },
       },
     ],

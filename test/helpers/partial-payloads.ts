@@ -38,6 +38,8 @@ export const PARTIAL_PAYLOADS: Record<string, Array<Record<string, unknown>>> = 
   ],
   'cred.bruteforce': [{service: 'x', mechanism: 'ssh-password', attempts: 0, results: {rejected: 0, accepted: 0, error: 0, locked: 0}, attemptMs: [], slowdown: 0}],
   'coap.discovery': [{code: '', resources: [], truncated: true}],
+  // Cut short after the first malformed request: the service was not asked again.
+  'http.malformed-input': [{before: {status: 200, line: 'HTTP/1.1 200 OK'}, cases: [{id: 'bad-percent-encoding', sends: 'x', status: 400, line: 'HTTP/1.1 400 Bad Request'}]}],
   'mqtt.session': [{tls: false, attempts: []}, {tls: false, attempts: [{version: '3.1.1', credentials: 'none', result: 'error', reason: 'connection reset'}]}],
   'mqtt.subscription': [{connected: false, filters: [], windowMs: 0, messageCap: 0, messages: 0, retained: 0, topics: 0, sysTopics: 0, capped: false, pii: [], piiTopics: [], reason: 'connection reset'}],
   'rtsp.session': [{tls: false, methods: [], describes: []}, {tls: false, methods: [], describes: [{path: '/', status: 0, challenges: [], sdp: false}]}],

@@ -17,7 +17,7 @@ const f = (check: string, outcome: Finding['outcome'], service = 'ssh://192.0.2.
 const def = (rule: RequirementDef['rule'], checks: string[] = [], extra: Partial<RequirementDef> = {}): RequirementDef => ({
   standard: 'ETSI EN 303 645', id: '5.1-1', title: 'T', level: 'mandatory', checks, declaration: [], rule, ...extra,
 })
-const seen = (services: ObservedServices['services'] = [], complete = false): ObservedServices => ({services, complete, evidence: [], method: 'only the services given as targets were probed'})
+const seen = (services: ObservedServices['services'] = [], complete = false): ObservedServices => ({services, complete, evidence: [], scope: complete ? 'TCP: connect scan of 1-65535' : 'no port discovery ran', method: complete ? 'a discovery covered every TCP port' : 'only the services given as targets were probed'})
 const inputs = (findings: Finding[], more: Partial<RequirementInputs> = {}): RequirementInputs => ({findings, observedServices: seen(), ...more})
 const decl = (d: Partial<Declaration>): Declaration => ({identity: {vendor: 'Acme', model: 'X1'}, ...d})
 const CRED = ['cred.default.ssh', 'cred.weak.dictionary']

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {resolveProfile} from '../../profiles/loader.js'
-import {coverageLine, requirementCoverage} from '../../requirements/coverage.js'
+import {coverageLine, requirementCoverage, testCaseLine} from '../../requirements/coverage.js'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ProfilesShow extends BaseCommand {
@@ -25,9 +25,13 @@ export default class ProfilesShow extends BaseCommand {
       if (p.requirements.length === 0) this.log(`${p.id}: lists no requirements (a check-only profile)`)
       else {
         this.log(`${p.id} v${p.version} — ${p.standard?.name ?? ''}${p.standard?.version ? ` ${p.standard.version}` : ''} (ids from ${p.standard?.source ?? '?'})`)
-        this.log(`Coverage: ${coverageLine(coverage)} (${coverage.mandatory} mandatory, ${coverage.recommended} recommended)\n`)
+        this.log(`Coverage: ${coverageLine(coverage)} (${coverage.mandatory} mandatory, ${coverage.recommended} recommended)`)
+        const tests = testCaseLine(coverage)
+        if (tests) this.log(`Test cases (docs/standards.md names the source): ${tests}`)
+        this.log('')
         for (const r of p.requirements) {
-          const what = [r.checks.length ? `checks: ${r.checks.join(', ')}` : '', r.declaration.length ? `declaration: ${r.declaration.join(', ')}` : ''].filter(Boolean).join(' · ')
+          const cases = r.testCases?.length ? `test cases: ${r.testCases.map((t) => `${t.id} ${t.kind} (${t.units.join('')})`).join(', ')}` : ''
+          const what = [r.checks.length ? `checks: ${r.checks.join(', ')}` : '', r.declaration.length ? `declaration: ${r.declaration.join(', ')}` : '', cases].filter(Boolean).join(' · ')
           this.log(`  ${r.id.padEnd(12)} ${(r.level ?? '-').padEnd(11)} ${r.rule.padEnd(22)} ${r.title}${what ? `\n  ${''.padEnd(47)}${what}` : ''}`)
         }
       }

@@ -35,31 +35,46 @@ export const GOOD_GATEWAY_SSH: LabSshConfig = {
   authMethods: ['publickey'],
 }
 
-export const goodGateway: LabDeviceDefinition = {
-  name: 'good-gateway',
-  description:
-    'TLS 1.2/1.3 only, ECDHE AEAD suites, server order, X25519/P-256/P-384, RSA-2048 SHA-256 leaf from the lab CA (90 days); SSH with curve25519, AEAD ciphers, Ed25519/ECDSA keys, key-only login',
-  portOffset: 0,
-  async start({host, port}) {
-    const leaf = issueLeaf({purpose: 'good-gateway', commonName: 'good-gateway.lab', keyBits: 2048, days: 90})
-    const server = createServer({
-      key: leaf.keyPem,
-      cert: leaf.certPem,
-      minVersion: 'TLSv1.2',
-      maxVersion: 'TLSv1.3',
-      ciphers: GOOD_GATEWAY_CIPHERS,
-      honorCipherOrder: true,
-      ecdhCurve: GOOD_GATEWAY_GROUPS,
-    })
-    server.on('tlsClientError', () => {})
-    server.on('secureConnection', (socket) => {
-      socket.on('error', () => {})
-      // A gateway with nothing to say: anything the client sends is answered by a clean close.
-      socket.once('data', () => socket.end())
-    })
-    return startServices([
-      () => listenTracked(server, host, port, 'tls'),
-      () => startLabSsh('good-gateway', GOOD_GATEWAY_SSH, host, port === 0 ? 0 : port + SECOND_SERVICE_PORT_OFFSET),
-    ])
-  },
+/**
+ * One sample of the good-gateway model. `purpose` names its keys (the lab caches keys per purpose): a second sample
+ * with its own purpose has its own TLS key and SSH host keys, as two units of a model made right do.
+ */
+function goodGatewaySample(name: string, purpose: string, portOffset: number, description: string): LabDeviceDefinition {
+  return {
+    name,
+    description,
+    portOffset,
+    async start({host, port}) {
+      // The certificate names the address the gateway listens on (127.0.0.1, or a loopback address of its own).
+      const leaf = issueLeaf({purpose, commonName: 'good-gateway.lab', keyBits: 2048, days: 90, ips: [host]})
+      const server = createServer({
+        key: leaf.keyPem,
+        cert: leaf.certPem,
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.3',
+        ciphers: GOOD_GATEWAY_CIPHERS,
+        honorCipherOrder: true,
+        ecdhCurve: GOOD_GATEWAY_GROUPS,
+      })
+      server.on('tlsClientError', () => {})
+      server.on('secureConnection', (socket) => {
+        socket.on('error', () => {})
+        // A gateway with nothing to say: anything the client sends is answered by a clean close.
+        socket.once('data', () => socket.end())
+      })
+      return startServices([
+        () => listenTracked(server, host, port, 'tls'),
+        () => startLabSsh(purpose, GOOD_GATEWAY_SSH, host, port === 0 ? 0 : port + SECOND_SERVICE_PORT_OFFSET),
+      ])
+    },
+  }
 }
+
+const DESCRIPTION =
+  'TLS 1.2/1.3 only, ECDHE AEAD suites, server order, X25519/P-256/P-384, RSA-2048 SHA-256 leaf from the lab CA (90 days); SSH with curve25519, AEAD ciphers, Ed25519/ECDSA keys, key-only login'
+
+export const goodGateway: LabDeviceDefinition = goodGatewaySample('good-gateway', 'good-gateway', 0, DESCRIPTION)
+
+/** A second sample of the good-gateway model with keys of its own (started only when named): with good-gateway in
+ *  one run, the key comparison of EN 303 645 5.4-4 / EN 18031-1 CCK-3 has two samples of one model to compare. */
+export const goodGatewaySecondSample: LabDeviceDefinition = goodGatewaySample('good-gateway-2', 'good-gateway-2', 90, `Second sample of the good-gateway model, with its own TLS key and SSH host keys: ${DESCRIPTION}`)
