@@ -23,7 +23,8 @@ const NO_RESPONSE: {state: PortState; reason: string} = {state: 'filtered', reas
 const SWEEP_MS = 10
 /** Pause before retrying after a local resource error with nothing in flight to free a descriptor. */
 const RESOURCE_RETRY_MS = 50
-/** Local resource errors in a row on one port before it is given up as `local-error` (filtered, with reason). */
+/** Local resource errors on one port before it is given up: left unrecorded, so the scan lists it as not
+ *  scanned (no answer of the target was ever asked for), never as filtered. */
 const MAX_LOCAL_RETRIES = 50
 
 type Request = {oncomplete?: (status: number) => void; slot?: number}
@@ -131,7 +132,6 @@ export function handlePass(
           limit = Math.max(1, active)
           return false
         }
-        record(port, {state: 'filtered', reason: `local-errno-${Math.abs(err)}`})
         return true
       }
       counters.attempts++
