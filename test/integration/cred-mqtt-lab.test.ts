@@ -4,13 +4,18 @@
  * cred.default.mqtt), hardened-sensor (MQTT over TLS) has a random password (passes once the budget is spent),
  * smart-plug lets anyone in (no password to guess: not applicable, mqtt.auth.anonymous is that finding).
  */
+import {createServer} from 'node:net'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {scanDevices} from '../../src/engine/scan.js'
 import type {Device, Report} from '../../src/evidence/types.js'
 import {startLab, type RunningLab} from '../../src/lab/index.js'
 import {credentialDataset} from '../../src/probes/cred/dataset.js'
+import {mqttLoginMethod} from '../../src/probes/cred/mqtt-login.js'
 import type {CredAttemptsData} from '../../src/probes/cred/types.js'
+import {expectWithinBound} from '../helpers/bounds.js'
+import {makeProbeContext} from '../helpers/probe-context.js'
 
 let lab: RunningLab
 let report: Report
@@ -71,6 +76,24 @@ describe('MQTT default credentials (cred module)', () => {
       const text = readFileSync(`profiles/${file}.yaml`, 'utf8')
       const block = text.slice(text.indexOf(`- id: "${requirement}"`))
       expect(block.slice(0, block.indexOf('\n  - id:', 5)), `${file} ${requirement}`).toMatch(/cred\.default\.mqtt/)
+    }
+  })
+})
+
+describe('MQTT login on a port that never answers CONNECT like a broker', () => {
+  it('is an error naming both versions (the cred checks turn it inconclusive), within its bound', async () => {
+    // Accepts, reads, and closes without a CONNACK: no version refuses for want of credentials.
+    const server = createServer((s) => s.once('data', () => s.destroy()))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const port = (server.address() as {port: number}).port
+      const ctx = makeProbeContext(port, {timeoutMs: 500})
+      Object.assign(ctx, {service: {...ctx.service, id: `mqtt://127.0.0.1:${port}`, protocol: 'mqtt'}})
+      const started = performance.now()
+      await expect(mqttLoginMethod(ctx)).rejects.toThrow(/MQTT 3\.1\.1: error.*MQTT 5\.0: error/)
+      expectWithinBound(performance.now() - started, 4 * 1000)
+    } finally {
+      await new Promise((r) => server.close(r))
     }
   })
 })
