@@ -7,8 +7,9 @@
  *   node bench/ports.mjs [--runs N] [--no-build]
  *
  * Prints one line per figure:  tool median_wall_s [min–max] open_ports same_open_set
- * sg17scan = `node scan-ports.mjs HOST` (dist/ tcpScan: Node start-up, import and the scan; the engine's own
- *            duration is printed as sg17scan-engine); nmap = `nmap -sT -p- -n -Pn --open HOST`.
+ * sg17scan = `node scan-ports.mjs HOST` (dist/ tcpScan with its defaults: a worker thread shares the first pass on a
+ *            multi-core machine; Node start-up, import and the scan; the engine's own duration is printed as
+ *            sg17scan-engine); nmap = `nmap -sT -p- -n -Pn --open HOST`.
  */
 import {spawnSync} from 'node:child_process'
 import {randomInt} from 'node:crypto'
@@ -54,7 +55,7 @@ writeFileSync(
   `import {tcpScan} from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/src/engine/ports/tcp-scan.js')).href)}
 import {parsePortSpec} from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/src/engine/ports/port-spec.js')).href)}
 const r = await tcpScan(process.argv[2], 4, {ports: parsePortSpec('1-65535'), concurrency: 64, maxTimeoutMs: 5000})
-console.log(JSON.stringify({open: r.open.map((p) => p.port), closed: r.closed.length, filtered: r.filtered.length, durationMs: r.timing.durationMs}))
+console.log(JSON.stringify({open: r.open.map((p) => p.port), closed: r.closed.length, filtered: r.filtered.length, durationMs: r.timing.durationMs, threads: r.timing.threads}))
 `,
 )
 
@@ -71,7 +72,7 @@ try {
     rows.nmap.push(theirs.seconds)
     const m = /Ports: (.*?)(\t|$)/m.exec(theirs.stdout)
     sets.nmap.push(m ? m[1].split(',').map((p) => Number.parseInt(p.trim(), 10)).sort((a, b) => a - b).join(',') : '')
-    log(`run ${run + 1}/${options.runs}: sg17scan ${ours.seconds.toFixed(2)} s (engine ${(parsed.durationMs / 1000).toFixed(2)} s), nmap ${theirs.seconds.toFixed(2)} s`)
+    log(`run ${run + 1}/${options.runs}: sg17scan ${ours.seconds.toFixed(2)} s (engine ${(parsed.durationMs / 1000).toFixed(2)} s, ${parsed.threads} thread(s)), nmap ${theirs.seconds.toFixed(2)} s`)
   }
 } finally {
   await lab.stop()

@@ -7,6 +7,7 @@ import {check as tlsCertSharedDeviceKey} from './identity/tls-shared-device-key.
 import {check as credAuthNotEnforced} from './cred/auth-not-enforced.js'
 import {check as credBruteforceUnthrottled} from './cred/bruteforce-unthrottled.js'
 import {check as credDefaultHttp} from './cred/default-http.js'
+import {check as credDefaultMqtt} from './cred/default-mqtt.js'
 import {check as credDefaultSsh} from './cred/default-ssh.js'
 import {check as credDefaultTelnet} from './cred/default-telnet.js'
 import {check as credWeakDictionary} from './cred/weak-dictionary.js'
@@ -122,7 +123,7 @@ const SSH_CHECKS: readonly Check[] = [
   sshProtocolV1,
 ]
 
-const CRED_CHECKS: readonly Check[] = [credAuthNotEnforced, credBruteforceUnthrottled, credDefaultHttp, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
+const CRED_CHECKS: readonly Check[] = [credAuthNotEnforced, credBruteforceUnthrottled, credDefaultHttp, credDefaultMqtt, credDefaultSsh, credDefaultTelnet, credWeakDictionary]
 
 const SVC_CHECKS: readonly Check[] = [svcFtpAnonymous, svcFtpCleartextAuth, svcTelnetExposed]
 

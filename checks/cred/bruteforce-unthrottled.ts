@@ -16,7 +16,7 @@ export const check: Check = {
     'and per source, on every login interface.',
   defaultSeverity: 'medium',
   intrusive: true,
-  protocols: ['ssh', 'telnet', 'http', 'https'],
+  protocols: ['ssh', 'telnet', 'http', 'https', 'mqtt', 'mqtts'],
   reads: [P_CRED_BRUTEFORCE],
   references: [REF.X1352_AUTH, REF.EN_5_1_5, REF.CR_1_11, REF.cwe(307)],
   evaluate(input) {

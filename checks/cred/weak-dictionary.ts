@@ -15,7 +15,7 @@ export const check: Check = {
     'device and resistant to automated guessing.',
   defaultSeverity: 'high',
   intrusive: true,
-  protocols: ['ssh', 'telnet', 'http', 'https'],
+  protocols: ['ssh', 'telnet', 'http', 'https', 'mqtt', 'mqtts'],
   reads: [P_CRED_ATTEMPTS],
   references: [REF.X1352_AUTH, REF.X1214_PASSWORD, REF.EN_5_1_1, REF.EN_5_1_2, REF.CR_1_7, REF.cwe(521), REF.cwe(1391)],
   evaluate(input) {

@@ -27,7 +27,7 @@ function labDeclaration(name: string, targets: readonly string[]): {declaration?
   return {declaration: {...declaration, source: `lab:${name}`, sha256: sha256Hex(canonicalJson(declaration))}}
 }
 import {hardenedSensor} from './devices/hardened-sensor.js'
-import {smartPlug} from './devices/smart-plug.js'
+import {smartPlug, smartPlugFw2} from './devices/smart-plug.js'
 import {ipCamera} from './devices/ip-camera.js'
 import {ownLoopbackAddress} from './own-address.js'
 
@@ -53,7 +53,7 @@ export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyC
 
 /** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device, a
  *  second sample of one. */
-export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2, goodGatewaySecondSample, fragileAdmin]
+export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2, goodGatewaySecondSample, fragileAdmin, smartPlugFw2]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {connect as tlsConnect} from 'node:tls'
@@ -7,8 +7,11 @@ import {connect as tlsConnect} from 'node:tls'
 import ssh2 from 'ssh2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {runBatch} from '../../src/batch/run-batch.js'
+import type {Device, Report} from '../../src/evidence/types.js'
 import {loadInventory} from '../../src/inventory/load.js'
-import {type RunningFleet, startFleet} from '../../src/lab/fleet/index.js'
+import {FLEET_IOT_KINDS, planFleet} from '../../src/lab/fleet/composition.js'
+import {fleetInventoryCsv, type RunningFleet, startFleet} from '../../src/lab/fleet/index.js'
 import {runCli} from '../helpers/cli.js'
 
 let fleet: RunningFleet
@@ -91,10 +94,81 @@ describe('lab fleet', () => {
       const entries = loadInventory(inv)
       expect(entries).toHaveLength(8)
       expect(entries.every((e) => e.services!.length >= 1 && e.vendor && e.serial)).toBe(true)
+      // The CLI's fleets are mixed: IoT reference devices on addresses of their own among the TLS/SSH devices.
+      const iot = entries.filter((e) => e.tags?.includes('iot'))
+      expect(iot.length).toBeGreaterThan(0)
+      for (const e of iot) expect(e.host).not.toBe('127.0.0.1')
       const saved = JSON.parse(readFileSync(state, 'utf8')) as {devices: Array<{name: string}>}
       expect(saved.devices.map((d) => d.name)).toEqual(entries.map((e) => e.id))
     } finally {
       await runCli(['lab', 'stop', '--state-file', state])
     }
   }, 60_000)
+})
+
+describe('mixed lab fleet (IoT reference devices among the TLS/SSH devices)', () => {
+  let mixed: RunningFleet
+  let report: Report
+  beforeAll(async () => {
+    mixed = await startFleet({count: 16, seed: 5, iot: true})
+    const dir = mkdtempSync(join(tmpdir(), 'sg17-fleet-mixed-'))
+    const inventory = join(dir, 'inv.csv')
+    writeFileSync(inventory, fleetInventoryCsv(mixed.devices))
+    const caFile = join(dir, 'ca.pem')
+    writeFileSync(caFile, mixed.caPem)
+    const result = await runBatch({inventoryPath: inventory, outDir: join(dir, 'out'), caFiles: [caFile], timeoutMs: 3000, concurrency: 4})
+    report = JSON.parse(readFileSync(result.reportPath, 'utf8')) as Report
+  }, 120_000)
+  afterAll(async () => {
+    await mixed?.stop()
+  })
+
+  const byKind = (kind: string) => mixed.devices.filter((d) => d.tags.includes(kind))
+  const device = (id: string): Device => report.devices.find((d) => d.id === id)!
+  const outcome = (id: string, check: string) => device(id).findings.find((f) => f.check === check)?.outcome
+
+  it('keeps the TLS/SSH devices, clones and mismatches of the seed, and holds every IoT kind on an address of its own', () => {
+    const plain = planFleet(16, 5)
+    const planned = planFleet(16, 5, {iot: true})
+    for (const p of planned.filter((x) => x.kind === 'tls-ssh')) expect(p).toEqual(plain[p.index])
+    for (const tag of ['clone-tls', 'clone-ssh', 'mismatch']) expect(planned.filter((p) => p.tags.includes(tag)).length).toBe(3)
+    const hosts = new Set<string>()
+    for (const kind of FLEET_IOT_KINDS) {
+      expect(byKind(kind).length, kind).toBeGreaterThan(0)
+      for (const d of byKind(kind)) {
+        const own = new Set(d.targets.map((t) => new URL(t).hostname))
+        expect(own.size).toBe(1)
+        const [address] = [...own]
+        expect(address).not.toBe('127.0.0.1')
+        expect(hosts.has(address!)).toBe(false)
+        hosts.add(address!)
+      }
+    }
+    expect(byKind('smart-plug')[0]!.targets.map((t) => t.split(':')[0]).sort()).toEqual(['coap', 'mqtt'])
+    expect(byKind('ip-camera')[0]!.targets.map((t) => t.split(':')[0]).sort()).toEqual(['http', 'rtsp', 'ssdp'])
+    expect(byKind('hardened-sensor')[0]!.targets.map((t) => t.split(':')[0])).toEqual(['mqtts'])
+  })
+
+  it('a batch scan of the mixed fleet judges each IoT device on its TCP and UDP services', () => {
+    expect(report.devices.map((d) => d.id).sort()).toEqual(mixed.devices.map((d) => d.id).sort())
+    for (const d of byKind('smart-plug')) {
+      expect(outcome(d.id, 'mqtt.auth.anonymous')).toBe('fail')
+      expect(outcome(d.id, 'coap.unauth.discovery')).toBe('fail')
+    }
+    for (const d of byKind('smart-plug-fw2')) expect(outcome(d.id, 'mqtt.auth.anonymous')).toBe('pass')
+    for (const d of byKind('ip-camera')) {
+      expect(outcome(d.id, 'rtsp.auth.none')).toBe('fail')
+      expect(outcome(d.id, 'upnp.ssdp.exposed')).toBe('fail')
+      // It shows the maker, model and serial the fleet declares for it.
+      expect(outcome(d.id, 'identity.declared-mismatch')).not.toBe('fail')
+    }
+    for (const d of byKind('hardened-sensor')) {
+      expect(outcome(d.id, 'mqtt.auth.anonymous')).toBe('pass')
+      expect(outcome(d.id, 'tls.protocol.legacy-enabled')).toBe('pass')
+      expect(outcome(d.id, 'identity.declared-mismatch')).not.toBe('fail')
+    }
+    // No IoT device is caught in the planted clone groups: each sensor has a key of its own.
+    const cloneFindings = report.devices.filter((d) => d.tags?.includes('iot')).flatMap((d) => d.findings.filter((f) => f.check.startsWith('identity.') && f.check.includes('shared') && f.outcome === 'fail'))
+    expect(cloneFindings).toEqual([])
+  })
 })

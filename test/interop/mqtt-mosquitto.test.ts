@@ -2,7 +2,10 @@
  * Interop: Debian mosquitto 2.x in an anonymous and a password-file configuration, each on a loopback address of
  * its own, started by this test. Our anonymous CONNECT (3.1.1 and 5.0, mqtt package) must be accepted / refused
  * exactly as mosquitto_sub's is, and the intrusive subscription must see the same (non-$SYS) topics an anonymous
- * mosquitto_sub sees. A bare-host discovery must identify the broker as MQTT.
+ * mosquitto_sub sees. A bare-host discovery must identify the broker as MQTT. The password file also holds one
+ * default credential of the dataset: the credential module (cred.default.mqtt) must find exactly that pair that
+ * mosquitto_sub -u/-P finds walking the same candidate list (pairs are compared by credential id, never printed).
+ * Debian's hydra 9.4 has no mqtt module (`Unknown service: mqtt`), so mosquitto's own client is the reference.
  *
  * Nothing is skipped: a missing mosquitto or mosquitto_sub fails the suite (apt-get install mosquitto mosquitto-clients).
  */
@@ -25,6 +28,12 @@ import type {MqttSessionData, MqttSubscriptionData} from '../../src/probes/mqtt/
 import {runMqttSession, runMqttSubscription} from '../../src/probes/mqtt/unit.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
+import {check as defaultMqttCheck} from '../../checks/cred/default-mqtt.js'
+import {selectCandidates} from '../../src/probes/cred/dataset.js'
+import {loginContext, loginPolicy} from '../../src/probes/cred/policy.js'
+import type {CredAttemptsData, CredentialCandidate} from '../../src/probes/cred/types.js'
+import {credProbeUnit} from '../../src/probes/cred/unit.js'
+import {DEFAULT_CREDENTIAL_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {freshLoopback} from '../helpers/loopback.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
 
@@ -32,6 +41,11 @@ const MOSQUITTO = process.env.SG17_MOSQUITTO ?? '/usr/sbin/mosquitto'
 const MOSQUITTO_SUB = process.env.SG17_MOSQUITTO_SUB ?? '/usr/bin/mosquitto_sub'
 const MOSQUITTO_PUB = process.env.SG17_MOSQUITTO_PUB ?? '/usr/bin/mosquitto_pub'
 const MOSQUITTO_PASSWD = process.env.SG17_MOSQUITTO_PASSWD ?? '/usr/bin/mosquitto_passwd'
+
+/** The default candidates a broker is tried with (the default policy's order, no lab file) and the one pair the
+ *  password file also holds: a device default in the middle of the budget, not the first candidate. */
+const CANDIDATES: CredentialCandidate[] = selectCandidates({lists: DEFAULT_CREDENTIAL_THRESHOLDS.lists.filter((l) => l !== 'lab'), maxPerList: 20}, 'mqtt', {}).slice(0, 20)
+const PLANTED = CANDIDATES.find((c) => c.username === 'pi' && c.password === 'raspberry')!
 
 /** Fictitious personal data (example.net, an Ofcom drama number). */
 const RETAINED: Array<[string, string]> = [
@@ -111,6 +125,7 @@ beforeAll(async () => {
   for (const bin of [MOSQUITTO, MOSQUITTO_SUB, MOSQUITTO_PUB, MOSQUITTO_PASSWD]) {
     if (!existsSync(bin)) throw new Error(`${bin} not found: apt-get install mosquitto mosquitto-clients (the MQTT interop tests need the real broker)`)
   }
+  expect(PLANTED, 'pi/raspberry among the first 20 MQTT candidates').toBeDefined()
   dir = await mkdtemp(join(tmpdir(), 'sg17-mosquitto-'))
   anonymous = await startBroker(['allow_anonymous true'])
   for (const [topic, payload] of RETAINED) {
@@ -120,6 +135,9 @@ beforeAll(async () => {
   const pwFile = join(dir, 'passwords')
   const pw = await exec(MOSQUITTO_PASSWD, ['-b', '-c', pwFile, 'sensor', 'S3nsor-lab-only'])
   expect(pw.code, pw.stderr).toBe(0)
+  // One default credential of the dataset, as a device would ship it.
+  const planted = await exec(MOSQUITTO_PASSWD, ['-b', pwFile, PLANTED.username, PLANTED.password])
+  expect(planted.code, planted.stderr).toBe(0)
   // Started as root, mosquitto drops to its own user before it reads the password file.
   await chmod(dir, 0o755)
   await chmod(pwFile, 0o644)
@@ -179,4 +197,34 @@ describe('mosquitto, password-file configuration', () => {
     const sub = await runMqttSubscription(mqttContext(passworded))
     expect(sub.data).toMatchObject({connected: false, messages: 0})
   })
+})
+
+/** The first candidate mosquitto_sub logs in with (-E: exit once subscribed), walking the list in order. */
+async function mosquittoSubFinds(b: Broker, candidates: CredentialCandidate[]): Promise<string | undefined> {
+  for (const c of candidates) {
+    const r = await exec(MOSQUITTO_SUB, ['-h', b.host, '-p', String(b.port), '-t', '#', '-E', '-u', c.username, '-P', c.password])
+    if (r.code === 0) return c.id
+    expect(r.stderr, `candidate ${c.id}`).toMatch(/not authori[sz]ed/i)
+  }
+  return undefined
+}
+
+describe('mosquitto, password file holding a default credential (cred.default.mqtt, intrusive)', () => {
+  it('the credential module finds the pair mosquitto_sub -u/-P finds on the same list; no password in the evidence', async () => {
+    const ctx = Object.assign(mqttContext(passworded), {login: loginContext(loginPolicy(DEFAULT_CREDENTIAL_THRESHOLDS, {delayMs: 0})), intrusive: true})
+    const [emission] = await credProbeUnit.run(ctx)
+    const d = emission!.data as unknown as CredAttemptsData
+    expect(d.mechanism).toBe('mqtt-connect-3.1.1')
+    expect(d.negativeControl.result).toBe('rejected')
+    expect(d.stoppedBy).toBe('success')
+    expect(d.success?.credentialId).toBe(PLANTED.id)
+    expect(d.attempts.at(-1)).toMatchObject({credentialId: PLANTED.id, result: 'accepted'})
+    expect(d.attempts.slice(0, -1).every((a) => a.result === 'rejected')).toBe(true)
+    expect(JSON.stringify(emission)).not.toContain(PLANTED.password)
+    const finding = judge(defaultMqttCheck as unknown as typeof anonymousCheck, emission!, passworded)
+    expect(finding.outcome).toBe('fail')
+    expect(finding.message).not.toContain(PLANTED.password)
+    // mosquitto's own client, walking the same candidates in the same order, logs in with the same pair first.
+    expect(await mosquittoSubFinds(passworded, CANDIDATES)).toBe(d.success?.credentialId)
+  }, 120_000)
 })

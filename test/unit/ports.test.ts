@@ -57,7 +57,7 @@ describe('net.ports evidence', () => {
       filtered: [23],
       notScanned: [],
       reasons: {'conn-refused': 65533, 'no-response': 1},
-      timing: {attempts: 65536, retried: 1, rttSamples: 65534, finalTimeoutMs: 100, durationMs: 2000},
+      timing: {attempts: 65536, retried: 1, rttSamples: 65534, finalTimeoutMs: 100, durationMs: 2000, threads: 1},
     }
     const e = portsObservation('192.0.2.1', '192.0.2.1', '1-65535', result)
     const d = e.data as {scanned: number; open: Array<{port: number; state: string; reason: string}>; closed: {count: number; ranges: string}; filtered: {count: number; ranges: string; reasons: Record<string, number>}}

@@ -18,7 +18,7 @@ export default class LabStart extends BaseCommand {
     'base-port': Flags.integer({description: 'first port; each device gets the next one (0 = ephemeral)', default: 40443, min: 0, max: 65000}),
     detach: Flags.boolean({description: 'run in the background and return once the lab is up', default: false}),
     'state-file': Flags.string({description: 'where the running lab records its pid and URIs', default: DEFAULT_STATE_FILE}),
-    devices: Flags.integer({description: 'serve a fleet of N lightweight devices (TLS and/or SSH, good and weak, with planted clones and identity mismatches) instead of the reference devices', min: 1, max: 20000}),
+    devices: Flags.integer({description: 'serve a fleet of N devices instead of the reference devices: lightweight TLS and/or SSH devices (good and weak, with planted clones and identity mismatches) mixed with the IoT reference devices (smart-plug, smart-plug-fw2, hardened-sensor, ip-camera, a quarter of the fleet, each on a loopback address of its own)', min: 1, max: 20000}),
     device: Flags.string({description: 'start only this reference device (repeatable); also names devices outside the default lab, e.g. legacy-camera-fw2 (the camera after a firmware update)', multiple: true}),
     seed: Flags.integer({description: 'fleet composition seed (same seed, same fleet)', default: 1}),
     'write-inventory': Flags.string({description: 'with --devices: write the fleet as an inventory CSV for `scan --inventory`'}),
@@ -58,7 +58,7 @@ export default class LabStart extends BaseCommand {
   private async startFleet(count: number, seed: number, inventory?: string) {
     // Loaded only for fleets.
     const {fleetInventoryCsv, startFleet} = await import('../../lab/fleet/index.js')
-    const fleet = await startFleet({count, seed})
+    const fleet = await startFleet({count, seed, iot: true})
     if (inventory) writeFileSync(inventory, fleetInventoryCsv(fleet.devices))
     return {
       caPem: fleet.caPem,

@@ -29,23 +29,27 @@ const REASONS: Record<number, {state: PortState; reason: string}> = {
   [errno.ETIMEDOUT]: {state: 'filtered', reason: 'no-response'},
 }
 
-function fromErrno(code: number): {state: PortState; reason: string} {
+/** Errors of this machine, not answers of the target: out of descriptors, buffers or local ports. A port that
+ *  meets one is tried again later, never called filtered. */
+export const LOCAL_RESOURCE_ERRNOS: ReadonlySet<number> = new Set([errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM, errno.EADDRNOTAVAIL, errno.EAGAIN])
+
+export function fromErrno(code: number): {state: PortState; reason: string} {
   return REASONS[Math.abs(code)] ?? {state: 'filtered', reason: `errno-${Math.abs(code)}`}
 }
 
-interface TcpHandle {
+export interface TcpHandle {
   connect(req: unknown, address: string, port: number): number
   connect6(req: unknown, address: string, port: number): number
   close(): void
 }
-interface TcpBinding {
+export interface TcpBinding {
   TCP: new (type: number) => TcpHandle
   TCPConnectWrap: new () => {oncomplete?: (status: number) => void}
   constants: {SOCKET: number}
 }
 
 let binding: TcpBinding | null | undefined
-function tcpBinding(): TcpBinding | null {
+export function tcpBinding(): TcpBinding | null {
   if (binding !== undefined) return binding
   try {
     const b = (process as unknown as {binding(name: string): TcpBinding}).binding('tcp_wrap')

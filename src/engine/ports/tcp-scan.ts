@@ -1,7 +1,9 @@
 import type {ConnectionStats} from '../connector.js'
 import type {RateLimiter} from '../rate-limiter.js'
 import {AdaptiveTimeout} from './adaptive-timeout.js'
-import {type PortState, startConnect} from './tcp-connect.js'
+import {defaultThreads, SPLIT_MIN_PORTS, splitPass} from './scan-threads.js'
+import {handlePass} from './handle-pass.js'
+import {type PortState, startConnect, tcpBinding} from './tcp-connect.js'
 
 export interface TcpScanOptions {
   ports: readonly number[]
@@ -18,6 +20,12 @@ export interface TcpScanOptions {
   signal?: AbortSignal
   /** Use net.Socket instead of the bare libuv handle (tests compare both). */
   forceSocket?: boolean
+  /**
+   * Threads sharing the first pass of a large scan (default: one per core, at most 2; see scan-threads.ts). On
+   * loopback and fast links the kernel's connect/RST work is the cost, and a second core halves it. 1 = this
+   * thread only.
+   */
+  threads?: number
 }
 
 export interface OpenPort {
@@ -33,10 +41,10 @@ export interface TcpScanResult {
   notScanned: number[]
   /** Count of each reason behind closed and filtered ports. */
   reasons: Record<string, number>
-  timing: {attempts: number; retried: number; rttSamples: number; smoothedRttMs?: number; finalTimeoutMs: number; durationMs: number}
+  timing: {attempts: number; retried: number; rttSamples: number; smoothedRttMs?: number; finalTimeoutMs: number; durationMs: number; threads: number}
 }
 
-interface Outcome {
+export interface Outcome {
   state: PortState
   reason: string
 }
@@ -50,7 +58,10 @@ const SWEEP_MS = 10
  * callbacks, no promise per port. An expired attempt is decided after setImmediate, so an answer already queued
  * behind a busy event loop still wins.
  */
-function pass(ip: string, family: 4 | 6, ports: readonly number[], o: TcpScanOptions, timeout: AdaptiveTimeout, timeoutFor: () => number, record: (port: number, r: Outcome) => void, counters: {attempts: number}): Promise<void> {
+export function pass(ip: string, family: 4 | 6, ports: readonly number[], o: TcpScanOptions, timeout: AdaptiveTimeout, timeoutFor: () => number, record: (port: number, r: Outcome) => void, counters: {attempts: number}): Promise<void> {
+  // Paced scans go through the rate limiter, attempt by attempt: the generic path below.
+  const b = o.forceSocket || o.rate ? null : tcpBinding()
+  if (b) return handlePass(b, ip, family, ports, o, timeout, timeoutFor, record, counters)
   return new Promise<void>((resolve) => {
     let next = 0
     let active = 0
@@ -131,14 +142,50 @@ function pass(ip: string, family: 4 | 6, ports: readonly number[], o: TcpScanOpt
   })
 }
 
+/** Outcome per port 0–65535 as a byte: 0 = none yet, k = kinds[k - 1]. */
+class PortOutcomes {
+  private readonly codes = new Uint8Array(65536)
+  private readonly kinds: Outcome[] = []
+
+  set(port: number, r: Outcome): void {
+    let k = this.kinds.indexOf(r)
+    if (k < 0) {
+      // Outcomes are shared constants, but a fresh object with the same meaning must not grow the table.
+      k = this.kinds.findIndex((x) => x.state === r.state && x.reason === r.reason)
+      if (k < 0) k = this.kinds.push(r) - 1
+    }
+    this.codes[port] = k + 1
+  }
+
+  get(port: number): Outcome | undefined {
+    const c = this.codes[port]!
+    return c === 0 ? undefined : this.kinds[c - 1]
+  }
+}
+
+/**
+ * The first pass over every port: split between this thread and a worker when the scan is large, unpaced and a
+ * worker is free (scan-threads.ts), else here. Returns the number of threads that scanned.
+ */
+async function firstPass(ip: string, family: 4 | 6, o: TcpScanOptions, timeout: AdaptiveTimeout, record: (port: number, r: Outcome) => void, counters: {attempts: number}): Promise<number> {
+  if (!o.rate && !o.forceSocket && o.ports.length >= SPLIT_MIN_PORTS && (o.threads ?? defaultThreads()) > 1) {
+    const split = await splitPass(ip, family, o, timeout, record, counters)
+    if (split) return split
+  }
+  await pass(ip, family, o.ports, o, timeout, () => timeout.currentMs, record, counters)
+  return 1
+}
+
 /** TCP connect scan of one address: each port open, closed or filtered, within the concurrency and --rate. */
 export async function tcpScan(ip: string, family: 4 | 6, o: TcpScanOptions): Promise<TcpScanResult> {
   const started = performance.now()
   const timeout = new AdaptiveTimeout(Math.min(o.minTimeoutMs ?? 100, o.maxTimeoutMs), o.maxTimeoutMs)
-  const outcomes = new Map<number, Outcome>()
+  // One byte per port (an index into the few distinct outcomes): a Map of 65,535 entries cost ~3 % of a
+  // loopback scan's CPU.
+  const outcomes = new PortOutcomes()
   const counters = {attempts: 0}
   const record = (port: number, r: Outcome) => outcomes.set(port, r)
-  await pass(ip, family, o.ports, o, timeout, () => timeout.currentMs, record, counters)
+  const threads = await firstPass(ip, family, o, timeout, record, counters)
   // One lost SYN or SYN-ACK must not hide a port: silent ports get another try with a longer wait.
   let retried = 0
   for (let round = 0; round < (o.retries ?? 1) && !o.signal?.aborted; round++) {
@@ -147,7 +194,7 @@ export async function tcpScan(ip: string, family: 4 | 6, o: TcpScanOptions): Pro
     retried += silent.length
     await pass(ip, family, silent, o, timeout, () => Math.min(o.maxTimeoutMs, 2 * timeout.currentMs), record, counters)
   }
-  const result: TcpScanResult = {open: [], closed: [], filtered: [], notScanned: [], reasons: {}, timing: {attempts: 0, retried: 0, rttSamples: 0, finalTimeoutMs: 0, durationMs: 0}}
+  const result: TcpScanResult = {open: [], closed: [], filtered: [], notScanned: [], reasons: {}, timing: {attempts: 0, retried: 0, rttSamples: 0, finalTimeoutMs: 0, durationMs: 0, threads}}
   for (const port of o.ports) {
     const r = outcomes.get(port)
     if (!r) result.notScanned.push(port)
@@ -158,6 +205,6 @@ export async function tcpScan(ip: string, family: 4 | 6, o: TcpScanOptions): Pro
     }
   }
   const srtt = timeout.smoothedRttMs
-  result.timing = {attempts: counters.attempts, retried, rttSamples: timeout.samples, ...(srtt !== undefined ? {smoothedRttMs: Math.round(srtt * 1000) / 1000} : {}), finalTimeoutMs: timeout.currentMs, durationMs: Math.round(performance.now() - started)}
+  result.timing = {attempts: counters.attempts, retried, rttSamples: timeout.samples, ...(srtt !== undefined ? {smoothedRttMs: Math.round(srtt * 1000) / 1000} : {}), finalTimeoutMs: timeout.currentMs, durationMs: Math.round(performance.now() - started), threads}
   return result
 }

@@ -16,11 +16,11 @@ import type {LabDeviceDefinition} from './types.js'
 export const IP_CAMERA_RTSP_SERVER = 'IPCam-RTSP/2.1'
 export const IP_CAMERA_IDENTITY = {manufacturer: 'Globex', modelName: 'GX-Cam7', serialNumber: 'GX7-2024-000417', firmware: '7.0.3'}
 
-const DESCRIPTION = `<?xml version="1.0"?>
+const description = (serial: string) => `<?xml version="1.0"?>
 <root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>0</minor></specVersion>
 <device><deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType><friendlyName>Front door camera</friendlyName>
 <manufacturer>${IP_CAMERA_IDENTITY.manufacturer}</manufacturer><modelName>${IP_CAMERA_IDENTITY.modelName}</modelName>
-<modelNumber>7</modelNumber><serialNumber>${IP_CAMERA_IDENTITY.serialNumber}</serialNumber>
+<modelNumber>7</modelNumber><serialNumber>${serial}</serialNumber>
 <firmwareVersion>${IP_CAMERA_IDENTITY.firmware}</firmwareVersion><UDN>uuid:5a1d0c4e-0000-4000-8000-00000000c417</UDN>
 <serviceList></serviceList></device></root>
 `
@@ -30,7 +30,8 @@ export const ipCamera: LabDeviceDefinition = {
   description: 'IP camera: RTSP main stream behind Basic authentication over cleartext, a sub-stream (/live.sdp) described without credentials, SSDP answering M-SEARCH with a UPnP description (maker, model, serial, firmware) on its HTTP admin UI',
   portOffset: 22,
   ownAddress: true,
-  async start({host, port}) {
+  async start({host, port, serial}) {
+    const DESCRIPTION = description(serial ?? IP_CAMERA_IDENTITY.serialNumber)
     const rtsp = createServer((socket) =>
       rtspSession(socket, {server: IP_CAMERA_RTSP_SERVER, paths: {'/': {challenge: 'Basic realm="IPCam"'}, '/Streaming/Channels/101': {challenge: 'Basic realm="IPCam"'}, '/live.sdp': {open: true}}}),
     )

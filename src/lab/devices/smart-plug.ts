@@ -4,6 +4,11 @@
  * address and phone number; its CoAP endpoint (UDP 5683 on its own address, no DTLS) lists its resources to
  * anyone. Expected to fail mqtt.auth.anonymous, mqtt.cleartext, coap.unauth.discovery and, with --intrusive,
  * mqtt.subscription.exposed (critical: personal data).
+ *
+ * smart-plug-fw2 (a variant, started only when named): the same plug after a firmware update that closed the
+ * anonymous broker — it now refuses a CONNECT without credentials (CONNACK 5 / 0x87) but every unit takes the
+ * factory login admin/admin (SecLists ssh-betterdefaultpasslist line 11, also Mirai's and generic-top's): passes
+ * mqtt.auth.anonymous, fails cred.default.mqtt and cred.weak.dictionary with --intrusive.
  */
 import {createServer} from 'node:net'
 
@@ -22,6 +27,9 @@ export const SMART_PLUG_RETAINED: readonly RetainedMessage[] = [
 
 export const SMART_PLUG_COAP_RESOURCES = '</relay>;rt="switch";if="core.a",</power>;rt="power";obs,</schedule>;rt="config"'
 
+/** The fw2 broker's factory login: a dataset pair the default profile reaches within its budget of 20. */
+export const SMART_PLUG_FW2_LOGIN = {username: 'admin', password: 'admin'}
+
 export const smartPlug: LabDeviceDefinition = {
   name: 'smart-plug',
   description: 'Smart plug with an anonymous cleartext MQTT broker (3.1.1 and 5.0) serving retained messages that carry the owner\'s (fictitious) personal data, and CoAP resource discovery without DTLS',
@@ -31,6 +39,18 @@ export const smartPlug: LabDeviceDefinition = {
     const mqtt = createServer((socket) => brokerSession(socket, {retained: SMART_PLUG_RETAINED}))
     // CoAP's registered port on the device's own address (what a bare-host scan probes); with fixed lab ports,
     // the device's second-service slot.
+    const coapPort = port === 0 ? 5683 : port + SECOND_SERVICE_PORT_OFFSET
+    return startServices([() => listenTracked(mqtt, host, port, 'mqtt'), () => startLabCoap(host, coapPort, SMART_PLUG_COAP_RESOURCES)])
+  },
+}
+
+export const smartPlugFw2: LabDeviceDefinition = {
+  name: 'smart-plug-fw2',
+  description: 'The smart plug after a firmware update: its cleartext MQTT broker refuses anonymous clients but takes the factory login admin/admin on every unit; CoAP discovery unchanged',
+  portOffset: 51,
+  ownAddress: true,
+  async start({host, port}) {
+    const mqtt = createServer((socket) => brokerSession(socket, {retained: SMART_PLUG_RETAINED, credentials: SMART_PLUG_FW2_LOGIN}))
     const coapPort = port === 0 ? 5683 : port + SECOND_SERVICE_PORT_OFFSET
     return startServices([() => listenTracked(mqtt, host, port, 'mqtt'), () => startLabCoap(host, coapPort, SMART_PLUG_COAP_RESOURCES)])
   },

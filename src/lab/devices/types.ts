@@ -3,6 +3,8 @@ export interface DeviceContext {
   host: string
   /** Port to listen on; 0 = ephemeral. */
   port: number
+  /** A fleet instance's serial number, where the device shows one (default: its reference serial). */
+  serial?: string
 }
 
 export interface StartedDevice {

@@ -18,9 +18,21 @@ export const FLEET_VENDORS: readonly FleetVendor[] = [
   {vendor: 'Umbrella', model: 'UM-Gate', firmware: '3.1.0'},
 ]
 
+/** The reference IoT devices a mixed fleet includes (src/lab/devices), each on a loopback address of its own. */
+export const FLEET_IOT_KINDS = ['smart-plug', 'smart-plug-fw2', 'hardened-sensor', 'ip-camera'] as const
+export type FleetIotKind = (typeof FLEET_IOT_KINDS)[number]
+
+/** Share of a mixed fleet's devices (outside the planted indicator groups) that are IoT devices. */
+export const FLEET_IOT_SHARE = 0.25
+
+/** What an ip-camera shows of itself (SSDP description): its fleet declaration must say the same. */
+const CAMERA_VENDOR: FleetVendor = {vendor: 'Globex', model: 'GX-Cam7', firmware: '7.0.3'}
+
 export interface FleetDevicePlan {
   index: number
   id: string
+  /** `tls-ssh`: the light TLS and/or SSH device; otherwise a reference IoT device (mixed fleets only). */
+  kind: 'tls-ssh' | FleetIotKind
   tls: boolean
   ssh: boolean
   /** Weak TLS: TLS 1.0/1.1 and CBC suites, SHA-1 signed certificate valid for 3 years. */
@@ -48,7 +60,30 @@ export function prng(seed: number): () => number {
   }
 }
 
-export function planFleet(count: number, seed = 1): FleetDevicePlan[] {
+/**
+ * The fleet's devices. With `iot`, a quarter of the devices outside the indicator groups become reference IoT
+ * devices, the kinds dealt in turn (a fleet of 8 or more has each at least once when it has room), drawn from a
+ * second stream so the TLS/SSH devices, clones and mismatches are the ones the same seed gives without it.
+ */
+export function planFleet(count: number, seed = 1, options: {iot?: boolean} = {}): FleetDevicePlan[] {
+  const plans = planTlsSsh(count, seed)
+  if (!options.iot) return plans
+  const random = prng(seed ^ 0x5bd1e995)
+  const eligible = plans.filter((p) => !p.cloneTls && !p.cloneSsh && !p.mismatch)
+  for (let i = eligible.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[eligible[i], eligible[j]] = [eligible[j]!, eligible[i]!]
+  }
+  const wanted = Math.min(eligible.length, Math.max(count >= 8 ? FLEET_IOT_KINDS.length : 0, Math.round(eligible.length * FLEET_IOT_SHARE)))
+  eligible.slice(0, wanted).forEach((p, k) => {
+    const kind = FLEET_IOT_KINDS[k % FLEET_IOT_KINDS.length]!
+    const camera = kind === 'ip-camera'
+    Object.assign(p, {kind, tls: false, ssh: false, weakTls: false, weakSsh: false, declared: {...(camera ? CAMERA_VENDOR : p.declared), serial: p.declared.serial}, shown: camera ? CAMERA_VENDOR : p.shown, tags: ['iot', kind]})
+  })
+  return plans
+}
+
+function planTlsSsh(count: number, seed: number): FleetDevicePlan[] {
   const random = prng(seed)
   // A few of each indicator: 3 per group up to 300 devices, then 1 %.
   const group = count >= 9 ? Math.max(3, Math.floor(count / 100)) : Math.floor(count / 3)
@@ -86,6 +121,7 @@ export function planFleet(count: number, seed = 1): FleetDevicePlan[] {
     return {
       index,
       id: `dev-${String(index).padStart(width, '0')}`,
+      kind: 'tls-ssh' as const,
       tls,
       ssh,
       weakTls,

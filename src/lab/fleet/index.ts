@@ -1,6 +1,7 @@
 /**
  * A fleet of N lightweight lab devices served from one process (distinct ports on one address) for batch tests
- * and benchmarks. Composition comes from planFleet(seed); keys are cheap: every non-clone device gets its own
+ * and benchmarks; with `iot` (what `lab start --devices N` serves), a quarter of them are the reference IoT
+ * devices (smart plugs, hardened sensors, IP cameras), each on a loopback address of its own (iot.ts). Composition comes from planFleet(seed); keys are cheap: every non-clone device gets its own
  * EC P-256 TLS key and Ed25519 SSH host key (fast to generate), the clone groups share one key each (exactly
  * what a shared-device-key check must flag), and certificates are issued per device by the lab CA with native
  * signing (fast-cert.ts).
@@ -14,6 +15,7 @@ import {listenTracked, startServices} from '../server.js'
 import {type LabSshConfig, startLabSsh} from '../ssh-service.js'
 import {type FleetDevicePlan, planFleet} from './composition.js'
 import {issueFleetCert} from './fast-cert.js'
+import {fleetAddress, startFleetIot} from './iot.js'
 
 export interface FleetDevice {
   id: string
@@ -58,10 +60,12 @@ function sshConfig(plan: FleetDevicePlan): LabSshConfig {
       }
 }
 
-export async function startFleet(options: {count: number; seed?: number; host?: string; now?: Date}): Promise<RunningFleet> {
+export async function startFleet(options: {count: number; seed?: number; host?: string; now?: Date; iot?: boolean}): Promise<RunningFleet> {
   const host = options.host ?? '127.0.0.1'
   const now = options.now ?? new Date()
-  const plans = planFleet(options.count, options.seed ?? 1)
+  // IoT devices need addresses of their own: only a loopback fleet can hand them out.
+  const plans = planFleet(options.count, options.seed ?? 1, {iot: options.iot === true && host.startsWith('127.')})
+  const addresses = new Set<string>([host])
   const caPem = labCa().certPem
   const ecKey = () => generateKeyPairSync('ec', {namedCurve: 'P-256'})
   let sharedTls: {publicKey: KeyObject; privateKey: KeyObject} | undefined
@@ -69,6 +73,12 @@ export async function startFleet(options: {count: number; seed?: number; host?: 
   const devices: FleetDevice[] = []
   try {
     for (const plan of plans) {
+      if (plan.kind !== 'tls-ssh') {
+        const device = await startFleetIot(plan.kind, plan, fleetAddress(addresses), now)
+        started.push(device)
+        devices.push({id: plan.id, targets: [...device.targets], declared: plan.declared, tags: plan.tags})
+        continue
+      }
       const starts: Array<() => Promise<StartedDevice>> = []
       if (plan.tls) {
         const pair = plan.cloneTls ? (sharedTls ??= ecKey()) : ecKey()

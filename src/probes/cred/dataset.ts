@@ -54,8 +54,17 @@ export function credentialDataset(): CredentialDataset {
 
 /** The dataset protocol a service protocol's logins belong to. */
 export function credentialProtocol(serviceProtocol: string): string {
-  return serviceProtocol === 'https' ? 'http' : serviceProtocol
+  if (serviceProtocol === 'https') return 'http'
+  if (serviceProtocol === 'mqtts') return 'mqtt'
+  return serviceProtocol
 }
+
+/**
+ * Login protocols without rows of their own: SecLists has no MQTT default-credential file, and a broker on an
+ * IoT device ships with the device's defaults. A broker is tried with every row of each selected list, whatever
+ * login the row was collected for (the device-default lists, in their order, under the same caps and budget).
+ */
+const ANY_ROW_PROTOCOLS: ReadonlySet<string> = new Set(['mqtt'])
 
 /** Candidates for one service, in try order; a pair in several lists is tried once and records every list. */
 export function selectCandidates(
@@ -93,7 +102,7 @@ export function selectCandidates(
     for (const id of dataset.lists[list]) {
       const row = dataset.rows.get(id)!
       // generic-top is protocol-neutral: weak generic pairs are tried on every login (HTTP included).
-      if (list !== 'generic-top' && !row.protocols.includes(protocol)) continue
+      if (list !== 'generic-top' && !ANY_ROW_PROTOCOLS.has(protocol) && !row.protocols.includes(protocol)) continue
       if (list === 'vendor-defaults' && row.vendor?.toLowerCase() !== vendor) continue
       // Counted against the cap even when already selected via an earlier list: the cap bounds each list's share.
       if (taken >= policy.maxPerList) break

@@ -2,7 +2,7 @@
 import type {ProbeUnitMeta} from '../types.js'
 import {P_CRED_ATTEMPTS, P_CRED_BRUTEFORCE} from './types.js'
 
-export const CRED_PROTOCOLS = ['ssh', 'telnet', 'http', 'https'] as const
+export const CRED_PROTOCOLS = ['ssh', 'telnet', 'http', 'https', 'mqtt', 'mqtts'] as const
 
 export const credUnitMeta: ProbeUnitMeta = {id: 'cred', protocols: CRED_PROTOCOLS, emits: [P_CRED_ATTEMPTS]}
 export const credBruteforceUnitMeta: ProbeUnitMeta = {id: 'cred-bruteforce', protocols: CRED_PROTOCOLS, emits: [P_CRED_BRUTEFORCE]}

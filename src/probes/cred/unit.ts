@@ -3,7 +3,8 @@
  * profile that allows intrusive checks):
  *  - cred.attempts: negative control + candidates from the policy's lists (see engine.ts), per service;
  *  - cred.bruteforce: N random wrong logins back to back, to see whether the service throttles.
- * Protocols: ssh, telnet, http, https. An HTTP service without a login we can drive yields mechanism `none`.
+ * Protocols: ssh, telnet, http, https, mqtt, mqtts. An HTTP service without a login we can drive, or an MQTT
+ * broker that lets anyone in, yields mechanism `none`.
  */
 import type {ProbeContext, ProbeEmission, ProbeUnit} from '../types.js'
 import {DEFAULT_CREDENTIAL_THRESHOLDS} from '../../profiles/thresholds.js'
@@ -41,6 +42,12 @@ async function methodsFor(ctx: ProbeContext): Promise<Array<{method: LoginMethod
     }
     case 'telnet':
       return [{method: telnetLoginMethod(ctx)}]
+    case 'mqtt':
+    case 'mqtts': {
+      // Loaded here: the mqtt client is needed only when a broker is tested.
+      const found = await (await import('./mqtt-login.js')).mqttLoginMethod(ctx)
+      return 'none' in found ? found : [{method: found}]
+    }
     default: {
       const found = await discoverHttpLogins(ctx)
       if ('none' in found) return found

@@ -9,7 +9,7 @@ import {randomBytes} from 'node:crypto'
 
 import mqtt from 'mqtt'
 
-import type {ProbeContext} from '../types.js'
+import {ProbeError, type ProbeContext} from '../types.js'
 import type {MqttConnectAttempt, MqttVersion} from './types.js'
 
 export const VERSIONS: ReadonlyArray<{version: MqttVersion; level: 4 | 5}> = [
@@ -32,13 +32,28 @@ async function openStream(ctx: ProbeContext): Promise<Socket> {
   return tlsConnect({socket: raw, rejectUnauthorized: false, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0', ...(isIP(ctx.service.host) === 0 ? {servername: ctx.service.host} : {})})
 }
 
+/** A username/password to send in CONNECT (the credential module's login attempts); never recorded. */
+export interface MqttLogin {
+  username: string
+  password: string
+}
+
 /** CONNECT without credentials (clean session, fresh client id) in one protocol version. Never throws. */
-export async function connectAnonymous(ctx: ProbeContext, v: {version: MqttVersion; level: 4 | 5}): Promise<MqttConnected> {
+export function connectAnonymous(ctx: ProbeContext, v: {version: MqttVersion; level: 4 | 5}): Promise<MqttConnected> {
+  return mqttConnect(ctx, v)
+}
+
+/**
+ * CONNECT (clean session, fresh client id) in one protocol version, with `login` when given; the attempt records
+ * only that credentials were sent, never which. Never throws. An accepted session is handed back open.
+ */
+export async function mqttConnect(ctx: ProbeContext, v: {version: MqttVersion; level: 4 | 5}, login?: MqttLogin): Promise<MqttConnected> {
+  const credentials = login ? 'password' : 'none'
   let stream: Socket
   try {
     stream = await openStream(ctx)
   } catch (error) {
-    return {attempt: {version: v.version, credentials: 'none', result: 'error', reason: (error as Error).message}}
+    return {attempt: {version: v.version, credentials, result: 'error', reason: (error as Error).message, ...(error instanceof ProbeError ? {connectError: error.code} : {})}}
   }
   stream.on('error', () => {})
   return new Promise<MqttConnected>((resolve) => {
@@ -50,6 +65,7 @@ export async function connectAnonymous(ctx: ProbeContext, v: {version: MqttVersi
       reconnectPeriod: 0,
       connectTimeout: ctx.timeoutMs,
       keepalive: 30,
+      ...(login ? {username: login.username, password: login.password} : {}),
       ...(v.level === 5 ? {properties: {maximumPacketSize: MAX_PACKET_BYTES}} : {}),
     })
     const finish = (r: MqttConnected, keep: boolean) => {
@@ -60,19 +76,19 @@ export async function connectAnonymous(ctx: ProbeContext, v: {version: MqttVersi
       if (!keep) client.end(true)
       resolve(keep ? {...r, client} : r)
     }
-    const onAbort = () => finish({attempt: {version: v.version, credentials: 'none', result: 'error', reason: 'probe budget exhausted or scan cancelled'}}, false)
+    const onAbort = () => finish({attempt: {version: v.version, credentials, result: 'error', reason: 'probe budget exhausted or scan cancelled'}}, false)
     ctx.signal.addEventListener('abort', onAbort, {once: true})
     // The client's own connectTimeout; this one also covers a stream that never opens.
-    const timer = setTimeout(() => finish({attempt: {version: v.version, credentials: 'none', result: 'error', reason: `no CONNACK within ${ctx.timeoutMs} ms`}}, false), ctx.timeoutMs + 500)
+    const timer = setTimeout(() => finish({attempt: {version: v.version, credentials, result: 'error', reason: `no CONNACK within ${ctx.timeoutMs} ms`}}, false), ctx.timeoutMs + 500)
     client.once('connect', (packet) => {
       const props = (packet as {properties?: Record<string, unknown>}).properties
       const properties = props ? Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'assignedClientIdentifier' && k !== 'userProperties')) : undefined
-      finish({attempt: {version: v.version, credentials: 'none', result: 'accepted', code: 0}, ...(properties && Object.keys(properties).length ? {properties} : {})}, true)
+      finish({attempt: {version: v.version, credentials, result: 'accepted', code: 0}, ...(properties && Object.keys(properties).length ? {properties} : {})}, true)
     })
     client.once('error', (error: Error & {code?: unknown}) => {
       const code = typeof error.code === 'number' ? error.code : undefined
-      finish({attempt: {version: v.version, credentials: 'none', result: code !== undefined ? 'refused' : 'error', ...(code !== undefined ? {code} : {}), reason: error.message}}, false)
+      finish({attempt: {version: v.version, credentials, result: code !== undefined ? 'refused' : 'error', ...(code !== undefined ? {code} : {}), reason: error.message}}, false)
     })
-    client.once('close', () => finish({attempt: {version: v.version, credentials: 'none', result: 'error', reason: 'the broker closed the connection without a CONNACK'}}, false))
+    client.once('close', () => finish({attempt: {version: v.version, credentials, result: 'error', reason: 'the broker closed the connection without a CONNACK'}}, false))
   })
 }

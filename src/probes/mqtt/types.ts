@@ -8,13 +8,16 @@ export type MqttVersion = '3.1.1' | '5.0'
 
 export interface MqttConnectAttempt {
   version: MqttVersion
-  /** CONNECT sent without username or password. */
-  credentials: 'none'
+  /** CONNECT sent without username or password (`none`), or with a candidate login of the credential module
+   *  (`password`: which one is recorded by the cred.attempts observation as a credential id, never here). */
+  credentials: 'none' | 'password'
   /** accepted: CONNACK 0; refused: CONNACK with an error code; error: no CONNACK (closed, timeout, TLS failure). */
   result: 'accepted' | 'refused' | 'error'
   /** CONNACK return code (3.1.1) or reason code (5.0). */
   code?: number
   reason?: string
+  /** The connector's error code when no connection was made (e.g. `refused`). */
+  connectError?: string
 }
 
 export interface MqttSessionData {
