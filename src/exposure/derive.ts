@@ -2,6 +2,7 @@
  * One device-level view of the exposed services: the services scanned (given or discovered), open ports without
  * a module (from net.services), and which of them are cleartext management/data protocols. Pure.
  */
+import {UDP_PROTOCOLS} from '../engine/targets.js'
 import type {Observation, Service} from '../evidence/types.js'
 import type {NetServicesData} from '../probes/identify/types.js'
 import type {ProbeEmission} from '../probes/types.js'
@@ -46,11 +47,11 @@ export function insecureReason(protocol: string, service: string, observations: 
 export function declares(entry: string, s: Pick<ExposedService, 'protocol' | 'port' | 'transport'>): boolean {
   const e = entry.trim().toLowerCase()
   const uri = /^([a-z][a-z0-9+.-]*):\/\/(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(e)
-  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (uri[1] === 'snmp' || uri[1] === 'coap' || uri[1] === 'ssdp' ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
+  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (UDP_PROTOCOLS.includes(uri[1]) ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
   const tp = /^(tcp|udp)\/(\d+)$/.exec(e)
   if (tp) return tp[1] === s.transport && Number(tp[2]) === s.port
   const pp = /^([a-z][a-z0-9+.-]*):(\d+)$/.exec(e)
-  if (pp) return Number(pp[2]) === s.port && (pp[1] === 'snmp' || pp[1] === 'coap' || pp[1] === 'ssdp' ? 'udp' : 'tcp') === s.transport
+  if (pp) return Number(pp[2]) === s.port && (UDP_PROTOCOLS.includes(pp[1]) || pp[1] === 'mdns' ? 'udp' : 'tcp') === s.transport
   return e === s.protocol
 }
 
