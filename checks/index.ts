@@ -43,6 +43,7 @@ import {check as mqttAuthAnonymous} from './mqtt/auth-anonymous.js'
 import {check as rtspAuthNone} from './rtsp/auth-none.js'
 import {check as coapUnauthDiscovery} from './coap/unauth-discovery.js'
 import {check as upnpSsdpExposed} from './upnp/ssdp-exposed.js'
+import {check as upnpIgdControlExposed} from './upnp/igd-control-exposed.js'
 import {check as ntpMode6Exposed} from './ntp/mode6-exposed.js'
 import {check as rtspCleartextBasic} from './rtsp/cleartext-basic.js'
 import {check as mqttCleartext} from './mqtt/cleartext.js'
@@ -135,7 +136,7 @@ const RTSP_CHECKS: readonly Check[] = [rtspAuthNone, rtspCleartextBasic]
 
 const COAP_CHECKS: readonly Check[] = [coapUnauthDiscovery]
 
-const UPNP_CHECKS: readonly Check[] = [upnpSsdpExposed]
+const UPNP_CHECKS: readonly Check[] = [upnpIgdControlExposed, upnpSsdpExposed]
 
 const NTP_CHECKS: readonly Check[] = [ntpMode6Exposed]
 
