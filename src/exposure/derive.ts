@@ -90,7 +90,13 @@ export function exposureEmission(services: readonly Service[], observations: rea
   const discovered = portScans.length > 0 && complete.length === portScans.length
   if (portScans.length === 0) notes.push('no port discovery ran (service URIs were given): only those services are listed')
   else if (!discovered) notes.push('the port scan did not cover every TCP port (narrowed by --ports, cut short or failed): other services may be exposed')
-  notes.push('UDP discovery covers CoAP (5683) and SSDP (1900) only; TFTP, NTP, mDNS and SNMP (unless given as snmp://) are not discovered')
+  for (const o of portScans.filter((x) => !x.error)) {
+    const udp = isRecord(o.data.udp) ? o.data.udp : undefined
+    if (!udp) continue
+    const silent = isRecord(udp.openFiltered) && typeof udp.openFiltered.ranges === 'string' && udp.openFiltered.ranges !== '' ? `; no answer (open|filtered) on ${udp.openFiltered.ranges}` : ''
+    notes.push(`UDP discovery asked ports ${String(udp.requested)} with their protocols' requests (NTP, SNMP, SSDP, mDNS, CoAP)${silent}; other UDP services (TFTP …) are not discovered`)
+  }
+  if (!portScans.some((o) => !o.error && isRecord(o.data.udp))) notes.push('no UDP discovery ran: UDP services (SNMP, NTP, SSDP, mDNS, CoAP, TFTP) are listed only when given as URIs')
   const data: ExposureData = {
     discovered,
     declared: declared ? [...declared] : null,
