@@ -17,6 +17,10 @@ export const IDENTITY_SOURCES = [
   'telnet.banner',
   'ftp.session',
   'http.exchanges',
+  'ssdp.discovery',
+  'rtsp.session',
+  'mqtt.session',
+  'mqtt.subscription',
 ] as const
 
 export interface TlsIdentity {
@@ -65,6 +69,27 @@ export interface BannerIdentity {
   text: string
 }
 
+/** The identity fields of a UPnP device description (SSDP LOCATION), each from source `upnp.<field>`. The
+ *  serial number is kept only as a SHA-256 digest (serials tie a device to its owner). */
+export interface UpnpIdentity {
+  service: string
+  deviceType?: string
+  manufacturer?: string
+  modelName?: string
+  modelNumber?: string
+  firmware?: string
+  /** SHA-256 (hex) of the serialNumber as the description gives it. */
+  serialSha256?: string
+}
+
+/** A server string a protocol announces: SSDP/RTSP `Server:` header, MQTT `$SYS/broker/version` (read only by the
+ *  intrusive subscription), MQTT 5 CONNACK server reference. */
+export interface ServerIdentity {
+  service: string
+  source: 'ssdp.server' | 'rtsp.server' | 'mqtt.broker-version' | 'mqtt.server-reference'
+  text: string
+}
+
 /** A product recognised from a banner, header or sysDescr by a row of data/identity/cpe-patterns.json. */
 export interface ProductMatch {
   /** Pattern row id. */
@@ -103,6 +128,10 @@ export interface IdentityRecord {
   snmp: SnmpIdentity[]
   http: HttpIdentity[]
   banners: BannerIdentity[]
+  /** UPnP device descriptions (absent in records written before they were read). */
+  upnp?: UpnpIdentity[]
+  /** Protocol server strings (SSDP, RTSP, MQTT). */
+  servers?: ServerIdentity[]
   products: ProductMatch[]
   /** Distinct CPE 2.3 candidates, sorted. */
   cpe: string[]

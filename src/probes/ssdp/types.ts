@@ -11,7 +11,10 @@ export interface SsdpDescription {
   manufacturer?: string
   modelName?: string
   modelNumber?: string
+  /** Masked (length and last two characters): see serialSha256. */
   serialNumber?: string
+  /** SHA-256 (hex) of the serial number as given. */
+  serialSha256?: string
   firmware?: string
   /** serviceType URNs listed (e.g. WANIPConnection: an Internet Gateway Device's port-mapping control). */
   services: string[]
