@@ -31,6 +31,9 @@ export const check: Check = {
       }
     }
     const refused = (['readstat', 'readvar'] as const).filter((k) => d[k]!.errorBit)
+    // Silence is an answer only after every transmission: a query cut short proves nothing.
+    const unasked = (['readstat', 'readvar'] as const).filter((k) => !d[k]!.errorBit && !((d[k]!.sent ?? 0) >= 3))
+    if (unasked.length > 0) return {outcome: 'inconclusive', message: `${unasked.map((k) => k.toUpperCase()).join(' and ')} did not get every transmission (cut short): no answer proves nothing.`}
     if (d.client.answered) {
       return {outcome: 'pass', message: `The server answers time requests (NTPv${d.client.version}, stratum ${d.client.stratum}) but ${refused.length ? 'refuses' : 'does not answer'} READSTAT and READVAR (3 transmissions each).`}
     }

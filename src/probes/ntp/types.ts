@@ -17,6 +17,8 @@ export interface NtpControlQuery {
   amplification: number
   /** Every fragment up to the last (M bit clear) arrived. */
   complete: boolean
+  /** Transmissions of the request made (3 = the whole wait ran: silence after it is an answer of its own). */
+  sent: number
 }
 
 export interface NtpControlData {

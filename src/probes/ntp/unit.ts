@@ -19,6 +19,10 @@ const MAX_FRAGMENTS = 64
 
 interface Exchange {
   replies: Buffer[]
+  /** Transmissions made. */
+  sent: number
+  /** The wait ran to its end (not cut by the probe budget). */
+  waited: boolean
   /** ICMP port unreachable came back. */
   refused: boolean
 }
@@ -28,6 +32,8 @@ interface Exchange {
 async function exchange(socket: Socket, request: Buffer, waitMs: number, accept: (m: Buffer) => boolean, done: (replies: Buffer[]) => boolean, signal: AbortSignal): Promise<Exchange> {
   const replies: Buffer[] = []
   let refused = false
+  let sent = 0
+  let waited = false
   await new Promise<void>((resolve) => {
     const timers: NodeJS.Timeout[] = []
     const end = () => {
@@ -50,13 +56,21 @@ async function exchange(socket: Socket, request: Buffer, waitMs: number, accept:
     socket.on('error', onError)
     signal.addEventListener('abort', end, {once: true})
     const send = () => {
-      if (replies.length === 0) socket.send(request, () => {})
+      if (replies.length > 0) return
+      sent++
+      socket.send(request, () => {})
     }
+    if (signal.aborted) return end()
     send()
     for (let i = 1; i < TRANSMISSIONS; i++) timers.push(setTimeout(send, (waitMs * i) / (TRANSMISSIONS + 1)))
-    timers.push(setTimeout(end, waitMs))
+    timers.push(
+      setTimeout(() => {
+        waited = true
+        end()
+      }, waitMs),
+    )
   })
-  return {replies, refused}
+  return {replies, refused, sent, waited}
 }
 
 const ratio = (out: number, sent: number) => Math.round((out / sent) * 10) / 10
@@ -81,7 +95,7 @@ async function controlQuery(socket: Socket, opcode: number, waitMs: number, sign
   const responseBytes = x.replies.reduce((n, r) => n + r.length, 0)
   artifacts.push({kind: `ntp-${name}-request`, encoding: 'hex', content: request.toString('hex')})
   x.replies.slice(0, 16).forEach((r, i) => artifacts.push({kind: `ntp-${name}-response-${i}`, encoding: 'hex', content: r.subarray(0, MAX_CONTROL_BYTES).toString('hex')}))
-  const q: NtpControlQuery = {answered: x.replies.length > 0, requestBytes: request.length, responseBytes, datagrams: x.replies.length, amplification: ratio(responseBytes, request.length), complete: x.replies.length > 0 && complete}
+  const q: NtpControlQuery = {answered: x.replies.length > 0, requestBytes: request.length, responseBytes, datagrams: x.replies.length, amplification: ratio(responseBytes, request.length), complete: x.replies.length > 0 && complete, sent: x.sent}
   if (frags.some((f) => f.error)) q.errorBit = true
   return {q, data, refused: x.refused}
 }
@@ -121,6 +135,10 @@ export async function runNtpControl(ctx: Pick<ProbeContext, 'service' | 'timeout
       data.readvar.variables = Object.fromEntries(DISCLOSED_VARIABLES.filter((k) => vars[k] !== undefined).map((k) => [k, vars[k]]))
     }
     const emission: ProbeEmission = {probe: P_NTP_CONTROL, data: data as unknown as Record<string, unknown>, artifacts}
+    if (ctx.signal.aborted) {
+      emission.partial = {code: 'budget', message: 'the probe budget ran out before every query had its wait', missing: ['readstat', 'readvar'].filter((k) => !data[k as 'readstat' | 'readvar'].answered)}
+      return emission
+    }
     const incomplete = (['readstat', 'readvar'] as const).filter((k) => data[k].answered && !data[k].complete)
     if (incomplete.length > 0) emission.partial = {code: 'incomplete', message: `fragments missing from the ${incomplete.join(' and ')} response(s)`, missing: incomplete}
     return emission
