@@ -33,6 +33,9 @@ export const TOOLS = {
   onesixtyone: {binary: 'onesixtyone', env: 'SG17_ONESIXTYONE', apt: 'onesixtyone'},
   hydra: {binary: 'hydra', env: 'SG17_HYDRA', apt: 'hydra'},
   chromium: {binary: 'chromium', env: 'SG17SCAN_CHROMIUM', apt: 'chromium'},
+  ntpd: {binary: 'ntpd', env: 'SG17_NTPD', apt: 'ntpsec'},
+  ntpq: {binary: 'ntpq', env: 'SG17_NTPQ', apt: 'ntpsec'},
+  unshare: {binary: 'unshare', env: 'SG17_UNSHARE', apt: 'util-linux'},
 } as const satisfies Record<string, InteropTool>
 
 /** The opt-out: with it, a suite whose tools are missing is skipped (and counted as skipped), never failed. */

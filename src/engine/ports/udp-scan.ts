@@ -111,10 +111,13 @@ async function probePort(address: string, family: 4 | 6, port: number, o: UdpSca
         // Something answered, but not as asked: open; wait out the window in case the real answer follows.
         unrecognised ??= Buffer.from(msg.subarray(0, 4096))
       })
-      socket.on('error', (e: NodeJS.ErrnoException) => {
+      // The ICMP error of one datagram surfaces on the next socket call: as an 'error' event (receive) or in the
+      // callback of the next send.
+      const onError = (e: NodeJS.ErrnoException) => {
         if (e.code === 'ECONNREFUSED') finish(unrecognised ? open(unrecognised) : {port, state: 'closed', reason: 'port-unreach'})
         else finish(unrecognised ? open(unrecognised) : {port, state: 'open|filtered', reason: 'no-response'})
-      })
+      }
+      socket.on('error', onError)
       const transmit = async () => {
         for (const [, x] of exchanges) {
           for (const req of x.requests) {
@@ -126,7 +129,9 @@ async function probePort(address: string, family: 4 | 6, port: number, o: UdpSca
             }
             if (settled) return
             counted()
-            socket.send(req, () => {})
+            socket.send(req, (e) => {
+              if (e) onError(e as NodeJS.ErrnoException)
+            })
           }
         }
       }

@@ -58,7 +58,10 @@ async function exchange(socket: Socket, request: Buffer, waitMs: number, accept:
     const send = () => {
       if (replies.length > 0) return
       sent++
-      socket.send(request, () => {})
+      // A pending ICMP error surfaces in the callback of the next send.
+      socket.send(request, (e) => {
+        if (e) onError(e as NodeJS.ErrnoException)
+      })
     }
     if (signal.aborted) return end()
     send()
