@@ -31,7 +31,7 @@ function timeReply(req: Buffer): Buffer {
   return b
 }
 
-function controlReplies(req: Buffer, data: Buffer): Buffer[] {
+export function controlReplies(req: Buffer, data: Buffer): Buffer[] {
   const out: Buffer[] = []
   for (let offset = 0; offset === 0 || offset < data.length; offset += MAX_DATA) {
     const chunk = data.subarray(offset, offset + MAX_DATA)
