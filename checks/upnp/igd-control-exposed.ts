@@ -31,7 +31,7 @@ export const check: Check = {
     if (!c) return {outcome: 'inconclusive', message: 'An Internet Gateway Device, but no control URL on the device could be asked.'}
     const where = `${c.action} on ${c.controlUrl} (${c.serviceType})`
     if (c.status === 200 && c.responded) {
-      return {outcome: 'fail', message: `${where} answered HTTP 200 without credentials${c.arguments.length ? ` (returned ${c.arguments.join(', ')})` : ''}: the port-mapping control point is open to any client.`}
+      return {outcome: 'fail', message: `${where} answered HTTP 200 without credentials${c.arguments.length ? ` (returned ${c.arguments.join(', ')})` : ''}: the IGD control point, where port mappings are requested, serves unauthenticated clients (no mapping was tried).`}
     }
     if (c.status === 401 || c.status === 403 || (c.faultCode !== undefined && NOT_AUTHORIZED.has(c.faultCode))) {
       return {outcome: 'pass', message: `${where} was refused without credentials (HTTP ${c.status}${c.faultCode !== undefined ? `, UPnP error ${c.faultCode}${c.faultDescription ? ` ${c.faultDescription}` : ''}` : ''}).`}

@@ -36,6 +36,7 @@ export const TOOLS = {
   ntpd: {binary: 'ntpd', env: 'SG17_NTPD', apt: 'ntpsec'},
   ntpq: {binary: 'ntpq', env: 'SG17_NTPQ', apt: 'ntpsec'},
   unshare: {binary: 'unshare', env: 'SG17_UNSHARE', apt: 'util-linux'},
+  miniupnpd: {binary: 'miniupnpd', env: 'SG17_MINIUPNPD', apt: 'miniupnpd'},
 } as const satisfies Record<string, InteropTool>
 
 /** The opt-out: with it, a suite whose tools are missing is skipped (and counted as skipped), never failed. */
