@@ -10,7 +10,9 @@ import {createSocket, type Socket} from 'node:dgram'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {discoverServices} from '../../src/engine/discovery.js'
 import {udpScan} from '../../src/engine/ports/udp-scan.js'
+import {Semaphore} from '../../src/engine/semaphore.js'
 import {RateLimiter} from '../../src/engine/rate-limiter.js'
 import {scanDevices} from '../../src/engine/scan.js'
 import type {Device, Report} from '../../src/evidence/types.js'
@@ -113,6 +115,24 @@ describe('bare-host UDP discovery of lab devices', () => {
     const id = observation(camera, 'device.identity').data as unknown as IdentityRecord
     expect(id.servers?.map((s) => [s.source, s.text])).toEqual(expect.arrayContaining([['rtsp.server', IP_CAMERA_RTSP_SERVER]]))
     expect(id.upnp?.[0]).toMatchObject({manufacturer: 'Globex', modelName: 'GX-Cam7', firmware: '7.0.3'})
+  })
+})
+
+describe('SNMP agents found by UDP discovery', () => {
+  let lab: RunningLab
+  beforeAll(async () => {
+    lab = await startLab({devices: ['open-router', 'secure-sensor']})
+  })
+  afterAll(() => lab?.stop())
+
+  it('a v2c agent (GET sysDescr with public) and a v3-only agent (engine discovery report) on ports given by --udp-ports join as snmp://', async () => {
+    const [open, v3] = ['open-router', 'secure-sensor'].map((n) => lab.devices.find((d) => d.name === n)!.targets[0])
+    const udpPorts = [portOf(open), portOf(v3)].sort((a, b) => a - b)
+    const found = await discoverServices('127.0.0.1', {ports: [1], portSpec: '1', udpPorts, udpPortSpec: udpPorts.join(','), portConcurrency: 4, timeoutMs: 2000, semaphore: new Semaphore(2), stats: {connections: 0}, now: () => new Date()})
+    expect(found.services.map((s) => s.id).sort()).toEqual([open, v3].sort())
+    const services = found.observations.find((o) => o.probe === 'net.services')!.data as unknown as NetServicesData
+    expect(services.services.find((s) => s.port === portOf(open))).toMatchObject({transport: 'udp', protocol: 'snmp', method: 'snmp-get', banner: 'SNMPv2c response'})
+    expect(services.services.find((s) => s.port === portOf(v3))).toMatchObject({transport: 'udp', protocol: 'snmp', method: 'snmp-get', banner: 'SNMPv3 report'})
   })
 })
 
