@@ -13,6 +13,7 @@ import {vendorForEnterprise, versionKey} from './names.js'
 import {
   type BannerIdentity,
   type HttpIdentity,
+  IDENTITY_EXTRA_READS,
   IDENTITY_SOURCES,
   type IdentityRecord,
   type ObservedIdentity,
@@ -181,7 +182,7 @@ function observedFrom(products: ProductMatch[], snmp: SnmpIdentity[], phrases: s
 /** The identity record of a device from its service observations (failed observations are ignored). */
 export function deriveIdentity(observations: readonly Observation[]): IdentityRecord {
   const usable = observations
-    .filter((o) => !o.error && (IDENTITY_SOURCES as readonly string[]).includes(o.probe))
+    .filter((o) => !o.error && ([...IDENTITY_SOURCES, ...IDENTITY_EXTRA_READS] as readonly string[]).includes(o.probe))
     .sort((a, b) => cmp(a.service, b.service) || cmp(a.probe, b.probe))
   const byService = new Map<string, Map<string, Observation>>()
   for (const o of usable) {

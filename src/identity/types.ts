@@ -20,8 +20,11 @@ export const IDENTITY_SOURCES = [
   'ssdp.discovery',
   'rtsp.session',
   'mqtt.session',
-  'mqtt.subscription',
 ] as const
+
+/** Also read when present, never planned for identity: the MQTT subscription is intrusive (it runs only when its
+ *  own check is enabled with --intrusive), so listing it as a source would subscribe by default. */
+export const IDENTITY_EXTRA_READS = ['mqtt.subscription'] as const
 
 export interface TlsIdentity {
   service: string
