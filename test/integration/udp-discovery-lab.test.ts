@@ -163,6 +163,47 @@ describe('UDP port states', () => {
     expect(rate.granted).toBeLessThanOrEqual(r.datagrams + 2)
   })
 
+  it('a hostile UDP peer (large garbage to every datagram, control fragments that never end) is bounded: open/unknown, NTP partial', async () => {
+    const hostile = createSocket('udp4')
+    hostile.on('message', (msg, peer) => {
+      if ((msg[0] & 0x07) === 6 && msg.length === 12) {
+        // Mode-6 "response" fragments, M bit always set, offsets running on: never complete.
+        for (let i = 0; i < 100; i++) {
+          const b = Buffer.alloc(12 + 400)
+          b[0] = 0x16
+          b[1] = 0x80 | 0x20 | (msg[1] & 0x1f)
+          msg.copy(b, 2, 2, 4)
+          b.writeUInt16BE(i * 400, 8)
+          b.writeUInt16BE(400, 10)
+          hostile.send(b, peer.port, peer.address)
+        }
+        return
+      }
+      hostile.send(Buffer.alloc(60_000, 0x41), peer.port, peer.address)
+    })
+    await new Promise<void>((resolve) => hostile.bind({address: host, port: 0}, resolve))
+    const port = hostile.address().port
+    try {
+      const r = await udpScan(host, 4, {ports: [port], concurrency: 1, waitMs: 400})
+      expect(r.results[0]).toMatchObject({port, state: 'open', protocol: 'unknown', method: 'udp-reply'})
+      expect(r.results[0].replyHex!.length).toBeLessThanOrEqual(1024)
+      const {runNtpControl} = await import('../../src/probes/ntp/unit.js')
+      const e = await runNtpControl({service: {id: `ntp://${host}:${port}`, protocol: 'ntp', host, port, transport: 'udp'}, timeoutMs: 500, signal: new AbortController().signal})
+      expect(e.partial).toMatchObject({code: 'incomplete', missing: ['readstat', 'readvar']})
+      const d = e.data as {readvar: {datagrams: number; complete: boolean; answered: boolean}}
+      expect(d.readvar).toMatchObject({answered: true, complete: false})
+      expect(d.readvar.datagrams).toBeLessThanOrEqual(64)
+      expect((e.artifacts ?? []).length).toBeLessThanOrEqual(2 * (1 + 16))
+    } finally {
+      hostile.close()
+    }
+  })
+
+  it('a bad --udp-ports value is a configuration error before any network I/O', async () => {
+    const {scan} = await import('../../src/engine/scan.js')
+    await expect(scan({targets: [host], udpPorts: '123,ntp'})).rejects.toThrow(/--udp-ports: 'ntp'/)
+  })
+
   it('a cancelled UDP scan says which ports it did not probe', async () => {
     const controller = new AbortController()
     controller.abort()
