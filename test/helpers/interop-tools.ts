@@ -37,6 +37,8 @@ export const TOOLS = {
   ntpq: {binary: 'ntpq', env: 'SG17_NTPQ', apt: 'ntpsec'},
   unshare: {binary: 'unshare', env: 'SG17_UNSHARE', apt: 'util-linux'},
   miniupnpd: {binary: 'miniupnpd', env: 'SG17_MINIUPNPD', apt: 'miniupnpd'},
+  /** ip and ss: the namespace tests configure their interfaces and wait for sockets with them. */
+  ip: {binary: 'ip', env: 'SG17_IP', apt: 'iproute2'},
 } as const satisfies Record<string, InteropTool>
 
 /** The opt-out: with it, a suite whose tools are missing is skipped (and counted as skipped), never failed. */

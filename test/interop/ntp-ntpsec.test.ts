@@ -84,7 +84,7 @@ function ntpqVars(text: string): Record<string, string> {
   return Object.fromEntries([...text.matchAll(/([a-z_]+)=("[^"]*"|[^,\s]+)/g)].map((m) => [m[1], m[2].replace(/^"|"$/g, '')]))
 }
 
-interopSuite('NTP vs ntpsec (ntpd in a network namespace, ntpq, nmap ntp-info)', [TOOLS.ntpd, TOOLS.ntpq, TOOLS.nmap, TOOLS.unshare], () => {
+interopSuite('NTP vs ntpsec (ntpd in a network namespace, ntpq, nmap ntp-info)', [TOOLS.ntpd, TOOLS.ntpq, TOOLS.nmap, TOOLS.unshare, TOOLS.ip], () => {
   let dir: string
   let open: Session
   let noquery: Session

@@ -25,7 +25,7 @@ const MARK = '----sg17-upnp----'
 const LAN = '192.168.77.1'
 const HTTP_PORT = 5000
 
-interopSuite('UPnP IGD vs miniupnpd (in a network namespace, nmap upnp-info)', [TOOLS.miniupnpd, TOOLS.nmap, TOOLS.unshare], () => {
+interopSuite('UPnP IGD vs miniupnpd (in a network namespace, nmap upnp-info)', [TOOLS.miniupnpd, TOOLS.nmap, TOOLS.unshare, TOOLS.ip], () => {
   let dir: string
   let ours: Record<string, any>
   let nmap = ''
