@@ -29,8 +29,9 @@ export default class Scan extends BaseCommand {
   static summary = 'Scan a device (its services) or the built-in virtual lab against a conformance profile'
 
   static description = `Targets are service URIs (tls://, https://, ssh://, snmp://, http://, telnet://, ftp://) or a bare
-host (a TCP connect scan of every port — --ports narrows it — then each open port identified by protocol and
-scanned as if its URI had been given). All targets of one command line form one device.
+host (a TCP connect scan of every port — --ports narrows it — and the UDP ports of NTP, SNMP, SSDP, mDNS and
+CoAP asked with their own requests — --udp-ports — then each open port identified by protocol and scanned as if its
+URI had been given). All targets of one command line form one device.
 --inventory FILE scans many devices; with --out-dir DIR each finished device is journaled (resumable with --resume,
 splittable with --shard K/N) and the report, CSV summary and HTML are written into DIR.
 
