@@ -45,6 +45,8 @@ import {check as rtspAuthNone} from './rtsp/auth-none.js'
 import {check as coapUnauthDiscovery} from './coap/unauth-discovery.js'
 import {check as upnpSsdpExposed} from './upnp/ssdp-exposed.js'
 import {check as inputHttpMalformedRequest} from './input/http-malformed-request.js'
+import {check as upnpIgdControlExposed} from './upnp/igd-control-exposed.js'
+import {check as ntpMode6Exposed} from './ntp/mode6-exposed.js'
 import {check as rtspCleartextBasic} from './rtsp/cleartext-basic.js'
 import {check as mqttCleartext} from './mqtt/cleartext.js'
 import {check as mqttSubscriptionExposed} from './mqtt/subscription-exposed.js'
@@ -136,7 +138,9 @@ const RTSP_CHECKS: readonly Check[] = [rtspAuthNone, rtspCleartextBasic]
 
 const COAP_CHECKS: readonly Check[] = [coapUnauthDiscovery]
 
-const UPNP_CHECKS: readonly Check[] = [upnpSsdpExposed]
+const UPNP_CHECKS: readonly Check[] = [upnpIgdControlExposed, upnpSsdpExposed]
+
+const NTP_CHECKS: readonly Check[] = [ntpMode6Exposed]
 
 /** Input validation (robustness against malformed input; intrusive). */
 const INPUT_CHECKS: readonly Check[] = [inputHttpMalformedRequest]
@@ -166,7 +170,7 @@ function indexChecks(checks: readonly AnyCheck[]): Map<string, AnyCheck> {
   return byId
 }
 
-const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...RTSP_CHECKS, ...COAP_CHECKS, ...UPNP_CHECKS, ...INPUT_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
+const BY_ID = indexChecks([...CRED_CHECKS, ...HTTP_CHECKS, ...IDENTITY_CHECKS, ...EXPOSURE_CHECKS, ...MQTT_CHECKS, ...RTSP_CHECKS, ...COAP_CHECKS, ...UPNP_CHECKS, ...INPUT_CHECKS, ...NTP_CHECKS, ...SNMP_CHECKS, ...SSH_CHECKS, ...SVC_CHECKS, ...TLS_CHECKS])
 
 /** Every check module, sorted by id. */
 export const ALL_CHECKS: readonly AnyCheck[] = Object.freeze(

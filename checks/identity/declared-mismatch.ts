@@ -82,7 +82,8 @@ export const check: DeviceCheck = {
   description:
     'Compares the vendor, model and firmware declared for a sample (inventory) with what the device itself ' +
     'exposes: SNMP sysDescr/sysObjectID, SSH/Telnet/FTP banners, HTTP Server header and page title, TLS ' +
-    'certificate subject and the CPE (ITU-T X.1528) names recognised in them. Fails when what is observed ' +
+    'certificate subject, the UPnP device description (manufacturer, model, firmware), SSDP/RTSP/MQTT server ' +
+    'strings and the CPE (ITU-T X.1528) names recognised in them. Fails when what is observed ' +
     'contradicts the declaration, an indicator of a counterfeit, relabelled or wrongly documented product.',
   remediation:
     'Investigate the sample: check the declaration, the product label and the firmware actually installed; a ' +

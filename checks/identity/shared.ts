@@ -23,6 +23,8 @@ export function readIdentity(o: Observation | undefined): IdentityRecord {
     snmp: records(d.snmp),
     http: records(d.http),
     banners: records(d.banners),
+    upnp: records(d.upnp),
+    servers: records(d.servers),
     products: records(d.products),
     cpe: strings(d.cpe),
     observed: {vendors: strings(observed.vendors), models: strings(observed.models), firmware: strings(observed.firmware), versions: strings(observed.versions)},

@@ -24,6 +24,6 @@ export const check: DeviceCheck = {
     const insecure = d.exposed.filter((s) => s.insecure)
     if (insecure.length > 0) return {outcome: 'fail', message: `Cleartext protocols exposed: ${formatList(insecure.map((s) => `${describe(s)} (${s.insecure})`), 20)}.`}
     if (!d.discovered) return {outcome: 'not_applicable', message: `None of the scanned services is a cleartext protocol, but no complete port discovery ran (${formatList(d.exposed.map(describe), 20)}).`}
-    return {outcome: 'pass', message: `No cleartext management or data protocol among the exposed TCP services (${formatList(d.exposed.map(describe), 20)}); UDP beyond SNMP not discovered.`}
+    return {outcome: 'pass', message: `No cleartext management or data protocol among the exposed services (${formatList(d.exposed.map(describe), 20)}; TCP: every port, UDP: the ports the profile's udpPorts name).`}
   },
 }

@@ -2,7 +2,7 @@ import type {DeclaredIdentity, Observation, Outcome, Reference, Service, Service
 import type {IdentityDigest} from '../identity/types.js'
 import type {Thresholds} from '../profiles/thresholds.js'
 
-export type CheckFamily = 'tls' | 'ssh' | 'cred' | 'svc' | 'snmp' | 'pii' | 'http' | 'identity' | 'mqtt' | 'rtsp' | 'coap' | 'upnp' | 'input'
+export type CheckFamily = 'tls' | 'ssh' | 'cred' | 'svc' | 'snmp' | 'pii' | 'http' | 'identity' | 'mqtt' | 'rtsp' | 'coap' | 'upnp' | 'input' | 'ntp'
 
 /** What a check is, kept beside its evaluate function (`sg17scan checks show ID` prints it). */
 export interface CheckMeta {

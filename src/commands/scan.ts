@@ -29,8 +29,9 @@ export default class Scan extends BaseCommand {
   static summary = 'Scan a device (its services) or the built-in virtual lab against a conformance profile'
 
   static description = `Targets are service URIs (tls://, https://, ssh://, snmp://, http://, telnet://, ftp://) or a bare
-host (a TCP connect scan of every port — --ports narrows it — then each open port identified by protocol and
-scanned as if its URI had been given). All targets of one command line form one device.
+host (a TCP connect scan of every port — --ports narrows it — and the UDP ports of NTP, SNMP, SSDP, mDNS and
+CoAP asked with their own requests — --udp-ports — then each open port identified by protocol and scanned as if its
+URI had been given). All targets of one command line form one device.
 --inventory FILE scans many devices; with --out-dir DIR each finished device is journaled (resumable with --resume,
 splittable with --shard K/N) and the report, CSV summary and HTML are written into DIR.
 
@@ -95,6 +96,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     concurrency: Flags.integer({description: 'devices scanned at once (the per-device connection cap still applies)', default: 64, min: 1, max: 4096}),
     rate: Flags.integer({description: 'global limit on new TCP connections per second (all devices together)', min: 1}),
     ports: Flags.string({description: "TCP ports scanned on a bare host: ranges and lists (1-65535, 22,80,443, 1-1024,8080); default the profile's tcpPorts, all 65,535"}),
+    'udp-ports': Flags.string({description: "UDP ports probed on a bare host, each with its protocol's own request; default the profile's udpPorts (123,161,1900,5353,5683: NTP, SNMP, SSDP, mDNS, CoAP)"}),
     'port-concurrency': Flags.integer({description: 'connect attempts in flight during a bare host\'s port scan (the per-device cap is for protocol handshakes)', default: 64, min: 1, max: 4096}),
     progress: Flags.boolean({description: 'progress on stderr (a live line on a TTY, a log line every ~5 s / 10 % otherwise); default on with --out-dir', allowNo: true}),
     color: Flags.boolean({description: 'colour the summary table', allowNo: true, default: process.stdout.isTTY ?? false}),
@@ -125,6 +127,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       loginCredentials: flags.credentials ? loadCredentialFile(flags.credentials) : undefined,
       loginDelayMs: flags['login-delay'],
       tcpPorts: flags.ports,
+      udpPorts: flags['udp-ports'],
       portConcurrency: flags['port-concurrency'],
       failOn: flags['fail-on'] as Severity,
       commandLine,

@@ -6,6 +6,7 @@ import {mqttSessionUnitMeta, mqttSubscriptionUnitMeta} from '../probes/mqtt/meta
 import {rtspUnitMeta} from '../probes/rtsp/meta.js'
 import {coapUnitMeta} from '../probes/coap/meta.js'
 import {ssdpUnitMeta} from '../probes/ssdp/meta.js'
+import {ntpUnitMeta} from '../probes/ntp/meta.js'
 import {snmpUnitMeta} from '../probes/snmp/meta.js'
 import {sshUnitMeta} from '../probes/ssh/meta.js'
 import {telnetUnitMeta} from '../probes/telnet/meta.js'
@@ -46,6 +47,7 @@ export const PROBE_UNITS: readonly ProbeEntry[] = [
   entry(coapUnitMeta, async () => (await import('../probes/coap/unit.js')).coapProbeUnit),
   entry(ssdpUnitMeta, async () => (await import('../probes/ssdp/unit.js')).ssdpProbeUnit),
   entry(malformedInputUnitMeta, async () => (await import('../probes/input/unit.js')).malformedInputUnit),
+  entry(ntpUnitMeta, async () => (await import('../probes/ntp/unit.js')).ntpProbeUnit),
 ]
 
 /** The unit that emits `probe` for a service of `protocol`, if any (metadata only: loads nothing). */

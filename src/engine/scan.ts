@@ -66,6 +66,8 @@ export interface ScanOptions {
   rate?: RateLimiter
   /** TCP ports scanned on a bare host (--ports); default: the profile's thresholds.tcpPorts (all 65,535). */
   tcpPorts?: string
+  /** UDP ports probed on a bare host (--udp-ports); default: the profile's thresholds.udpPorts. */
+  udpPorts?: string
   /** Connect attempts in flight during a bare host's port scan (--port-concurrency). Default 64. */
   portConcurrency?: number
   /** Called as each device finishes (progress output). */
@@ -116,6 +118,7 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   // Parse every target before any network I/O: a typo fails fast with exit 2.
   for (const spec of specs) parseSpecTargets(spec)
   if (options.tcpPorts !== undefined) parsePortSpec(options.tcpPorts)
+  if (options.udpPorts !== undefined) parsePortSpec(options.udpPorts, '--udp-ports')
   const devices: Device[] = new Array(specs.length)
   const info = await scanStream(specs, options, (device, index) => {
     devices[index] = device
@@ -201,6 +204,7 @@ export async function scanStream(
         const found = await discoverServices(t.host, {
           ports: parsePortSpec(portSpec, options.tcpPorts ? '--ports' : `profile ${deviceProfile.id} thresholds.tcpPorts`),
           portSpec,
+          ...udpPortsOf(options, deviceProfile),
           portConcurrency: Math.max(1, options.portConcurrency ?? DEFAULT_PORT_CONCURRENCY),
           timeoutMs,
           semaphore,
@@ -338,6 +342,12 @@ function withDeclaredIdentity(spec: DeviceSpec): DeviceSpec {
   if (!fromDeclaration) return spec
   const declared: DeclaredIdentity = {...fromDeclaration, ...spec.declared}
   return Object.keys(declared).length > 0 ? {...spec, declared} : spec
+}
+
+/** The UDP ports a bare host's discovery probes: --udp-ports, else the profile's udpPorts. */
+function udpPortsOf(options: ScanOptions, profile: Profile): {udpPorts: number[]; udpPortSpec: string} {
+  const udpPortSpec = options.udpPorts ?? profile.thresholds.udpPorts
+  return {udpPortSpec, udpPorts: parsePortSpec(udpPortSpec, options.udpPorts !== undefined ? '--udp-ports' : `profile ${profile.id} thresholds.udpPorts`)}
 }
 
 function parseSpecTargets(spec: DeviceSpec): ParsedTarget[] {

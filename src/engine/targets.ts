@@ -17,7 +17,11 @@ export const DEFAULT_PORTS: Record<ServiceProtocol, number> = {
   rtsp: 554,
   coap: 5683,
   ssdp: 1900,
+  ntp: 123,
 }
+
+/** Service protocols carried over UDP. */
+export const UDP_PROTOCOLS: readonly string[] = ['snmp', 'coap', 'ssdp', 'ntp']
 
 export type ParsedTarget = {kind: 'service'; service: Service} | {kind: 'host'; host: string}
 
@@ -31,7 +35,7 @@ export function makeService(protocol: ServiceProtocol, host: string, port: numbe
     protocol,
     host,
     port,
-    transport: protocol === 'snmp' || protocol === 'coap' || protocol === 'ssdp' ? 'udp' : 'tcp',
+    transport: UDP_PROTOCOLS.includes(protocol) ? 'udp' : 'tcp',
   }
 }
 

@@ -14,7 +14,7 @@ export type Outcome = (typeof OUTCOMES)[number]
 export const FRAMEWORKS = ['ITU-T', 'ETSI EN 303 645', 'IEC 62443-4-2', 'CWE', 'RFC', 'NIST', 'BSI', 'Mozilla'] as const
 export type Framework = (typeof FRAMEWORKS)[number]
 
-export const PROTOCOLS = ['tls', 'https', 'ssh', 'snmp', 'http', 'telnet', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'coap', 'ssdp'] as const
+export const PROTOCOLS = ['tls', 'https', 'ssh', 'snmp', 'http', 'telnet', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'coap', 'ssdp', 'ntp'] as const
 export type ServiceProtocol = (typeof PROTOCOLS)[number]
 
 export interface Reference {

@@ -2,6 +2,7 @@
  * One device-level view of the exposed services: the services scanned (given or discovered), open ports without
  * a module (from net.services), and which of them are cleartext management/data protocols. Pure.
  */
+import {UDP_PROTOCOLS} from '../engine/targets.js'
 import type {Observation, Service} from '../evidence/types.js'
 import type {NetServicesData} from '../probes/identify/types.js'
 import type {ProbeEmission} from '../probes/types.js'
@@ -46,11 +47,11 @@ export function insecureReason(protocol: string, service: string, observations: 
 export function declares(entry: string, s: Pick<ExposedService, 'protocol' | 'port' | 'transport'>): boolean {
   const e = entry.trim().toLowerCase()
   const uri = /^([a-z][a-z0-9+.-]*):\/\/(?:\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(e)
-  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (uri[1] === 'snmp' || uri[1] === 'coap' || uri[1] === 'ssdp' ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
+  if (uri) return uri[2] !== undefined ? Number(uri[2]) === s.port && (UDP_PROTOCOLS.includes(uri[1]) ? 'udp' : 'tcp') === s.transport : uri[1] === s.protocol
   const tp = /^(tcp|udp)\/(\d+)$/.exec(e)
   if (tp) return tp[1] === s.transport && Number(tp[2]) === s.port
   const pp = /^([a-z][a-z0-9+.-]*):(\d+)$/.exec(e)
-  if (pp) return Number(pp[2]) === s.port && (pp[1] === 'snmp' || pp[1] === 'coap' || pp[1] === 'ssdp' ? 'udp' : 'tcp') === s.transport
+  if (pp) return Number(pp[2]) === s.port && (UDP_PROTOCOLS.includes(pp[1]) || pp[1] === 'mdns' ? 'udp' : 'tcp') === s.transport
   return e === s.protocol
 }
 
@@ -89,7 +90,13 @@ export function exposureEmission(services: readonly Service[], observations: rea
   const discovered = portScans.length > 0 && complete.length === portScans.length
   if (portScans.length === 0) notes.push('no port discovery ran (service URIs were given): only those services are listed')
   else if (!discovered) notes.push('the port scan did not cover every TCP port (narrowed by --ports, cut short or failed): other services may be exposed')
-  notes.push('UDP discovery covers CoAP (5683) and SSDP (1900) only; TFTP, NTP, mDNS and SNMP (unless given as snmp://) are not discovered')
+  for (const o of portScans.filter((x) => !x.error)) {
+    const udp = isRecord(o.data.udp) ? o.data.udp : undefined
+    if (!udp) continue
+    const silent = isRecord(udp.openFiltered) && typeof udp.openFiltered.ranges === 'string' && udp.openFiltered.ranges !== '' ? `; no answer (open|filtered) on ${udp.openFiltered.ranges}` : ''
+    notes.push(`UDP discovery asked ports ${String(udp.requested)} with their protocols' requests (NTP, SNMP, SSDP, mDNS, CoAP)${silent}; other UDP services (TFTP …) are not discovered`)
+  }
+  if (!portScans.some((o) => !o.error && isRecord(o.data.udp))) notes.push('no UDP discovery ran: UDP services (SNMP, NTP, SSDP, mDNS, CoAP, TFTP) are listed only when given as URIs')
   const data: ExposureData = {
     discovered,
     declared: declared ? [...declared] : null,

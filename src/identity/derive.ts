@@ -13,14 +13,17 @@ import {vendorForEnterprise, versionKey} from './names.js'
 import {
   type BannerIdentity,
   type HttpIdentity,
+  IDENTITY_EXTRA_READS,
   IDENTITY_SOURCES,
   type IdentityRecord,
   type ObservedIdentity,
   P_DEVICE_IDENTITY,
   type ProductMatch,
+  type ServerIdentity,
   type SnmpIdentity,
   type SshIdentity,
   type TlsIdentity,
+  type UpnpIdentity,
 } from './types.js'
 
 /** Longest text kept from any banner/header/title: identity needs the first line, not a hostile megabyte. */
@@ -99,11 +102,37 @@ function bannerOf(o: Observation, protocol: 'telnet' | 'ftp'): BannerIdentity[] 
   return t ? [{service: o.service, protocol, text: t}] : []
 }
 
+/** The identity fields of the UPnP description an SSDP observation read (serial only as its digest). */
+function upnpOf(o: Observation): UpnpIdentity[] {
+  const d = o.data.description
+  if (!isRecord(d) || d.status !== 200) return []
+  const u: UpnpIdentity = {service: o.service}
+  for (const k of ['deviceType', 'manufacturer', 'modelName', 'modelNumber', 'firmware'] as const) {
+    const v = text(d[k])
+    if (v) u[k] = v
+  }
+  if (typeof d.serialSha256 === 'string' && /^[0-9a-f]{64}$/.test(d.serialSha256)) u.serialSha256 = d.serialSha256
+  return Object.keys(u).length > 1 ? [u] : []
+}
+
+function serversOf(o: Observation): ServerIdentity[] {
+  const out: ServerIdentity[] = []
+  const add = (source: ServerIdentity['source'], v: unknown) => {
+    const t = text(v)
+    if (t) out.push({service: o.service, source, text: t})
+  }
+  if (o.probe === 'ssdp.discovery') add('ssdp.server', o.data.server)
+  if (o.probe === 'rtsp.session') add('rtsp.server', o.data.server)
+  if (o.probe === 'mqtt.subscription') add('mqtt.broker-version', o.data.brokerVersion)
+  if (o.probe === 'mqtt.session' && isRecord(o.data.serverProperties)) add('mqtt.server-reference', o.data.serverProperties.serverReference)
+  return out
+}
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const uniqSorted = (items: Iterable<string>) => [...new Set(items)].sort(cmp)
 
 /** Every text an identity carries, with the source name the pattern table uses. */
-export function identityTexts(r: Pick<IdentityRecord, 'tls' | 'ssh' | 'snmp' | 'http' | 'banners'>): Array<{source: string; service: string; text: string}> {
+export function identityTexts(r: Pick<IdentityRecord, 'tls' | 'ssh' | 'snmp' | 'http' | 'banners' | 'upnp' | 'servers'>): Array<{source: string; service: string; text: string}> {
   const out: Array<{source: string; service: string; text: string}> = []
   for (const t of r.tls) out.push({source: 'tls.subject', service: t.service, text: t.subject})
   for (const s of r.ssh) if (s.banner) out.push({source: 'ssh.banner', service: s.service, text: s.banner})
@@ -113,12 +142,23 @@ export function identityTexts(r: Pick<IdentityRecord, 'tls' | 'ssh' | 'snmp' | '
     if (h.title) out.push({source: 'http.title', service: h.service, text: h.title})
   }
   for (const b of r.banners) out.push({source: `${b.protocol}.banner`, service: b.service, text: b.text})
+  for (const s of r.servers ?? []) out.push({source: s.source, service: s.service, text: s.text})
+  for (const u of r.upnp ?? []) {
+    for (const k of ['manufacturer', 'modelName', 'modelNumber', 'firmware'] as const) if (u[k]) out.push({source: `upnp.${k}`, service: u.service, text: u[k]!})
+  }
   return out
 }
 
-function observedFrom(products: ProductMatch[], snmp: SnmpIdentity[], phrases: string[]): ObservedIdentity {
+function observedFrom(products: ProductMatch[], snmp: SnmpIdentity[], phrases: string[], upnp: UpnpIdentity[]): ObservedIdentity {
   const vendors: string[] = []
   const firmware: string[] = [...phrases]
+  const models: string[] = []
+  // A UPnP description names its maker, model and firmware in fields of their own: taken as they are.
+  for (const u of upnp) {
+    if (u.manufacturer) vendors.push(u.manufacturer)
+    if (u.modelName) models.push(u.modelName)
+    if (u.firmware) firmware.push(u.firmware)
+  }
   for (const p of products) {
     const maker = deviceVendorOf(p.pattern)
     if (maker) {
@@ -133,7 +173,7 @@ function observedFrom(products: ProductMatch[], snmp: SnmpIdentity[], phrases: s
   const byKey = (items: string[]) => [...new Map(items.map((v) => [versionKey(v), v])).values()].sort(cmp)
   return {
     vendors: uniqSorted(vendors),
-    models: uniqSorted(products.flatMap((p) => (p.model ? [p.model] : []))),
+    models: uniqSorted([...models, ...products.flatMap((p) => (p.model ? [p.model] : []))]),
     firmware: byKey(firmware),
     versions: byKey([...firmware, ...products.flatMap((p) => (p.version ? [p.version] : []))]),
   }
@@ -142,7 +182,7 @@ function observedFrom(products: ProductMatch[], snmp: SnmpIdentity[], phrases: s
 /** The identity record of a device from its service observations (failed observations are ignored). */
 export function deriveIdentity(observations: readonly Observation[]): IdentityRecord {
   const usable = observations
-    .filter((o) => !o.error && (IDENTITY_SOURCES as readonly string[]).includes(o.probe))
+    .filter((o) => !o.error && ([...IDENTITY_SOURCES, ...IDENTITY_EXTRA_READS] as readonly string[]).includes(o.probe))
     .sort((a, b) => cmp(a.service, b.service) || cmp(a.probe, b.probe))
   const byService = new Map<string, Map<string, Observation>>()
   for (const o of usable) {
@@ -150,7 +190,7 @@ export function deriveIdentity(observations: readonly Observation[]): IdentityRe
     if (!m) byService.set(o.service, (m = new Map()))
     m.set(o.probe, o)
   }
-  const record: IdentityRecord = {tls: [], ssh: [], snmp: [], http: [], banners: [], products: [], cpe: [], observed: {vendors: [], models: [], firmware: [], versions: []}, sources: []}
+  const record: IdentityRecord = {tls: [], ssh: [], snmp: [], http: [], banners: [], upnp: [], servers: [], products: [], cpe: [], observed: {vendors: [], models: [], firmware: [], versions: []}, sources: []}
   for (const [service, m] of byService) {
     const get = (p: string) => m.get(p)
     if (get('tls.certificates')) record.tls.push(...tlsOf(get('tls.certificates')!))
@@ -159,6 +199,8 @@ export function deriveIdentity(observations: readonly Observation[]): IdentityRe
     if (get('http.exchanges')) record.http.push(...httpOf(get('http.exchanges')!))
     if (get('telnet.banner')) record.banners.push(...bannerOf(get('telnet.banner')!, 'telnet'))
     if (get('ftp.session')) record.banners.push(...bannerOf(get('ftp.session')!, 'ftp'))
+    if (get('ssdp.discovery')) record.upnp!.push(...upnpOf(get('ssdp.discovery')!))
+    for (const p of ['ssdp.discovery', 'rtsp.session', 'mqtt.session', 'mqtt.subscription']) if (get(p)) record.servers!.push(...serversOf(get(p)!))
   }
   const texts = identityTexts(record)
   const phrases: string[] = []
@@ -167,7 +209,7 @@ export function deriveIdentity(observations: readonly Observation[]): IdentityRe
     phrases.push(...firmwarePhrases(t.text, t.source))
   }
   record.cpe = uniqSorted(record.products.flatMap((p) => (p.cpe ? [p.cpe] : [])))
-  record.observed = observedFrom(record.products, record.snmp, phrases)
+  record.observed = observedFrom(record.products, record.snmp, phrases, record.upnp!)
   record.sources = uniqSorted(usable.map((o) => o.id))
   return record
 }

@@ -17,7 +17,14 @@ export const IDENTITY_SOURCES = [
   'telnet.banner',
   'ftp.session',
   'http.exchanges',
+  'ssdp.discovery',
+  'rtsp.session',
+  'mqtt.session',
 ] as const
+
+/** Also read when present, never planned for identity: the MQTT subscription is intrusive (it runs only when its
+ *  own check is enabled with --intrusive), so listing it as a source would subscribe by default. */
+export const IDENTITY_EXTRA_READS = ['mqtt.subscription'] as const
 
 export interface TlsIdentity {
   service: string
@@ -65,6 +72,27 @@ export interface BannerIdentity {
   text: string
 }
 
+/** The identity fields of a UPnP device description (SSDP LOCATION), each from source `upnp.<field>`. The
+ *  serial number is kept only as a SHA-256 digest (serials tie a device to its owner). */
+export interface UpnpIdentity {
+  service: string
+  deviceType?: string
+  manufacturer?: string
+  modelName?: string
+  modelNumber?: string
+  firmware?: string
+  /** SHA-256 (hex) of the serialNumber as the description gives it. */
+  serialSha256?: string
+}
+
+/** A server string a protocol announces: SSDP/RTSP `Server:` header, MQTT `$SYS/broker/version` (read only by the
+ *  intrusive subscription), MQTT 5 CONNACK server reference. */
+export interface ServerIdentity {
+  service: string
+  source: 'ssdp.server' | 'rtsp.server' | 'mqtt.broker-version' | 'mqtt.server-reference'
+  text: string
+}
+
 /** A product recognised from a banner, header or sysDescr by a row of data/identity/cpe-patterns.json. */
 export interface ProductMatch {
   /** Pattern row id. */
@@ -103,6 +131,10 @@ export interface IdentityRecord {
   snmp: SnmpIdentity[]
   http: HttpIdentity[]
   banners: BannerIdentity[]
+  /** UPnP device descriptions (absent in records written before they were read). */
+  upnp?: UpnpIdentity[]
+  /** Protocol server strings (SSDP, RTSP, MQTT). */
+  servers?: ServerIdentity[]
   products: ProductMatch[]
   /** Distinct CPE 2.3 candidates, sorted. */
   cpe: string[]

@@ -29,6 +29,7 @@ function labDeclaration(name: string, targets: readonly string[]): {declaration?
 import {hardenedSensor} from './devices/hardened-sensor.js'
 import {smartPlug, smartPlugFw2} from './devices/smart-plug.js'
 import {ipCamera} from './devices/ip-camera.js'
+import {homeRouter, homeRouterHardened} from './devices/home-router.js'
 import {ownLoopbackAddress} from './own-address.js'
 
 export interface LabDevice {
@@ -49,11 +50,11 @@ export interface RunningLab {
 }
 
 /** Every lab device, in registry order. */
-export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES, smartPlug, hardenedSensor, ipCamera]
+export const LAB_DEVICES: readonly LabDeviceDefinition[] = [goodGateway, legacyCamera, openRouter, oldNvr, secureSensor, ...LOGIN_LAB_DEVICES, webcamHttp, secureAdmin, portalRouter, quirkySsh, authzSensor, ...TLS_ZOO_DEVICES, smartPlug, hardenedSensor, ipCamera, homeRouter]
 
 /** Devices started only when named (`devices` option, `lab start --device`): other firmware of a lab device, a
  *  second sample of one. */
-export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2, goodGatewaySecondSample, fragileAdmin, smartPlugFw2]
+export const LAB_VARIANTS: readonly LabDeviceDefinition[] = [legacyCameraFw2, goodGatewaySecondSample, fragileAdmin, smartPlugFw2, homeRouterHardened]
 
 export async function startLab(options?: {host?: string; basePort?: number; devices?: string[]}): Promise<RunningLab> {
   const host = options?.host ?? '127.0.0.1'

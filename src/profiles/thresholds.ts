@@ -62,6 +62,9 @@ export interface Thresholds {
   allowSshRsaSha1: boolean
   /** TCP ports scanned on a bare host (`1-65535`, `22,80,443`, `1-1024,8080`); --ports overrides it. */
   tcpPorts: string
+  /** UDP ports probed on a bare host, each with its protocol's request (SNMP 161, SSDP 1900, CoAP 5683, mDNS 5353,
+   *  NTP 123; any other port gets every one of them); --udp-ports overrides it. */
+  udpPorts: string
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -79,4 +82,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   minHstsMaxAge: 15552000,
   allowSshRsaSha1: false,
   tcpPorts: '1-65535',
+  udpPorts: '123,161,1900,5353,5683',
 }

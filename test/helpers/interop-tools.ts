@@ -33,6 +33,12 @@ export const TOOLS = {
   onesixtyone: {binary: 'onesixtyone', env: 'SG17_ONESIXTYONE', apt: 'onesixtyone'},
   hydra: {binary: 'hydra', env: 'SG17_HYDRA', apt: 'hydra'},
   chromium: {binary: 'chromium', env: 'SG17SCAN_CHROMIUM', apt: 'chromium'},
+  ntpd: {binary: 'ntpd', env: 'SG17_NTPD', apt: 'ntpsec'},
+  ntpq: {binary: 'ntpq', env: 'SG17_NTPQ', apt: 'ntpsec'},
+  unshare: {binary: 'unshare', env: 'SG17_UNSHARE', apt: 'util-linux'},
+  miniupnpd: {binary: 'miniupnpd', env: 'SG17_MINIUPNPD', apt: 'miniupnpd'},
+  /** ip and ss: the namespace tests configure their interfaces and wait for sockets with them. */
+  ip: {binary: 'ip', env: 'SG17_IP', apt: 'iproute2'},
 } as const satisfies Record<string, InteropTool>
 
 /** The opt-out: with it, a suite whose tools are missing is skipped (and counted as skipped), never failed. */

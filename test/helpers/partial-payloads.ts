@@ -44,6 +44,10 @@ export const PARTIAL_PAYLOADS: Record<string, Array<Record<string, unknown>>> = 
   'mqtt.subscription': [{connected: false, filters: [], windowMs: 0, messageCap: 0, messages: 0, retained: 0, topics: 0, sysTopics: 0, capped: false, pii: [], piiTopics: [], reason: 'connection reset'}],
   'rtsp.session': [{tls: false, methods: [], describes: []}, {tls: false, methods: [], describes: [{path: '/', status: 0, challenges: [], sdp: false}]}],
   'ssdp.discovery': [{replies: 0, amplification: 0, types: []}],
+  'upnp.igd': [{igd: true, deviceTypes: [], wanServices: []}, {igd: true, deviceTypes: [], wanServices: [], control: {serviceType: '', controlUrl: '', action: 'GetExternalIPAddress', status: 0, responded: false, arguments: []}}],
+  'ntp.control': [
+    {client: {answered: true, version: 4, stratum: 2}, readstat: {answered: false, requestBytes: 12, responseBytes: 0, datagrams: 0, amplification: 0, complete: false, sent: 1}, readvar: {answered: false, requestBytes: 12, responseBytes: 0, datagrams: 0, amplification: 0, complete: false, sent: 0}, amplification: 0},
+  ],
   'device.exposure': [{discovered: false, declared: null, exposed: [], notes: []}, {discovered: false, declared: ['tcp/22'], exposed: [], notes: []}],
   'device.identity': [{tls: [], ssh: [], snmp: [], http: [], banners: [], products: [], observed: {vendors: [], models: [], firmware: []}}],
 }

@@ -63,7 +63,7 @@ describe('sg17scan scan --lab (end to end through the CLI)', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as Report
     expectValidReport(report)
-    expect(report.devices.map((d) => d.name).sort()).toEqual(['authz-sensor', 'default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'portal-router', 'quirky-ssh', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http', 'zoo-dual-cert', 'zoo-flaky', 'zoo-hello-intolerant', 'zoo-slow', 'zoo-tls13-ccm', 'zoo-warning-alert', 'hardened-sensor', 'smart-plug', 'ip-camera'].sort())
+    expect(report.devices.map((d) => d.name).sort()).toEqual(['authz-sensor', 'default-router', 'good-gateway', 'legacy-camera', 'locking-camera', 'netgear-ap', 'old-nvr', 'open-door', 'open-router', 'portal-router', 'quirky-ssh', 'secure-admin', 'secure-sensor', 'strong-hub', 'webcam-http', 'zoo-dual-cert', 'zoo-flaky', 'zoo-hello-intolerant', 'zoo-slow', 'zoo-tls13-ccm', 'zoo-warning-alert', 'hardened-sensor', 'smart-plug', 'ip-camera', 'home-router'].sort())
   })
 })
 

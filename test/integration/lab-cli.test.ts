@@ -15,7 +15,7 @@ describe('lab start --detach / scan / lab stop across processes', () => {
     expect(start.code).toBe(0)
     const state = JSON.parse(start.stdout) as {pid: number; caFile: string; devices: {name: string; targets: string[]}[]}
     try {
-      expect(state.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert', 'smart-plug', 'hardened-sensor', 'ip-camera'])
+      expect(state.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert', 'smart-plug', 'hardened-sensor', 'ip-camera', 'home-router'])
       expect(existsSync(state.caFile)).toBe(true)
       const gateway = state.devices[0]
       const scan = await runCli(['scan', ...gateway.targets, '--ca', state.caFile, '--json'])

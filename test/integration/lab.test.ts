@@ -64,7 +64,7 @@ describe('virtual lab', () => {
   })
 
   it('lists the devices on 127.0.0.1 (a loopback address of their own for the bare-host devices) with ephemeral ports and a CA PEM', () => {
-    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert', 'smart-plug', 'hardened-sensor', 'ip-camera'])
+    expect(lab.devices.map((d) => d.name)).toEqual(['good-gateway', 'legacy-camera', 'open-router', 'old-nvr', 'secure-sensor', 'default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera', 'webcam-http', 'secure-admin', 'portal-router', 'quirky-ssh', 'authz-sensor', 'zoo-hello-intolerant', 'zoo-flaky', 'zoo-slow', 'zoo-warning-alert', 'zoo-tls13-ccm', 'zoo-dual-cert', 'smart-plug', 'hardened-sensor', 'ip-camera', 'home-router'])
     const schemes: Record<string, string[]> = {
       'good-gateway': ['tls:', 'ssh:'],
       'legacy-camera': ['tls:', 'ssh:'],
@@ -90,8 +90,9 @@ describe('virtual lab', () => {
       'smart-plug': ['mqtt:', 'coap:'],
       'hardened-sensor': ['mqtts:'],
       'ip-camera': ['rtsp:', 'http:', 'ssdp:'],
+      'home-router': ['http:', 'ssdp:', 'ntp:'],
     }
-    const ownAddress = new Set(['smart-plug', 'hardened-sensor', 'ip-camera'])
+    const ownAddress = new Set(['smart-plug', 'hardened-sensor', 'ip-camera', 'home-router'])
     for (const d of lab.devices) {
       expect(d.description.length).toBeGreaterThan(10)
       expect(d.targets.map((t) => new URL(t).protocol)).toEqual(schemes[d.name])
@@ -243,6 +244,7 @@ describe('startLab options', () => {
         [`mqtt://127.0.0.1:${base + 20}`, `coap://127.0.0.1:${base + 120}`],
         [`mqtts://127.0.0.1:${base + 21}`],
         [`rtsp://127.0.0.1:${base + 22}`, `http://127.0.0.1:${base + 222}`, `ssdp://127.0.0.1:${base + 122}`],
+        [`http://127.0.0.1:${base + 23}`, `ssdp://127.0.0.1:${base + 123}`, `ntp://127.0.0.1:${base + 223}`],
       ])
     } finally {
       await lab.stop()

@@ -54,7 +54,10 @@ describe('MQTT lab devices scanned as bare hosts', () => {
     const sub = finding(device, 'mqtt.subscription.exposed')!
     expect(sub).toMatchObject({outcome: 'fail', severity: 'critical'})
     const obs = device.observations.find((o) => o.probe === 'mqtt.subscription')!
-    expect(obs.data).toMatchObject({connected: true, messages: 4, retained: 4, topics: 4, sysTopics: 1})
+    expect(obs.data).toMatchObject({connected: true, messages: 4, retained: 4, topics: 4, sysTopics: 1, brokerVersion: 'plugbroker 1.4.2'})
+    // The broker's $SYS/broker/version (read by the intrusive subscription) is an identity field with its source.
+    const identity = device.observations.find((o) => o.probe === 'device.identity')!.data as {servers?: Array<{source: string; text: string}>}
+    expect(identity.servers).toContainEqual(expect.objectContaining({source: 'mqtt.broker-version', text: 'plugbroker 1.4.2'}))
     expect((obs.data.pii as Array<{type: string}>).map((p) => p.type)).toEqual(['email', 'person-name', 'phone'])
     const text = JSON.stringify(device)
     expect(text).not.toMatch(/jane|example\.net|7946|kitchen/i)

@@ -3,6 +3,7 @@
  * as RTSP by its OPTIONS reply, joins the scan, and the RTSP checks fail on the camera's open sub-stream and its
  * Basic challenge. A peer that never answers DESCRIBE keeps what OPTIONS showed (partial, never a pass).
  */
+import {createHash} from 'node:crypto'
 import {createServer, type Server, type Socket} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -10,6 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {scan} from '../../src/engine/scan.js'
 import type {Device} from '../../src/evidence/types.js'
 import {IP_CAMERA_IDENTITY, IP_CAMERA_RTSP_SERVER} from '../../src/lab/devices/ip-camera.js'
+import {maskSerial} from '../../src/probes/ssdp/parse.js'
 import type {SsdpDiscoveryData} from '../../src/probes/ssdp/types.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
 import type {RtspSessionData} from '../../src/probes/rtsp/types.js'
@@ -50,7 +52,8 @@ describe('ip-camera (RTSP) scanned as a bare host', () => {
     expect(upnp.outcome).toBe('fail')
     expect(upnp.message).toMatch(/manufacturer, modelName, serialNumber, firmware/)
     const s = d.observations.find((x) => x.probe === 'ssdp.discovery')!.data as unknown as SsdpDiscoveryData
-    expect(s.description).toMatchObject({...IP_CAMERA_IDENTITY, status: 200, location: `${http}/description.xml`})
+    // The serial number only masked, with its digest.
+    expect(s.description).toMatchObject({...IP_CAMERA_IDENTITY, serialNumber: maskSerial(IP_CAMERA_IDENTITY.serialNumber), serialSha256: createHash('sha256').update(IP_CAMERA_IDENTITY.serialNumber).digest('hex'), status: 200, location: `${http}/description.xml`})
     expect(s.amplification).toBeGreaterThan(1)
   }, 60_000)
 })

@@ -175,6 +175,15 @@ describe('mosquitto, anonymous configuration', () => {
     expect(JSON.stringify(ours)).not.toMatch(/jane|example\.net|7946|plug1|thermo/i)
   })
 
+  it('the subscription reads the broker version mosquitto_sub reads on $SYS/broker/version (an identity field)', async () => {
+    const [ours, theirs] = await Promise.all([
+      runMqttSubscription(mqttContext(anonymous)),
+      exec(MOSQUITTO_SUB, ['-h', anonymous.host, '-p', String(anonymous.port), '-t', '$SYS/broker/version', '-C', '1', '-W', '3']),
+    ])
+    expect(theirs.stdout.trim()).toMatch(/^mosquitto version /)
+    expect((ours.data as unknown as MqttSubscriptionData).brokerVersion).toBe(theirs.stdout.trim())
+  })
+
   it('a bare-host discovery identifies the broker as MQTT by its CONNACK', async () => {
     const found = await discoverServices(anonymous.host, {ports: [anonymous.port], portSpec: String(anonymous.port), portConcurrency: 4, timeoutMs: 3000, semaphore: new Semaphore(2), stats: {connections: 0}, now: () => new Date()})
     expect(found.services.map((s) => s.id)).toEqual([`mqtt://${anonymous.host}:${anonymous.port}`])

@@ -17,10 +17,10 @@ import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
 import {PARTIAL_PAYLOADS} from '../helpers/partial-payloads.js'
 
 const NOW = new Date('2026-06-01T12:00:00Z')
-const PORTS: Record<ServiceProtocol, number> = {tls: 443, https: 443, ssh: 22, snmp: 161, http: 80, telnet: 23, ftp: 21, mqtt: 1883, mqtts: 8883, rtsp: 554, coap: 5683, ssdp: 1900}
+const PORTS: Record<ServiceProtocol, number> = {tls: 443, https: 443, ssh: 22, snmp: 161, http: 80, telnet: 23, ftp: 21, mqtt: 1883, mqtts: 8883, rtsp: 554, coap: 5683, ssdp: 1900, ntp: 123}
 
 function serviceFor(protocol: ServiceProtocol): Service {
-  return {id: `${protocol}://192.0.2.77:${PORTS[protocol]}`, protocol, host: '192.0.2.77', port: PORTS[protocol], transport: ['snmp', 'coap', 'ssdp'].includes(protocol) ? 'udp' : 'tcp'}
+  return {id: `${protocol}://192.0.2.77:${PORTS[protocol]}`, protocol, host: '192.0.2.77', port: PORTS[protocol], transport: ['snmp', 'coap', 'ssdp', 'ntp'].includes(protocol) ? 'udp' : 'tcp'}
 }
 
 function obs(serviceId: string, probe: string, data: Record<string, unknown>, extra: Partial<Observation> = {}): Observation {

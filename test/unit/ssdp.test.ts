@@ -13,7 +13,7 @@ describe('SSDP parsing', () => {
   })
   it('reads identity fields and service types from a description, entities decoded', () => {
     const xml = '<root><device><manufacturer>A &amp; B</manufacturer><modelName>M1</modelName><serialNumber>S9</serialNumber><firmwareVersion>1.2</firmwareVersion><serviceList><service><serviceType>urn:schemas-upnp-org:service:WANIPConnection:1</serviceType></service></serviceList></device></root>'
-    expect(parseDescription(xml, 'http://h/d.xml', 200)).toEqual({location: 'http://h/d.xml', status: 200, manufacturer: 'A & B', modelName: 'M1', serialNumber: 'S9', firmware: '1.2', services: ['urn:schemas-upnp-org:service:WANIPConnection:1']})
+    expect(parseDescription(xml, 'http://h/d.xml', 200)).toEqual({location: 'http://h/d.xml', status: 200, manufacturer: 'A & B', modelName: 'M1', serialNumber: '**', serialSha256: '00468253c62551acfe27887b79181c71bb548da29dc773b0edff8b92b9d431a4', firmware: '1.2', services: ['urn:schemas-upnp-org:service:WANIPConnection:1']})
   })
 })
 

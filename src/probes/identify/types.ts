@@ -3,7 +3,7 @@ export const P_NET_PORTS = 'net.ports'
 export const P_NET_SERVICES = 'net.services'
 
 /** Protocols the identifier recognises. `banner` = some other talking service; `unknown` = open but unrecognised. */
-export type IdentifiedProtocol = 'ssh' | 'telnet' | 'ftp' | 'smtp' | 'http' | 'https' | 'rtsp' | 'rtsps' | 'mqtt' | 'mqtts' | 'tls' | 'coap' | 'ssdp' | 'banner' | 'unknown'
+export type IdentifiedProtocol = 'ssh' | 'telnet' | 'ftp' | 'smtp' | 'http' | 'https' | 'rtsp' | 'rtsps' | 'mqtt' | 'mqtts' | 'tls' | 'coap' | 'ssdp' | 'snmp' | 'ntp' | 'mdns' | 'banner' | 'unknown'
 
 /** Which exchange decided it. */
 export type IdentificationMethod =
@@ -14,6 +14,10 @@ export type IdentificationMethod =
   | 'mqtt-connect' // CONNECT answered CONNACK
   | 'coap-get' // UDP: GET /.well-known/core answered
   | 'ssdp-msearch' // UDP: M-SEARCH answered
+  | 'snmp-get' // UDP: a v2c GET of sysDescr.0 or the SNMPv3 engine discovery answered
+  | 'ntp-client' // UDP: a mode-3 client request answered by a mode-4 reply
+  | 'mdns-query' // UDP: a legacy-unicast DNS-SD PTR query answered
+  | 'udp-reply' // UDP: something answered, but as none of the protocols asked
   | 'none' // open, silent or unrecognised to every request
 
 export interface IdentifiedService {

@@ -47,5 +47,7 @@ export interface MqttSubscriptionData {
   pii: Array<{type: PiiType; count: number; topics: number}>
   /** Up to 10 topics carrying personal data, every level masked to its first character. */
   piiTopics: string[]
+  /** Payload of `$SYS/broker/version`, when published (printable, ≤ 160 characters). */
+  brokerVersion?: string
   reason?: string
 }

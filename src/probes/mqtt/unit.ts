@@ -82,6 +82,11 @@ export async function runMqttSubscription(ctx: ProbeContext, bounds: Subscriptio
         if (packet.retain) data.retained++
         topics.add(topic)
         bytes += payload.length
+        // The broker's own version string (mosquitto and most brokers publish it): identity, not personal data.
+        if (topic === '$SYS/broker/version' && data.brokerVersion === undefined) {
+          const v = payload.subarray(0, 160).toString('utf8')
+          if (/^[\x20-\x7e]+$/.test(v)) data.brokerVersion = v
+        }
         const hits = detectPii({text: payload.subarray(0, bounds.payloadScanBytes).toString('utf8'), location: 'mqtt'})
         for (const h of hits) {
           const e = piiCounts.get(h.type) ?? {count: 0, topics: new Set<string>()}

@@ -1,5 +1,12 @@
 /** SSDP reply and UPnP device-description parsing (UPnP Device Architecture 2.0 §1.3, §2.3). Pure, bounded. */
+import {createHash} from 'node:crypto'
+
 import type {SsdpDescription} from './types.js'
+
+/** A serial number as evidence shows it: its length and last two characters (the rest masked). */
+export function maskSerial(serial: string): string {
+  return serial.length <= 4 ? '*'.repeat(serial.length) : `${'*'.repeat(serial.length - 2)}${serial.slice(-2)}`
+}
 
 export const M_SEARCH = (host: string, port: number): Buffer =>
   Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: ${host.includes(':') ? `[${host}]` : host}:${port}\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n`)
@@ -28,7 +35,12 @@ export function parseDescription(xml: string, location: string, status: number):
   const fields = {deviceType: 'deviceType', friendlyName: 'friendlyName', manufacturer: 'manufacturer', modelName: 'modelName', modelNumber: 'modelNumber', serialNumber: 'serialNumber', firmware: 'firmwareVersion'} as const
   for (const [k, t] of Object.entries(fields)) {
     const v = tag(text, t)
-    if (v) d[k as keyof typeof fields] = v
+    if (!v) continue
+    if (k === 'serialNumber') {
+      // Serials tie a device to its owner: masked, with a digest to compare with a declared one.
+      d.serialNumber = maskSerial(v)
+      d.serialSha256 = createHash('sha256').update(v).digest('hex')
+    } else d[k as Exclude<keyof typeof fields, 'serialNumber'>] = v
   }
   return d
 }
