@@ -4,12 +4,12 @@
  * under dist/cli/ — one entry per command (dist/cli/commands/…, what oclif's manifest and pattern discovery
  * read) and one for oclif itself (dist/cli/oclif.js, what bin/run.js starts), sharing code through split chunks
  * (dist/cli/chunks/). Why (issue 16): Node 20 resolves, reads and compiles every ES module file on its own and
- * caches no compiled code; a scan loaded ~470 files (our ~200, @oclif/core's ~150 with semver, yaml's 73), and
+ * caches no compiled code; a scan loaded ~470 files (our ~200, @oclif/core's ~150 with semver, yaml's 73 — the built-in profiles are now read from JSON), and
  * that file-by-file loading was most of a single-service scan. Bundled, the same code is a few dozen files.
  *
  * What stays lazy: every dynamic import() (probe families, --lab, the db store…) becomes its own chunk, loaded only
  * when reached, as before. What stays in node_modules (external): the packages a probe family or command loads
- * on demand (ssh2 with its native addon, net-snmp, node-forge, undici, mqtt, pglite with its wasm, pg, ajv) and
+ * on demand (ssh2 with its native addon, net-snmp, node-forge, undici, mqtt, pglite with its wasm, pg, ajv, yaml) and
  * oclif's development-mode helpers (typescript, tsx, ts-node: never loaded in production). @oclif/core is bundled
  * into a chunk shared by bin/run.js and the commands, so there is one copy of it (its classes and settings).
  *
@@ -25,8 +25,8 @@ import {build} from 'esbuild'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = join(ROOT, 'dist', 'cli')
 const COMMANDS = join(ROOT, 'dist', 'src', 'commands')
-/** Dependencies compiled into the bundle: pure JS, loaded by every command (oclif) or by most (yaml). */
-const BUNDLED = new Set(['@oclif/core', 'yaml'])
+/** Dependencies compiled into the bundle: @oclif/core, which every command loads. */
+const BUNDLED = new Set(['@oclif/core'])
 
 const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const external = [...Object.keys(pjson.dependencies).filter((d) => !BUNDLED.has(d)), 'typescript', 'tsx', 'ts-node']
