@@ -81,6 +81,9 @@ function runLogged(args: string[]): Promise<Loaded> {
 /** Our own modules (tsc output, or bundled into dist/cli/ and named through its meta.json) and command entries. */
 const dist = (l: Loaded) => l.files.filter((f) => /^dist\/(src|checks)\/|^dist\/cli\/commands\//.test(f))
 const packagesLoaded = (l: Loaded) => HEAVY.filter((p) => l.files.some((f) => f.startsWith(`node_modules/${p}/`)))
+/** Modules of dist/src/writers/ (file names), and the writer module of each output format. */
+const writerModules = (l: Loaded) => l.files.filter((f) => /^dist\/src\/writers\/[^/]+$/.test(f)).map((f) => f.slice('dist/src/writers/'.length))
+const FORMAT_WRITERS = ['json.js', 'jsonl.js', 'csv.js', 'sarif.js', 'junit.js', 'md.js', 'oscal.js', 'html.js', 'requirements-csv.js']
 /** Modules of dist/src/probes/<family>/ as "<family>/<file>". */
 const probeModules = (l: Loaded) => l.files.filter((f) => /^dist\/src\/probes\/[^/]+\//.test(f)).map((f) => f.slice('dist/src/probes/'.length))
 const isLight = (m: string) => LIGHT_NAMES.has(m.split('/').pop()!) || LIGHT_FILES.has(m)
@@ -151,6 +154,17 @@ describe('start-up loads only what the command needs', () => {
       expect(r.files).toContain('dist/validators/profile.cjs')
       // The built-in profile is read from the build's JSON (scripts/build-profiles.mjs): no YAML parser.
       expect(r.files.filter((f) => f.startsWith('node_modules/yaml/'))).toEqual([])
+      // --json prints through oclif: no report writer, no summary renderer, no batch or bundle code.
+      expect(writerModules(r)).toEqual(['index.js'])
+      expect(dist(r).filter((f) => /^dist\/src\/(batch\/(?!shard\.js)|inventory\/|evidence\/bundle\.js)/.test(f))).toEqual([])
+    }, 60_000)
+
+    it('loads the writer of the one format asked for and no other', async () => {
+      const ssh = lab.devices[0]!.targets.find((t) => t.startsWith('ssh://'))!
+      const r = await runLogged(['scan', ssh, '--format', 'sarif'])
+      expect(r.stdout, r.stderr).toMatch(/"version": "2\.1\.0"/)
+      expect(writerModules(r)).toContain('sarif.js')
+      expect(writerModules(r).filter((m) => FORMAT_WRITERS.includes(m) && m !== 'sarif.js')).toEqual([])
     }, 60_000)
   })
 })
