@@ -54,6 +54,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   // CommonJS packages compiled into an ES module call require() for node builtins: give every output one.
+  // oclif checks the Node version against its own package.json found through __dirname, which an ES module bundle
+  // does not have: the check cannot run, so skip it (and loading semver for it) instead of failing inside it.
+  define: {'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"'},
   banner: {js: "import {createRequire as __sg17CreateRequire} from 'node:module'; const require = __sg17CreateRequire(import.meta.url);"},
 })
 rmSync(oclifEntry)
