@@ -2,8 +2,6 @@ import {Args, Flags} from '@oclif/core'
 import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
-import {HTML_MAX_DEVICES} from '../batch/finalize.js'
-import {inventorySpecs, runBatch} from '../batch/run-batch.js'
 import {parseShard} from '../batch/shard.js'
 import {RateLimiter} from '../engine/rate-limiter.js'
 import {scanDevices, type DeviceSpec} from '../engine/scan.js'
@@ -14,12 +12,9 @@ import {ConfigError} from '../profiles/errors.js'
 import {DEFAULT_PROFILE_ID, resolveProfile} from '../profiles/loader.js'
 import {loadDeclarationFile} from '../declaration/load.js'
 import {knownRequirements} from '../requirements/known.js'
-import {renderSummary} from '../writers/console.js'
-import {formatFromPath, WRITERS, writerFor} from '../writers/index.js'
-import type {Writer} from '../writers/types.js'
+import {formatFromPath, loadWriter, WRITERS, writerEntry} from '../writers/index.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {BUNDLE_SIGNING_FLAGS, labFromFlags, signerFromFlags} from '../cli/bundle-flags.js'
-import {writeBundle} from '../evidence/bundle.js'
 import {inputFiles} from '../evidence/provenance.js'
 import {loadCredentialFile} from '../probes/cred/credential-file.js'
 import {loadCommunityFile} from '../probes/snmp/community-file.js'
@@ -142,6 +137,9 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     }
     if (flags['out-dir']) {
       if (this.jsonEnabled()) throw new ConfigError('--json prints the whole report on stdout; with --out-dir the report is DIR/report.json')
+      // Batch code (journal, finalize, its writers) is loaded only for a batch.
+      const {runBatch} = await import('../batch/run-batch.js')
+      const {HTML_MAX_DEVICES} = await import('../batch/finalize.js')
       const result = await runBatch({
         ...common,
         inventoryPath: flags.inventory!,
@@ -164,11 +162,11 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     const outputs = flags.output
       ? planOutputs(flags.output, formats)
       : formats.length > 1
-        ? formats.map((f) => ({path: resolve(`${baseName}${writerFor(f).extensions[0]}`), writer: writerFor(f)}))
+        ? formats.map((f) => ({path: resolve(`${baseName}${writerEntry(f).extensions[0]}`), format: f}))
         : flags.lab
           ? planOutputs([`${baseName}.json`], [])
           : []
-    const stdoutWriter = !flags.output && formats.length === 1 ? writerFor(formats[0]) : undefined
+    const stdoutFormat = !flags.output && formats.length === 1 ? writerEntry(formats[0]).format : undefined
     if (flags['sign-key'] && !flags.bundle) throw new ConfigError('--sign-key signs an evidence bundle: add --bundle DIR')
     const signer = signerFromFlags(flags)
     if (flags.bundle && existsSync(flags.bundle) && readdirSync(flags.bundle).length > 0) {
@@ -178,7 +176,7 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
     if (flags.declaration && (flags.inventory || flags.lab)) throw new ConfigError('--declaration describes the one device of the command line: inventory devices name theirs in a `declaration` field, lab devices carry their own')
     const declaration = flags.declaration ? loadDeclarationFile(flags.declaration, knownRequirements(existsSync(flags.profile) ? [resolveProfile(flags.profile)] : [])) : undefined
     let specs: DeviceSpec[] = flags.inventory
-      ? inventorySpecs(flags.inventory, shard)
+      ? (await import('../batch/run-batch.js')).inventorySpecs(flags.inventory, shard)
       : [{targets, name: flags['device-name'], ...(declaration ? {declaration} : {})}]
     const caCertificates: string[] = []
     let lab: RunningLab | undefined
@@ -199,15 +197,20 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
       await lab?.stop()
     }
 
-    for (const {path, writer} of outputs) {
+    // Only the writers of the formats asked for are loaded (`--json` prints through oclif and loads none).
+    for (const {path, format} of outputs) {
       mkdirSync(dirname(path), {recursive: true})
-      writeFileSync(path, writer.write(report))
+      writeFileSync(path, (await loadWriter(format)).write(report))
     }
-    const bundle = flags.bundle ? writeBundle(report, flags.bundle, {lab: labFromFlags(flags), signer}) : undefined
-    if (stdoutWriter && !this.jsonEnabled()) process.stdout.write(stdoutWriter.write(report))
+    const bundle = flags.bundle ? (await import('../evidence/bundle.js')).writeBundle(report, flags.bundle, {lab: labFromFlags(flags), signer}) : undefined
+    // With --json oclif prints the returned report and this.log prints nothing: no summary to render.
+    if (this.jsonEnabled()) {
+      // nothing more on stdout
+    } else if (stdoutFormat) process.stdout.write((await loadWriter(stdoutFormat)).write(report))
     else {
+      const {renderSummary} = await import('../writers/console.js')
       this.log(renderSummary(report, {showPassed: flags['show-passed'], color: flags.color}))
-      for (const {path, writer} of outputs) this.log(`Report (${writer.format}): ${path}`)
+      for (const {path, format} of outputs) this.log(`Report (${format}): ${path}`)
       if (bundle) this.log(`Evidence bundle: ${bundle.dir} (${bundle.signed ? 'signed' : 'not signed'}; check with 'sg17scan report verify ${bundle.dir}')`)
     }
     // The bundle when there is one (its manifest digest is kept), else the report as `-o report.json` writes it.
@@ -235,12 +238,12 @@ Exit codes: 0 compliant · 1 a failed finding at or above --fail-on · 2 usage o
   }
 }
 
-/** Each output file with its writer: the extension decides, else the one --format, else it is an error. */
-function planOutputs(paths: string[], formats: string[]): Array<{path: string; writer: Writer}> {
+/** Each output file with its format: the extension decides, else the one --format, else it is an error. */
+function planOutputs(paths: string[], formats: string[]): Array<{path: string; format: string}> {
   if (formats.length > 1) throw new ConfigError('with --output, name each file\'s format by its extension (several --format values are for output without -o)')
   return paths.map((p) => {
     const chosen = formatFromPath(p) ?? formats[0]
     if (!chosen) throw new ConfigError(`cannot tell the format of '${p}' from its extension: add --format (${WRITERS.map((w) => w.format).join(', ')})`)
-    return {path: resolve(p), writer: writerFor(chosen)}
+    return {path: resolve(p), format: writerEntry(chosen).format}
   })
 }

@@ -48,7 +48,8 @@ export function dataFiles(): DataFileRef[] {
       else if (entry.isFile() && !/^(SOURCE\.md|LICENSE.*|README.*)$/i.test(entry.name)) {
         const bytes = readFileSync(path)
         const file = relative(projectRoot(), path).split(sep).join('/')
-        out.push({file, ...datasetName(file, bytes), sha256: sha256Hex(bytes)})
+        const sha256 = sha256Hex(bytes)
+        out.push({file, ...datasetName(file, bytes, sha256), sha256})
       }
     }
   }
@@ -61,8 +62,21 @@ export function dataFiles(): DataFileRef[] {
   return data
 }
 
-function datasetName(file: string, bytes: Buffer): {dataset?: string} {
+/** Dataset names the build read (scripts/build-data-index.mjs), by the SHA-256 of the file's bytes; null for
+ *  a JSON file without one. Parsing every dataset (~1 MB of JSON) only for its `id` was most of dataFiles(). */
+let datasetIndex: Record<string, string | null> | undefined
+
+function datasetName(file: string, bytes: Buffer, sha256: string): {dataset?: string} {
   if (!file.endsWith('.json')) return {}
+  if (datasetIndex === undefined) {
+    try {
+      datasetIndex = JSON.parse(readFileSync(projectPath('dist', 'data-datasets.json'), 'utf8')) as Record<string, string | null>
+    } catch {
+      datasetIndex = {} // running without a build: parse each file
+    }
+  }
+  const known = datasetIndex[sha256]
+  if (known !== undefined) return known === null ? {} : {dataset: known}
   try {
     const id = (JSON.parse(bytes.toString('utf8')) as {id?: unknown}).id
     return typeof id === 'string' ? {dataset: id} : {}

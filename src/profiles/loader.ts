@@ -11,6 +11,7 @@ import {ConfigError} from './errors.js'
 import {requirementProblems} from './requirements.js'
 import type {RequirementDef} from '../requirements/types.js'
 import {DEFAULT_THRESHOLDS, type Thresholds} from './thresholds.js'
+import {precompiledProfile} from './precompiled.js'
 import {parseLocatedYaml} from './yaml-locations.js'
 
 export const DEFAULT_PROFILE_ID = 'itu-t-x1352-baseline'
@@ -95,7 +96,7 @@ export function loadProfileFile(file: string): Profile {
 }
 
 export function parseProfile(bytes: Buffer, file: string): Profile {
-  const located = parseLocatedYaml(bytes.toString('utf8'), file)
+  const located = precompiledProfile(bytes, file) ?? parseLocatedYaml(bytes.toString('utf8'), file)
   const validate = schemaValidator('profile')
   if (!validate(located.value)) {
     const details = (validate.errors ?? []).map((e) => {
@@ -109,10 +110,9 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
   const problems: string[] = []
   const selected = new Map<string, SelectedCheck>()
   raw.checks.forEach((entry, index) => {
-    const where = located.locate(`/checks/${index}`)
     const targets = entry.id ? [checkById(entry.id)] : ALL_CHECKS.filter((c) => c.family === entry.family)
     if (entry.id && !targets[0]) {
-      problems.push(`${where} /checks/${index}/id: unknown check '${entry.id}' (see 'sg17scan checks list')`)
+      problems.push(`${located.locate(`/checks/${index}`)} /checks/${index}/id: unknown check '${entry.id}' (see 'sg17scan checks list')`)
       return
     }
     // Every condition named must be one a selected check reports: a typo would silently change nothing.

@@ -1,6 +1,15 @@
-import {type Document, isMap, isSeq, LineCounter, type Node, parseDocument} from 'yaml'
+import {createRequire} from 'node:module'
+
+import type * as Yaml from 'yaml'
+import type {Document, Node} from 'yaml'
 
 import {ConfigError} from './errors.js'
+
+// The YAML parser (~260 KB) is required on first use, synchronously: a scan with a built-in profile (read from its
+// build-time JSON, src/profiles/precompiled.ts) and no YAML input never loads it.
+const require = createRequire(import.meta.url)
+let yamlModule: typeof Yaml | undefined
+const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml)
 
 export interface LocatedYaml {
   value: unknown
@@ -10,6 +19,7 @@ export interface LocatedYaml {
 
 /** Parses YAML keeping node positions, so schema errors can name the file, line and field. */
 export function parseLocatedYaml(text: string, file: string): LocatedYaml {
+  const {isMap, isSeq, LineCounter, parseDocument} = yaml()
   const lineCounter = new LineCounter()
   const doc: Document = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
   if (doc.errors.length > 0) {

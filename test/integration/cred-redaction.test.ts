@@ -17,7 +17,7 @@ import type {Report} from '../../src/evidence/types.js'
 import {startLab} from '../../src/lab/index.js'
 import {credentialDataset} from '../../src/probes/cred/dataset.js'
 import type {CredAttemptsData} from '../../src/probes/cred/types.js'
-import {WRITERS} from '../../src/writers/index.js'
+import {WRITERS} from '../../src/writers/loaded.js'
 import {runCli, type CliResult} from '../helpers/cli.js'
 
 const LAB_PASSWORDS = ['Lab-Only-Pa55word-7f3e', 'second:secret-with-colon-91']

@@ -14,7 +14,7 @@ import {scanDevices} from '../../src/index.js'
 import {SECURE_ADMIN_SESSION_VALUE} from '../../src/lab/devices/secure-admin.js'
 import {WEBCAM_PII, WEBCAM_SEEDED_STRINGS, WEBCAM_SESSION_VALUE} from '../../src/lab/devices/webcam-http.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
-import {WRITERS} from '../../src/writers/index.js'
+import {WRITERS} from '../../src/writers/loaded.js'
 
 const SECRETS = [...WEBCAM_SEEDED_STRINGS, WEBCAM_PII.firstName, WEBCAM_PII.lastName, SECURE_ADMIN_SESSION_VALUE]
 

@@ -9,7 +9,7 @@ import type {Report} from '../../src/evidence/types.js'
 import {scanDevices} from '../../src/index.js'
 import {OPEN_ROUTER_CONTACT} from '../../src/lab/devices/snmp-agent.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
-import {WRITERS} from '../../src/writers/index.js'
+import {WRITERS} from '../../src/writers/loaded.js'
 
 // ITU-T X.1058 hygiene: personal data found on a device never leaves the scanner in clear, in any format.
 const SEEDED = ['jane.doe@example.net', 'Jane Doe', '7946 0958', '+44 20 7946', 'jane.doe']

@@ -6,7 +6,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {summarize} from '../../src/engine/verdict.js'
 import type {Report} from '../../src/evidence/types.js'
-import {writerFor} from '../../src/writers/index.js'
+import {writerFor} from '../../src/writers/loaded.js'
 import {runCli} from '../helpers/cli.js'
 import {expectValidReport} from '../helpers/report.js'
 import {signingPki, type SigningPki, splitReport} from '../helpers/signing.js'

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/evidence/types.js'
-import {writerFor} from '../../src/writers/index.js'
+import {writerFor} from '../../src/writers/loaded.js'
 import {runCli} from '../helpers/cli.js'
 import {parseCsv} from '../helpers/mini-csv.js'
 import {parseXml} from '../helpers/mini-xml.js'

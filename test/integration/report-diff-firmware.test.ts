@@ -13,7 +13,7 @@ import {scanDevices} from '../../src/engine/scan.js'
 import type {ReportDiff} from '../../src/evidence/diff/types.js'
 import {startLab, type RunningLab} from '../../src/lab/index.js'
 import {schemaValidator} from '../../src/util/schema.js'
-import {writerFor} from '../../src/writers/index.js'
+import {writerFor} from '../../src/writers/loaded.js'
 import {runCli} from '../helpers/cli.js'
 import {signingPki, type SigningPki} from '../helpers/signing.js'
 

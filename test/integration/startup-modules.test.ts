@@ -42,6 +42,15 @@ interface Loaded {
   files: string[]
 }
 
+/** The build bundles the commands and @oclif/core (scripts/bundle-cli.mjs): a loaded file of dist/cli/ stands for
+ *  the modules compiled into it (dist/cli/meta.json, from esbuild's metafile), which are added to the list. */
+function withBundledModules(loaded: string[]): string[] {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/cli/meta.json'), 'utf8')) as Record<string, string[]>
+  const out = new Set(loaded)
+  for (const f of loaded) for (const m of meta[f] ?? []) out.add(m)
+  return [...out]
+}
+
 /** Runs the built CLI with the load log; a hard kill bounds it. */
 function runLogged(args: string[]): Promise<Loaded> {
   const dir = mkdtempSync(join(tmpdir(), 'sg17scan-loads-'))
@@ -61,16 +70,20 @@ function runLogged(args: string[]): Promise<Loaded> {
         text = readFileSync(log, 'utf8')
       } catch {}
       rmSync(dir, {recursive: true, force: true})
-      const files = [...new Set(text.split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)))]
+      const loaded = [...new Set(text.split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)))]
         .filter((f) => f.startsWith(ROOT))
         .map((f) => f.slice(ROOT.length))
-      resolve({code, stdout, stderr, files})
+      resolve({code, stdout, stderr, files: withBundledModules(loaded)})
     })
   })
 }
 
-const dist = (l: Loaded) => l.files.filter((f) => f.startsWith('dist/'))
+/** Our own modules (tsc output, or bundled into dist/cli/ and named through its meta.json) and command entries. */
+const dist = (l: Loaded) => l.files.filter((f) => /^dist\/(src|checks)\/|^dist\/cli\/commands\//.test(f))
 const packagesLoaded = (l: Loaded) => HEAVY.filter((p) => l.files.some((f) => f.startsWith(`node_modules/${p}/`)))
+/** Modules of dist/src/writers/ (file names), and the writer module of each output format. */
+const writerModules = (l: Loaded) => l.files.filter((f) => /^dist\/src\/writers\/[^/]+$/.test(f)).map((f) => f.slice('dist/src/writers/'.length))
+const FORMAT_WRITERS = ['json.js', 'jsonl.js', 'csv.js', 'sarif.js', 'junit.js', 'md.js', 'oscal.js', 'html.js', 'requirements-csv.js']
 /** Modules of dist/src/probes/<family>/ as "<family>/<file>". */
 const probeModules = (l: Loaded) => l.files.filter((f) => /^dist\/src\/probes\/[^/]+\//.test(f)).map((f) => f.slice('dist/src/probes/'.length))
 const isLight = (m: string) => LIGHT_NAMES.has(m.split('/').pop()!) || LIGHT_FILES.has(m)
@@ -90,7 +103,7 @@ function expectOnlyLightProbes(l: Loaded, exceptFamilies: string[] = []): void {
 }
 
 describe('start-up loads only what the command needs', () => {
-  it('--version and --help load no module of dist/', async () => {
+  it('--version and --help load no command nor any module of ours', async () => {
     for (const args of [['--version'], ['--help']]) {
       const r = await runLogged(args)
       expect(r.code, r.stderr).toBe(0)
@@ -105,7 +118,7 @@ describe('start-up loads only what the command needs', () => {
     const r = await runLogged(['--version'])
     const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string; version: string}
     expect(r.stdout).toBe(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch === 'ia32' ? 'x86' : process.arch} node-${process.version}\n`)
-    expect(r.files.filter((f) => f.startsWith('node_modules/'))).toEqual([])
+    expect(r.files.filter((f) => f.startsWith('node_modules/') || f.startsWith('dist/'))).toEqual([])
   }, 60_000)
 
   it('checks list loads the checks but no probe code and no network package', async () => {
@@ -139,6 +152,19 @@ describe('start-up loads only what the command needs', () => {
       // compiler is neither loaded nor run at start-up.
       expect(r.files.filter((f) => f.startsWith('node_modules/ajv/dist/compile/'))).toEqual([])
       expect(r.files).toContain('dist/validators/profile.cjs')
+      // The built-in profile is read from the build's JSON (scripts/build-profiles.mjs): no YAML parser.
+      expect(r.files.filter((f) => f.startsWith('node_modules/yaml/'))).toEqual([])
+      // --json prints through oclif: no report writer, no summary renderer, no batch or bundle code.
+      expect(writerModules(r)).toEqual(['index.js'])
+      expect(dist(r).filter((f) => /^dist\/src\/(batch\/(?!shard\.js)|inventory\/|evidence\/bundle\.js)/.test(f))).toEqual([])
+    }, 60_000)
+
+    it('loads the writer of the one format asked for and no other', async () => {
+      const ssh = lab.devices[0]!.targets.find((t) => t.startsWith('ssh://'))!
+      const r = await runLogged(['scan', ssh, '--format', 'sarif'])
+      expect(r.stdout, r.stderr).toMatch(/"version": "2\.1\.0"/)
+      expect(writerModules(r)).toContain('sarif.js')
+      expect(writerModules(r).filter((m) => FORMAT_WRITERS.includes(m) && m !== 'sarif.js')).toEqual([])
     }, 60_000)
   })
 })

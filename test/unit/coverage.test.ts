@@ -8,7 +8,7 @@ import {deviceCoverage} from '../../src/engine/coverage.js'
 import {deviceVerdict} from '../../src/engine/verdict.js'
 import type {Device, Finding, Report} from '../../src/evidence/types.js'
 import {renderSummary} from '../../src/writers/console.js'
-import {WRITERS} from '../../src/writers/index.js'
+import {WRITERS} from '../../src/writers/loaded.js'
 import {expectValidReport} from '../helpers/report.js'
 import {trickyReport} from '../helpers/writer-reports.js'
 

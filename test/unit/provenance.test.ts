@@ -53,4 +53,11 @@ describe('provenance', () => {
     expect(byFile.get('data/credentials/credentials.json')?.dataset).toBe('seclists-default-credentials')
     expect(files.some((f) => /SOURCE\.md|LICENSE/.test(f.file))).toBe(false)
   })
+
+  it("names each JSON dataset by its own top-level id, whether looked up in the build's index or parsed", () => {
+    for (const f of dataFiles().filter((d) => d.file.endsWith('.json'))) {
+      const id = (JSON.parse(readFileSync(projectPath(f.file), 'utf8')) as {id?: unknown}).id
+      expect(f.dataset, f.file).toBe(typeof id === 'string' ? id : undefined)
+    }
+  })
 })

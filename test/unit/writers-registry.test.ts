@@ -2,7 +2,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/evidence/types.js'
 import {ConfigError} from '../../src/profiles/errors.js'
-import {formatFromPath, writerFor, WRITERS} from '../../src/writers/index.js'
+import {formatFromPath, writerFor, WRITERS} from '../../src/writers/loaded.js'
 import {ARTIFACT_MARKER, labReport, trickyReport} from '../helpers/writer-reports.js'
 
 describe('writer registry', () => {

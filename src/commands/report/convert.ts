@@ -3,7 +3,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
 import {ConfigError} from '../../profiles/errors.js'
-import {formatFromPath, writerFor, WRITERS} from '../../writers/index.js'
+import {formatFromPath, loadWriter, WRITERS} from '../../writers/index.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {readReportFile} from '../../cli/report-file.js'
 
@@ -39,7 +39,7 @@ ${WRITERS.map((w) => `  ${w.format.padEnd(6)} ${w.description}`).join('\n')}`
         `give --format (${WRITERS.map((w) => w.format).join(', ')})${flags.output ? ` : the extension of ${flags.output} implies none` : ''}`,
       )
     }
-    const writer = writerFor(format)
+    const writer = await loadWriter(format)
     const report = readReportFile(args.report)
     const text = writer.write(report)
     if (flags.output) {

@@ -7,7 +7,6 @@
  */
 import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
-import {fetchHostKeys, probeAuthMethods} from './client.js'
 import {grabKexinit, type KexinitGrab} from './kexinit.js'
 import {
   P_SSH_AUTH_METHODS,
@@ -64,6 +63,10 @@ export const sshProbeUnit: ProbeUnit = {
   ...sshUnitMeta,
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     const started = Date.now()
+    // The ssh2 client (ssh2 and its dependencies, the biggest code of an SSH scan) loads while the first
+    // connection waits for the server's identification and KEXINIT, not before it.
+    const clientLoad = import('./client.js')
+    clientLoad.catch(() => undefined) // awaited below; never an unhandled rejection when the grab fails first
     let grab: KexinitGrab
     try {
       grab = await grabKexinit(ctx)
@@ -79,6 +82,7 @@ export const sshProbeUnit: ProbeUnit = {
       return [kexinit, {probe: P_SSH_HOSTKEYS, data: {}, error}, {probe: P_SSH_AUTH_METHODS, data: {}, error}]
     }
 
+    const {fetchHostKeys, probeAuthMethods} = await clientLoad
     const readAt: {hostKeys?: string; auth?: string} = {}
     const [hostKeys, auth] = await Promise.allSettled([
       fetchHostKeys(ctx, grab.lists.hostKey).finally(() => (readAt.hostKeys = ctx.now().toISOString())),
