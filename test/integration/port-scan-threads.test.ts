@@ -107,4 +107,18 @@ describe('port scan fast paths (built code)', () => {
     expect(starved.closed).toBe(normal.closed)
     for (const p of open) expect(starved.open).toContain(p)
   }, 90_000)
+
+  it('the bundled CLI finds the compiled worker (its chunks sit in dist/cli, not beside the worker)', async () => {
+    const {defaultThreads} = (await import(pathToFileURL(resolve('dist/src/engine/ports/scan-threads.js')).href)) as {defaultThreads: () => number}
+    const stdout = await new Promise<string>((resolvePromise, reject) => {
+      execFile(process.execPath, ['bin/run.js', 'scan', host, '--ports', '1-9000', '--timeout', '1000', '--json'], {timeout: 60_000, maxBuffer: 1 << 26}, (error, out, stderr) => {
+        if (out) resolvePromise(out)
+        else reject(new Error(`${error?.message}\n${stderr}`))
+      })
+    })
+    const report = JSON.parse(stdout) as {devices: {observations: {probe: string; artifacts?: {kind: string; content: string}[]}[]}[]}
+    const ports = report.devices[0]!.observations.find((o) => o.probe === 'net.ports')!
+    const timing = JSON.parse(ports.artifacts!.find((a) => a.kind === 'port-scan-timing')!.content) as {threads: number}
+    expect(timing.threads).toBe(defaultThreads())
+  }, 90_000)
 })

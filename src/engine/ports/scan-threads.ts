@@ -17,6 +17,8 @@ import {availableParallelism} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
+import {projectPath} from '../../util/paths.js'
+
 import type {AdaptiveTimeout} from './adaptive-timeout.js'
 import {type Outcome, pass, type TcpScanOptions} from './tcp-scan.js'
 
@@ -70,14 +72,25 @@ export function encodeOutcomes(ports: readonly number[], outcomes: Map<number, O
   return {codes, kinds}
 }
 
-const WORKER_FILE = new URL('./tcp-pass-worker.js', import.meta.url)
+/**
+ * The compiled worker: next to this module when it runs from dist/src (tsc output), else the tsc output itself —
+ * the bundled CLI runs this code from dist/cli/chunks, where no worker file sits beside it. From src/ (tsx) there
+ * is no compiled worker and the scan runs on one thread.
+ */
+function workerFile(): string | undefined {
+  const beside = fileURLToPath(new URL('./tcp-pass-worker.js', import.meta.url))
+  if (existsSync(beside)) return beside
+  const compiled = projectPath('dist', 'src', 'engine', 'ports', 'tcp-pass-worker.js')
+  return existsSync(compiled) ? compiled : undefined
+}
 
 /**
  * Runs the first pass split in two. Returns 2 when it did, undefined when no worker was available (the caller
  * then scans everything itself).
  */
 export async function splitPass(ip: string, family: 4 | 6, o: TcpScanOptions, timeout: AdaptiveTimeout, record: (port: number, r: Outcome) => void, counters: {attempts: number}): Promise<number | undefined> {
-  if (busy > 0 || !existsSync(fileURLToPath(WORKER_FILE))) return undefined
+  const file = busy > 0 ? undefined : workerFile()
+  if (file === undefined) return undefined
   const mine: number[] = []
   const theirs: number[] = []
   o.ports.forEach((p, i) => (i % 2 === 0 ? mine : theirs).push(p))
@@ -86,7 +99,7 @@ export async function splitPass(ip: string, family: 4 | 6, o: TcpScanOptions, ti
   busy++
   let worker: Worker
   try {
-    worker = new Worker(WORKER_FILE, {workerData: request})
+    worker = new Worker(file, {workerData: request})
   } catch {
     busy--
     return undefined
