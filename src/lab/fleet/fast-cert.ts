@@ -22,6 +22,15 @@ export interface FleetCertOptions {
 
 let caPrivate: KeyObject | undefined
 
+/** The subject every fleet device's certificate carries: its id and the maker and model it shows. */
+export function fleetSubject(plan: {id: string; shown: {vendor: string; model: string}}): FleetCertOptions['subject'] {
+  return [
+    {shortName: 'CN', value: `${plan.id}.fleet.lab`},
+    {shortName: 'O', value: plan.shown.vendor},
+    {shortName: 'OU', value: plan.shown.model},
+  ]
+}
+
 export function issueFleetCert(o: FleetCertOptions): string {
   const ca = labCa()
   caPrivate ??= createPrivateKey(ca.keyPem)

@@ -14,7 +14,7 @@ import type {StartedDevice} from '../devices/types.js'
 import {listenTracked, startServices} from '../server.js'
 import {type LabSshConfig, startLabSsh} from '../ssh-service.js'
 import {type FleetDevicePlan, planFleet} from './composition.js'
-import {issueFleetCert} from './fast-cert.js'
+import {fleetSubject, issueFleetCert} from './fast-cert.js'
 import {fleetAddress, startFleetIot} from './iot.js'
 
 export interface FleetDevice {
@@ -84,11 +84,7 @@ export async function startFleet(options: {count: number; seed?: number; host?: 
         const pair = plan.cloneTls ? (sharedTls ??= ecKey()) : ecKey()
         const certPem = issueFleetCert({
           publicKey: pair.publicKey,
-          subject: [
-            {shortName: 'CN', value: `${plan.id}.fleet.lab`},
-            {shortName: 'O', value: plan.shown.vendor},
-            {shortName: 'OU', value: plan.shown.model},
-          ],
+          subject: fleetSubject(plan),
           days: plan.weakTls ? 3 * 365 : 90,
           md: plan.weakTls ? 'sha1' : 'sha256',
           now,

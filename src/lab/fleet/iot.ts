@@ -16,7 +16,7 @@ import {brokerSession} from '../mqtt-broker.js'
 import {ownLoopbackAddress} from '../own-address.js'
 import {listenTracked, startServices} from '../server.js'
 import type {FleetDevicePlan, FleetIotKind} from './composition.js'
-import {issueFleetCert} from './fast-cert.js'
+import {fleetSubject, issueFleetCert} from './fast-cert.js'
 
 const SENSOR_TLS = 'TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384'
 
@@ -43,11 +43,7 @@ export async function startFleetIot(kind: FleetIotKind, plan: FleetDevicePlan, h
       const pair = generateKeyPairSync('ec', {namedCurve: 'P-256'})
       const certPem = issueFleetCert({
         publicKey: pair.publicKey,
-        subject: [
-          {shortName: 'CN', value: `${plan.id}.fleet.lab`},
-          {shortName: 'O', value: plan.shown.vendor},
-          {shortName: 'OU', value: plan.shown.model},
-        ],
+        subject: fleetSubject(plan),
         days: 90,
         md: 'sha256',
         now,
