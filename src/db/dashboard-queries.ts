@@ -57,15 +57,14 @@ export interface ModelTrend {
 
 export async function modelTrends(q: Queryable, limit = 500): Promise<ModelTrend[]> {
   const rows = await q.query<Record<string, unknown>>(
-    `WITH per_fw AS (
-       SELECT p.vendor_key AS vk, p.model_key AS mk, min(p.vendor) AS vendor, min(p.model) AS model, min(p.firmware) AS firmware,
-         min(r.finished_at) AS first_seen, sum(p.devices) AS devices, sum(p.fail) AS fail
-       FROM run_product_stats p JOIN runs r ON r.id = p.run_id
-       GROUP BY p.vendor_key, p.model_key, p.firmware_key
-     ), top AS (
-       SELECT vk, mk FROM per_fw GROUP BY vk, mk ORDER BY sum(devices) DESC, vk, mk LIMIT $1
+    // product_firmware_stats: one row per product and firmware, kept by ingest (migration 4).
+    `WITH top AS (
+       SELECT vendor_key, model_key FROM product_firmware_stats GROUP BY vendor_key, model_key
+       ORDER BY sum(devices) DESC, vendor_key, model_key LIMIT $1
      )
-     SELECT p.* FROM per_fw p JOIN top t ON t.vk = p.vk AND t.mk = p.mk ORDER BY p.vk, p.mk, p.first_seen, p.firmware`,
+     SELECT p.vendor_key AS vk, p.model_key AS mk, p.vendor, p.model, p.firmware, p.first_seen, p.devices, p.fail
+     FROM product_firmware_stats p JOIN top t ON t.vendor_key = p.vendor_key AND t.model_key = p.model_key
+     ORDER BY p.vendor_key, p.model_key, p.first_seen, p.firmware`,
     [limit],
   )
   const out = new Map<string, ModelTrend>()

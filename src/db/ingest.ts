@@ -7,7 +7,7 @@
 import type {Device, Report} from '../evidence/types.js'
 import {identityDigest} from '../identity/batch.js'
 import {type InputResult, readInput, type VerifiedInput} from './input.js'
-import {CAMPAIGN_KEYS_SQL, RUN_CHECK_STATS_SQL, RUN_PRODUCT_STATS_SQL, RUN_TOTALS_SQL} from './migrations.js'
+import {CAMPAIGN_KEYS_SQL, CAMPAIGN_STATS_SQL, FIRMWARE_STATS_SQL, RUN_CHECK_STATS_SQL, RUN_PRODUCT_STATS_SQL, RUN_TOTALS_SQL} from './migrations.js'
 import type {Queryable, Store} from './store.js'
 
 export interface IngestTarget {
@@ -71,7 +71,11 @@ export async function ingestVerified(store: Store, input: VerifiedInput, target:
     await tx.query(RUN_CHECK_STATS_SQL('d.run_id = $1'), [Number(runRow.id)])
     await tx.query(RUN_PRODUCT_STATS_SQL('d.run_id = $1'), [Number(runRow.id)])
     for (const sql of RUN_TOTALS_SQL) await tx.query(sql, [Number(runRow.id)])
-    if (campaignId !== null) await tx.query(CAMPAIGN_KEYS_SQL, [Number(runRow.id), campaignId])
+    await tx.query(FIRMWARE_STATS_SQL, [Number(runRow.id)])
+    if (campaignId !== null) {
+      await tx.query(CAMPAIGN_KEYS_SQL, [Number(runRow.id), campaignId])
+      for (const sql of CAMPAIGN_STATS_SQL) await tx.query(sql, [Number(runRow.id), campaignId])
+    }
     return {...base, status: 'stored' as const, findings}
   })
 }

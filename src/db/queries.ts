@@ -62,9 +62,15 @@ export async function queryDevices(q: Queryable, filter: DeviceFilter, limit = 1
   }))
 }
 
-export async function countDevices(q: Queryable, filter: DeviceFilter): Promise<number> {
+/** Device results matching the filter; with `upTo`, counting stops there (a page needs "more than N", not the
+ *  exact size of a 75,000-device match, which costs a scan of every match). */
+export async function countDevices(q: Queryable, filter: DeviceFilter, upTo?: number): Promise<number> {
   const {where, params} = compileFilter(filter)
-  const rows = await q.query<{n: number}>(`SELECT count(*) AS n FROM ${FROM_DEVICES} ${where}`, params)
+  const sql =
+    upTo === undefined
+      ? `SELECT count(*) AS n FROM ${FROM_DEVICES} ${where}`
+      : `SELECT count(*) AS n FROM (SELECT 1 FROM ${FROM_DEVICES} ${where} LIMIT $${params.push(upTo)}) AS matching`
+  const rows = await q.query<{n: number}>(sql, params)
   return num(rows[0]?.n)
 }
 
@@ -92,31 +98,24 @@ export async function campaignStats(q: Queryable, name: string): Promise<Campaig
     throw new ConfigError(`no campaign ${JSON.stringify(name)} in the store (known: ${known.map((k) => k.name).join(', ') || 'none'})`)
   }
   const id = num(c.id)
-  const inCampaign = `d.run_id IN (SELECT id FROM runs WHERE campaign_id = $1)`
-  // Totals, per check and per model come from the per-run aggregates written at ingest (migration 2).
-  const ofCampaign = `run_id IN (SELECT id FROM runs WHERE campaign_id = $1)`
+  // Totals, per check, per requirement and per model come from the per-campaign counters ingest keeps (migration 4).
   const [totals] = await q.query<Record<string, unknown>>(
-    `SELECT coalesce(sum(devices), 0) AS devices, count(DISTINCT (vendor_key, model_key)) AS products, coalesce(sum(pass), 0) AS pass,
-       coalesce(sum(fail), 0) AS fail, coalesce(sum(incomplete), 0) AS incomplete, count(DISTINCT run_id) AS runs
-     FROM run_product_stats WHERE ${ofCampaign}`,
+    `SELECT coalesce(sum(devices), 0) AS devices, count(*) AS products, coalesce(sum(pass), 0) AS pass, coalesce(sum(fail), 0) AS fail,
+       coalesce(sum(incomplete), 0) AS incomplete, (SELECT count(*) FROM runs WHERE campaign_id = $1 AND device_count > 0) AS runs
+     FROM campaign_product_stats WHERE campaign_id = $1`,
     [id],
   )
   const checks = await q.query<Record<string, unknown>>(
-    `SELECT check_id, sum(tested) AS tested, sum(failed) AS failed FROM run_check_stats WHERE ${ofCampaign}
-     GROUP BY check_id ORDER BY failed DESC, check_id`,
+    'SELECT check_id, tested, failed FROM campaign_check_stats WHERE campaign_id = $1 ORDER BY failed DESC, check_id',
     [id],
   )
   const requirements = await q.query<Record<string, unknown>>(
-    `SELECT rv.standard, rv.requirement, count(*) FILTER (WHERE rv.verdict IN ('pass', 'fail')) AS assessed,
-       count(*) FILTER (WHERE rv.verdict = 'fail') AS failed
-     FROM requirement_verdicts rv JOIN devices d ON d.id = rv.device_id WHERE ${inCampaign}
-     GROUP BY rv.standard, rv.requirement ORDER BY failed DESC, rv.standard, rv.requirement`,
+    `SELECT standard, requirement, assessed, failed FROM campaign_requirement_stats WHERE campaign_id = $1
+     ORDER BY failed DESC, standard, requirement`,
     [id],
   )
   const models = await q.query<Record<string, unknown>>(
-    `SELECT min(vendor) AS vendor, min(model) AS model, sum(devices) AS devices, sum(fail) AS failed
-     FROM run_product_stats WHERE ${ofCampaign}
-     GROUP BY vendor_key, model_key ORDER BY failed DESC, vendor, model`,
+    'SELECT vendor, model, devices, fail AS failed FROM campaign_product_stats WHERE campaign_id = $1 ORDER BY failed DESC, vendor, model',
     [id],
   )
   // Kept by ingest (migration 3): units per key in the campaign; only keys on several units are read.

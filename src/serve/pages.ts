@@ -162,12 +162,15 @@ export function filterFromQuery(params: URLSearchParams): DeviceFilter {
   return f
 }
 
-export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number): Promise<Rendered> {
+/** The device list counts its matches up to this many (the exact count of a very large match is a full scan). */
+export const COUNT_UP_TO = 10_000
+
+export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number, countUpTo = COUNT_UP_TO): Promise<Rendered> {
   const size = 100
   let rows: DeviceResultRow[]
   let total: number
   try {
-    ;[rows, total] = await Promise.all([queryDevices(q, filter, size, (pageNo - 1) * size), countDevices(q, filter)])
+    ;[rows, total] = await Promise.all([queryDevices(q, filter, size, (pageNo - 1) * size), countDevices(q, filter, countUpTo + 1)])
   } catch (error) {
     return html(page('Devices', `<p>${esc((error as Error).message)}</p>`), 400)
   }
@@ -191,9 +194,15 @@ export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: nu
     ],
     'devices',
   )
-  const pages = Math.max(1, Math.ceil(total / size))
-  const nav = pages > 1 ? `<p>Page ${pageNo} of ${pages} ${pageNo < pages ? `<a href="/devices${qs({...(filter as Record<string, string>), page: pageNo + 1})}">next</a>` : ''}</p>` : ''
-  return html(page('Devices', `${form}<p id="count">${total} device result${total === 1 ? '' : 's'}</p>${list}${nav}`))
+  const more = total > countUpTo
+  const pages = Math.max(1, Math.ceil(Math.min(total, countUpTo) / size))
+  const hasNext = more ? rows.length === size : pageNo < pages
+  const nav =
+    pages > 1 || hasNext
+      ? `<p>Page ${pageNo} of ${pages}${more ? '+' : ''} ${hasNext ? `<a href="/devices${qs({...(filter as Record<string, string>), page: pageNo + 1})}">next</a>` : ''}</p>`
+      : ''
+  const counted = more ? `more than ${countUpTo} device results` : `${total} device result${total === 1 ? '' : 's'}`
+  return html(page('Devices', `${form}<p id="count">${counted}</p>${list}${nav}`))
 }
 
 export async function devicePage(q: Queryable, id: number): Promise<Rendered> {

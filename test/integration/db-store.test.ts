@@ -13,9 +13,11 @@ import type {Report} from '../../src/evidence/types.js'
 import {ingestPath} from '../../src/db/ingest.js'
 import {MIGRATIONS, schemaVersion} from '../../src/db/migrations.js'
 import {openStore} from '../../src/db/open.js'
+import {modelTrends} from '../../src/db/dashboard-queries.js'
 import {campaignStats, conformityList, countDevices, modelHistory, queryDevices} from '../../src/db/queries.js'
 import type {Store} from '../../src/db/store.js'
 import {asLaterRun, fleetReport} from '../helpers/db-reports.js'
+import {referenceCampaign, referenceModelTrends} from '../helpers/db-reference.js'
 import {openTestStore, STORE_KINDS, stopTestServer, testLocation} from '../helpers/db-stores.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'sg17scan-db-'))
@@ -216,6 +218,38 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
     expect(firmwares.some((f) => f?.endsWith('-r2'))).toBe(true)
     expect(history[0]!.firstSeen <= history.at(-1)!.firstSeen).toBe(true)
     expect(history.reduce((s, h) => s + h.devices, 0)).toBe(4 * fleet.devices.filter((x) => x.declared?.model === model).length)
+  })
+
+  it('the counters ingest keeps (campaign, check, requirement, product, firmware) equal a recount of the raw rows', async () => {
+    for (const name of ['MS-2026', 'EN-2026']) {
+      const stats = await campaignStats(store, name)
+      const reference = await referenceCampaign(store, name)
+      expect(reference.devices).toBeGreaterThan(0)
+      expect({
+        runs: stats.runs,
+        devices: stats.devices,
+        products: stats.products,
+        verdicts: stats.verdicts,
+        checks: stats.checks.map(({check, tested, failed}) => ({check, tested, failed})),
+        requirements: stats.requirements.map(({standard, requirement, assessed, failed}) => ({standard, requirement, assessed, failed})),
+        models: stats.models.map(({vendor, model, devices, failed}) => ({vendor, model, devices, failed})),
+      }).toEqual(reference)
+    }
+    expect(await modelTrends(store)).toEqual(await referenceModelTrends(store))
+  })
+
+  it('free-text search (through the trigram index) finds a value in any field, and a count can stop early', async () => {
+    const d = fleet.devices[3]!
+    const bySerial = await queryDevices(store, {search: d.declared!.serial!.slice(1).toUpperCase()})
+    expect(bySerial.length).toBeGreaterThan(0)
+    expect(bySerial.every((r) => r.serial === d.declared!.serial)).toBe(true)
+    expect((await queryDevices(store, {search: d.id})).every((r) => r.device.includes(d.id))).toBe(true)
+    // A needle spanning two fields (model then firmware) is in no single field: no match.
+    expect(await countDevices(store, {search: `${d.declared!.model!.slice(-2)}${d.declared!.firmware!.slice(0, 2)}`})).toBe(0)
+    const all = await countDevices(store, {})
+    expect(all).toBeGreaterThan(5)
+    expect(await countDevices(store, {}, 5)).toBe(5)
+    expect(await countDevices(store, {}, all + 10)).toBe(all)
   })
 })
 
