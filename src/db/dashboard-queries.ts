@@ -90,6 +90,8 @@ export interface DeviceDetail {
   services: string[]
   tags: string[]
   run: {finishedAt: string; lab: string | null; campaign: string | null; runId: string; tool: string; reportSha256: string; manifestSha256: string | null; signed: boolean; signer: string | null; source: string}
+  /** Whether the store holds the verified bytes (runs ingested from migration 5 on): report.json, the bundle's files. */
+  downloads: {report: boolean; bundle: boolean}
   keys: Array<{kind: string; fingerprint: string; sharedWith: number}>
   findings: Array<{check: string; title: string; outcome: string; severity: string; service: string; message: string; evidence: string[]}>
   requirements: Array<{standard: string; requirement: string; title: string | null; verdict: string; reason: string | null}>
@@ -101,7 +103,9 @@ export interface DeviceDetail {
 export async function deviceDetail(q: Queryable, id: number): Promise<DeviceDetail | undefined> {
   const [d] = await q.query<Record<string, unknown>>(
     `SELECT d.*, r.finished_at, r.run_id AS report_run_id, r.tool_name, r.tool_version, r.report_sha256, r.manifest_sha256, r.signed,
-       r.signer_subject, r.signer_fingerprint, r.source_path, l.name AS lab, c.name AS campaign
+       r.signer_subject, r.signer_fingerprint, r.source_path, l.name AS lab, c.name AS campaign,
+       EXISTS (SELECT 1 FROM run_files rf WHERE rf.run_id = r.id AND rf.sha256 = r.report_sha256) AS has_report,
+       (r.source_kind = 'bundle' AND EXISTS (SELECT 1 FROM run_files rf WHERE rf.run_id = r.id AND rf.sha256 = r.manifest_sha256)) AS has_bundle
      FROM devices d JOIN runs r ON r.id = d.run_id LEFT JOIN labs l ON l.id = r.lab_id LEFT JOIN campaigns c ON c.id = r.campaign_id
      WHERE d.id = $1`,
     [id],
@@ -145,6 +149,7 @@ export async function deviceDetail(q: Queryable, id: number): Promise<DeviceDeta
       signer: str(d.signer_subject ?? d.signer_fingerprint),
       source: String(d.source_path),
     },
+    downloads: {report: Boolean(d.has_report), bundle: Boolean(d.has_bundle)},
     keys: keys.map((k) => ({kind: String(k.kind), fingerprint: String(k.fingerprint), sharedWith: num(k.shared)})),
     findings: findings.map((f) => ({
       check: String(f.check_id),

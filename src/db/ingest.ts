@@ -5,6 +5,7 @@
  * the same SQL on PGlite and PostgreSQL, and memory bounded by the chunk, not the fleet.
  */
 import type {Device, Report} from '../evidence/types.js'
+import {sha256Hex} from '../evidence/ids.js'
 import {identityDigest} from '../identity/batch.js'
 import {type InputResult, readInput, type VerifiedInput} from './input.js'
 import {CAMPAIGN_KEYS_SQL, CAMPAIGN_STATS_SQL, FIRMWARE_STATS_SQL, RUN_CHECK_STATS_SQL, RUN_PRODUCT_STATS_SQL, RUN_TOTALS_SQL} from './migrations.js'
@@ -68,6 +69,7 @@ export async function ingestVerified(store: Store, input: VerifiedInput, target:
     for (let i = 0; i < report.devices.length; i += CHUNK) {
       findings += await insertDevices(tx, Number(runRow.id), report, report.devices.slice(i, i + CHUNK))
     }
+    if (input.files) await storeFiles(tx, Number(runRow.id), input.files)
     await tx.query(RUN_CHECK_STATS_SQL('d.run_id = $1'), [Number(runRow.id)])
     await tx.query(RUN_PRODUCT_STATS_SQL('d.run_id = $1'), [Number(runRow.id)])
     for (const sql of RUN_TOTALS_SQL) await tx.query(sql, [Number(runRow.id)])
@@ -78,6 +80,43 @@ export async function ingestVerified(store: Store, input: VerifiedInput, target:
     }
     return {...base, status: 'stored' as const, findings}
   })
+}
+
+/** Hex-encoded bytes per statement: bounds the JSON parameter (a large report is sent alone). */
+const BLOB_BATCH_BYTES = 8 * 2 ** 20
+
+/** The verified files' bytes, content-addressed (a file already stored by another run is not sent again), and the
+ *  run's list of them. */
+async function storeFiles(tx: Queryable, runId: number, files: ReadonlyMap<string, Buffer>): Promise<void> {
+  const entries = [...files].map(([path, bytes]) => ({path, sha256: sha256Hex(bytes), bytes})).sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0))
+  const digests = [...new Set(entries.map((e) => e.sha256))]
+  const known = new Set((await tx.query<{sha256: string}>('SELECT sha256 FROM evidence_blobs WHERE sha256 = ANY($1::text[])', [digests])).map((r) => r.sha256))
+  const seen = new Set<string>()
+  let batch: Array<{sha256: string; size: number; hex: string}> = []
+  let size = 0
+  const flush = async () => {
+    if (batch.length === 0) return
+    await tx.query(
+      `INSERT INTO evidence_blobs (sha256, size, bytes)
+       SELECT x.sha256, x.size, decode(x.hex, 'hex') FROM jsonb_to_recordset($1::jsonb) AS x(sha256 TEXT, size BIGINT, hex TEXT)
+       ON CONFLICT (sha256) DO NOTHING`,
+      [JSON.stringify(batch)],
+    )
+    batch = []
+    size = 0
+  }
+  for (const e of entries) {
+    if (known.has(e.sha256) || seen.has(e.sha256)) continue
+    seen.add(e.sha256)
+    if (size > 0 && size + e.bytes.length > BLOB_BATCH_BYTES) await flush()
+    batch.push({sha256: e.sha256, size: e.bytes.length, hex: e.bytes.toString('hex')})
+    size += e.bytes.length
+  }
+  await flush()
+  await tx.query(
+    `INSERT INTO run_files (run_id, path, sha256) SELECT $1, x.path, x.sha256 FROM jsonb_to_recordset($2::jsonb) AS x(path TEXT, sha256 TEXT)`,
+    [runId, JSON.stringify(entries.map(({path, sha256}) => ({path, sha256})))],
+  )
 }
 
 async function upsertLab(tx: Queryable, name: string, info?: {operator?: string; accreditationId?: string}): Promise<number> {

@@ -294,6 +294,28 @@ DROP INDEX findings_check_outcome;
 CREATE INDEX findings_check_outcome ON findings (check_id, outcome, device_id)
 `,
   },
+  {
+    version: 5,
+    name: 'evidence bytes: every verified report and bundle file, content-addressed, and which run holds which',
+    // In the database, not in files beside it: a shared PostgreSQL store is written by pods on other machines and
+    // read by a dashboard elsewhere, and only the database is common to them. Content-addressed by SHA-256 (the
+    // digest a bundle manifest lists and the run row keeps), so a file in many runs is stored once. BYTEA: PGlite
+    // and pg both pass it as bytes, and PostgreSQL compresses it (TOAST) out of line.
+    sql: `
+CREATE TABLE evidence_blobs (
+  sha256 TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  bytes BYTEA NOT NULL
+);
+CREATE TABLE run_files (
+  run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES evidence_blobs(sha256),
+  PRIMARY KEY (run_id, path)
+);
+CREATE INDEX run_files_sha256 ON run_files (sha256)
+`,
+  },
 ]
 
 /** Per-run bookkeeping of migration 3, run by ingest inside the run's transaction ($1 run id, $2 campaign id or null). */

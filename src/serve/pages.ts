@@ -1,15 +1,21 @@
 /** The dashboard pages: each reads the store through the query layer and returns one HTML document. */
 import {conformityCsv, conformityDocument} from '../db/conformity.js'
+import {createHash} from 'node:crypto'
+
 import {deviceDetail, modelTrends, overview} from '../db/dashboard-queries.js'
+import {bundleFiles, evidenceBlob, evidenceName} from '../db/evidence.js'
 import type {DeviceFilter} from '../db/filters.js'
 import {campaignStats, conformityList, countDevices, type DeviceResultRow, queryDevices} from '../db/queries.js'
 import type {Queryable} from '../db/store.js'
 import {esc, page, pct, qs, table, verdictBadge} from './html.js'
+import {ustar} from './tar.js'
 
 export interface Rendered {
   status: number
   type: string
-  body: string
+  body: string | Buffer
+  /** Further response headers (a download's digest). */
+  headers?: Record<string, string>
   /** Suggested download file name. */
   filename?: string
 }
@@ -223,7 +229,7 @@ export async function devicePage(q: Queryable, id: number): Promise<Rendered> {
     'identity',
   )
   const run = `<p>Verdict ${verdictBadge(d.verdict)} · profile ${esc(d.profile)} · run finished ${day(d.run.finishedAt)} · lab ${esc(d.run.lab ?? '–')} · campaign ${esc(d.run.campaign ?? '–')} · ${esc(d.run.tool)}</p>
-<p>Evidence: report sha256 ${short(d.run.reportSha256)}${d.run.manifestSha256 ? ` · bundle manifest sha256 ${short(d.run.manifestSha256)}${d.run.signed ? ` · signed by ${esc(d.run.signer ?? '?')}` : ' · unsigned'}` : ''} · run ${esc(d.run.runId)} · ingested from <code>${esc(d.run.source)}</code></p>`
+<p>Evidence: report sha256 ${short(d.run.reportSha256)}${d.downloads.report ? ` <a id="download-report" href="/evidence/${esc(d.run.reportSha256)}" download>download report.json</a>` : ''}${d.downloads.bundle && d.run.manifestSha256 ? ` · <a id="download-bundle" href="/bundle/${esc(d.run.manifestSha256)}.tar" download>download the verified bundle (tar)</a>` : ''}${d.run.manifestSha256 ? ` · bundle manifest sha256 ${short(d.run.manifestSha256)}${d.run.signed ? ` · signed by ${esc(d.run.signer ?? '?')}` : ' · unsigned'}` : ''} · run ${esc(d.run.runId)} · ingested from <code>${esc(d.run.source)}</code></p>`
   const coverage = `<p id="coverage">Observations: ${Object.entries(d.coverage.observations).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || 'none'} · findings: ${Object.entries(d.coverage.outcomes).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || 'none'} · services: ${esc(d.services.join(' '))}</p>`
   const requirements =
     d.requirements.length === 0
@@ -268,6 +274,43 @@ export async function devicePage(q: Queryable, id: number): Promise<Rendered> {
     'keys',
   )
   return html(page(`Device ${d.device}`, `${run}${ident}${coverage}${requirements}<h2>Findings</h2>${findings}<h2>Keys</h2>${keys}<h2>Evidence (observations by reference)</h2>${observations}`))
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+/** One stored evidence file by its SHA-256: the exact bytes ingest verified; the address is the digest to check. */
+export async function evidencePage(q: Queryable, sha256: string): Promise<Rendered> {
+  const bytes = HEX64.test(sha256) ? await evidenceBlob(q, sha256) : undefined
+  if (!bytes) return html(page('Not found', `<p>No evidence file with sha256 ${esc(sha256)} in the store.</p>`), 404)
+  const name = (await evidenceName(q, sha256)) ?? sha256
+  const base = name.split('/').pop()!.replace(/[^A-Za-z0-9._-]/g, '_')
+  return {
+    status: 200,
+    type: base.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    body: bytes,
+    filename: base,
+    headers: digestHeaders(bytes),
+  }
+}
+
+/** The verified bundle whose manifest.json has this SHA-256, as a tar of its files (`tar -xf`, then
+ *  `sg17scan report verify DIR`); its manifest.json is byte for byte the one ingest verified. */
+export async function bundlePage(q: Queryable, manifestSha256: string): Promise<Rendered> {
+  const files = HEX64.test(manifestSha256) ? await bundleFiles(q, manifestSha256) : undefined
+  if (!files) return html(page('Not found', `<p>No stored bundle with manifest sha256 ${esc(manifestSha256)}.</p>`), 404)
+  const body = ustar(files)
+  return {
+    status: 200,
+    type: 'application/x-tar',
+    body,
+    filename: `bundle-${manifestSha256.slice(0, 12)}.tar`,
+    headers: {...digestHeaders(body), 'x-manifest-sha256': manifestSha256},
+  }
+}
+
+function digestHeaders(bytes: Buffer): Record<string, string> {
+  const digest = createHash('sha256').update(bytes).digest()
+  return {'x-content-sha256': digest.toString('hex'), digest: `sha-256=${digest.toString('base64')}`, etag: `"${digest.toString('hex')}"`}
 }
 
 export async function conformityPage(q: Queryable, filter: DeviceFilter, format: 'html' | 'json' | 'csv'): Promise<Rendered> {

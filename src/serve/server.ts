@@ -9,7 +9,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {Queryable} from '../db/store.js'
 import {esc, page} from './html.js'
-import {campaignPage, conformityPage, devicePage, devicesPage, filterFromQuery, modelsPage, overviewPage, type Rendered} from './pages.js'
+import {bundlePage, campaignPage, conformityPage, devicePage, evidencePage, devicesPage, filterFromQuery, modelsPage, overviewPage, type Rendered} from './pages.js'
 
 export interface DashboardOptions {
   host?: string
@@ -64,6 +64,10 @@ export async function route(q: Queryable, url: URL): Promise<Rendered> {
     }
     return campaignPage(q, name)
   }
+  const evidence = /^\/evidence\/([^/]+)$/.exec(path)
+  if (evidence) return evidencePage(q, evidence[1]!)
+  const bundle = /^\/bundle\/([^/]+)\.tar$/.exec(path)
+  if (bundle) return bundlePage(q, bundle[1]!)
   if (path === '/conformity') return conformityPage(q, filterFromQuery(url.searchParams), 'html')
   if (path === '/conformity.json') return conformityPage(q, filterFromQuery(url.searchParams), 'json')
   if (path === '/conformity.csv') return conformityPage(q, filterFromQuery(url.searchParams), 'csv')
@@ -106,6 +110,7 @@ export function startDashboard(q: Queryable, options: DashboardOptions = {}): Pr
       ...headers,
       'content-type': out.type,
       ...(out.filename ? {'content-disposition': `attachment; filename="${out.filename}"`} : {}),
+      ...(out.headers ?? {}),
     })
     res.end(req.method === 'HEAD' ? undefined : out.body)
   }

@@ -14,7 +14,8 @@ import {ingestPath} from '../../src/db/ingest.js'
 import {MIGRATIONS, schemaVersion} from '../../src/db/migrations.js'
 import {openStore} from '../../src/db/open.js'
 import {modelTrends} from '../../src/db/dashboard-queries.js'
-import {campaignStats, conformityList, countDevices, modelHistory, queryDevices} from '../../src/db/queries.js'
+import {modelHistory} from '../../src/db/history.js'
+import {campaignStats, conformityList, countDevices, queryDevices} from '../../src/db/queries.js'
 import type {Store} from '../../src/db/store.js'
 import {asLaterRun, fleetReport} from '../helpers/db-reports.js'
 import {referenceCampaign, referenceModelTrends} from '../helpers/db-reference.js'
@@ -218,6 +219,46 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
     expect(firmwares.some((f) => f?.endsWith('-r2'))).toBe(true)
     expect(history[0]!.firstSeen <= history.at(-1)!.firstSeen).toBe(true)
     expect(history.reduce((s, h) => s + h.devices, 0)).toBe(4 * fleet.devices.filter((x) => x.declared?.model === model).length)
+  })
+
+  it('model history says what changed between firmware versions through report diff (findings, verdicts, requirements)', async () => {
+    const {ingestVerified} = await import('../../src/db/ingest.js')
+    const {reportKey} = await import('../../src/db/input.js')
+    const d = fleet.devices.find((x) => x.verdict === 'fail')!
+    const fixedCheck = d.findings.find((f) => f.outcome === 'fail')!.check
+    const version = (firmware: string, finishedAt: string, fix: boolean): Report => {
+      const r = asLaterRun(fleet, `run-hist-${firmware}`, finishedAt, () => firmware)
+      for (const x of r.devices) x.declared = {...x.declared, model: 'HIST-1'}
+      const dev = r.devices.find((x) => x.id === d.id)!
+      ;(dev as unknown as {requirements: unknown[]}).requirements = [
+        {standard: 'ETSI EN 303 645', id: '5.1-1', title: 't', rule: 'r', verdict: fix ? 'pass' : 'fail', decidedBy: {findings: [], checks: [], declaration: []}, reason: 'test'},
+      ]
+      if (fix) {
+        for (const f of dev.findings) if (f.outcome === 'fail') f.outcome = 'pass'
+        dev.verdict = 'pass'
+      }
+      return r
+    }
+    // Stored as ingest stores a verified report: its bytes too (ingestVerified does not verify: hand-made change).
+    for (const [firmware, at, fix] of [['h1', '2026-08-01T00:00:00.000Z', false], ['h2', '2026-09-01T00:00:00.000Z', true]] as const) {
+      const report = version(firmware, at, fix)
+      const bytes = Buffer.from(JSON.stringify(report))
+      const out = await ingestVerified(store, {ok: true, path: `${firmware}.json`, kind: 'report', report, reportSha256: sha256Hex(bytes), reportKey: reportKey(report), signed: false, files: new Map([['report.json', bytes]])})
+      expect(out.status).toBe('stored')
+    }
+    const history = await modelHistory(store, 'hist-1')
+    expect(history.map((h) => h.firmware)).toEqual(['h1', 'h2'])
+    expect(history[0]!.changes).toBeUndefined()
+    const changes = history[1]!.changes!
+    expect(changes.against).toBe('h1')
+    expect(changes.runs.a.runId).toBe('run-hist-h1')
+    expect(changes.runs.b.runId).toBe('run-hist-h2')
+    expect(changes.devices).toEqual({matched: fleet.devices.length, added: 0, removed: 0})
+    expect(history[1]!.fixed).toContain(fixedCheck)
+    expect(history[1]!.newlyFailing).toEqual([])
+    expect(changes.findings.fixed).toBe(d.findings.filter((f) => f.outcome === 'fail').length)
+    expect(changes.verdictChanges).toEqual([{device: d.name ?? d.id, from: 'fail', to: 'pass'}])
+    expect(changes.requirementChanges).toEqual([{device: d.name ?? d.id, standard: 'ETSI EN 303 645', requirement: '5.1-1', from: 'fail', to: 'pass'}])
   })
 
   it('the counters ingest keeps (campaign, check, requirement, product, firmware) equal a recount of the raw rows', async () => {
