@@ -82,37 +82,17 @@ export async function ingestVerified(store: Store, input: VerifiedInput, target:
   })
 }
 
-/** Hex-encoded bytes per statement: bounds the JSON parameter (a large report is sent alone). */
-const BLOB_BATCH_BYTES = 8 * 2 ** 20
-
 /** The verified files' bytes, content-addressed (a file already stored by another run is not sent again), and the
- *  run's list of them. */
+ *  run's list of them. Each file is one BYTEA parameter: both drivers send it as bytes, with no JSON to parse. */
 async function storeFiles(tx: Queryable, runId: number, files: ReadonlyMap<string, Buffer>): Promise<void> {
   const entries = [...files].map(([path, bytes]) => ({path, sha256: sha256Hex(bytes), bytes})).sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0))
   const digests = [...new Set(entries.map((e) => e.sha256))]
   const known = new Set((await tx.query<{sha256: string}>('SELECT sha256 FROM evidence_blobs WHERE sha256 = ANY($1::text[])', [digests])).map((r) => r.sha256))
-  const seen = new Set<string>()
-  let batch: Array<{sha256: string; size: number; hex: string}> = []
-  let size = 0
-  const flush = async () => {
-    if (batch.length === 0) return
-    await tx.query(
-      `INSERT INTO evidence_blobs (sha256, size, bytes)
-       SELECT x.sha256, x.size, decode(x.hex, 'hex') FROM jsonb_to_recordset($1::jsonb) AS x(sha256 TEXT, size BIGINT, hex TEXT)
-       ON CONFLICT (sha256) DO NOTHING`,
-      [JSON.stringify(batch)],
-    )
-    batch = []
-    size = 0
-  }
   for (const e of entries) {
-    if (known.has(e.sha256) || seen.has(e.sha256)) continue
-    seen.add(e.sha256)
-    if (size > 0 && size + e.bytes.length > BLOB_BATCH_BYTES) await flush()
-    batch.push({sha256: e.sha256, size: e.bytes.length, hex: e.bytes.toString('hex')})
-    size += e.bytes.length
+    if (known.has(e.sha256)) continue
+    known.add(e.sha256)
+    await tx.query('INSERT INTO evidence_blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [e.sha256, e.bytes.length, e.bytes])
   }
-  await flush()
   await tx.query(
     `INSERT INTO run_files (run_id, path, sha256) SELECT $1, x.path, x.sha256 FROM jsonb_to_recordset($2::jsonb) AS x(path TEXT, sha256 TEXT)`,
     [runId, JSON.stringify(entries.map(({path, sha256}) => ({path, sha256})))],

@@ -30,13 +30,26 @@ export interface DeviceResultRow {
   reportSha256: string
 }
 
-/** Device results matching the filter, newest run first. */
-export async function queryDevices(q: Queryable, filter: DeviceFilter, limit = 1000, offset = 0): Promise<DeviceResultRow[]> {
+/** Where a page of device results ends (its last row): the next page starts after it, in list order. */
+export interface DeviceCursor {
+  finishedAt: string
+  id: number
+}
+
+/** Device results matching the filter, newest run first. With `after`, the rows after that one (keyset
+ *  pagination: page 1,000 costs what page 1 does, where an offset reads and drops every row before it). */
+export async function queryDevices(q: Queryable, filter: DeviceFilter, limit = 1000, offset = 0, after?: DeviceCursor): Promise<DeviceResultRow[]> {
   const params: SqlValue[] = []
   const checkColumn = filter.check
     ? `, (SELECT string_agg(DISTINCT fo.outcome, ',') FROM findings fo WHERE fo.device_id = d.id AND fo.check_id = $${params.push(filter.check)}) AS outcome`
     : ''
-  const {where} = compileFilter(filter, params)
+  const compiled = compileFilter(filter, params)
+  let where = compiled.where
+  if (after) {
+    const t = `$${params.push(after.finishedAt)}::timestamptz`
+    const keyset = `(r.finished_at < ${t} OR (r.finished_at = ${t} AND d.id > $${params.push(after.id)}))`
+    where = where ? `${where} AND ${keyset}` : `WHERE ${keyset}`
+  }
   const rows = await q.query<Record<string, unknown>>(
     `SELECT d.id, r.finished_at, l.name AS lab, c.name AS campaign, coalesce(d.name, d.device_key) AS device, d.vendor,
        d.model, d.firmware, d.declared_serial, d.verdict, d.failed, d.profile_id, d.profile_version, r.report_sha256${checkColumn}

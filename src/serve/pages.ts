@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {deviceDetail, modelTrends, overview} from '../db/dashboard-queries.js'
 import {bundleFiles, evidenceBlob, evidenceName} from '../db/evidence.js'
 import type {DeviceFilter} from '../db/filters.js'
-import {campaignStats, conformityList, countDevices, type DeviceResultRow, queryDevices} from '../db/queries.js'
+import {campaignStats, conformityList, countDevices, type DeviceCursor, type DeviceResultRow, queryDevices} from '../db/queries.js'
 import type {Queryable} from '../db/store.js'
 import {esc, page, pct, qs, table, verdictBadge} from './html.js'
 import {ustar} from './tar.js'
@@ -171,12 +171,12 @@ export function filterFromQuery(params: URLSearchParams): DeviceFilter {
 /** The device list counts its matches up to this many (the exact count of a very large match is a full scan). */
 export const COUNT_UP_TO = 10_000
 
-export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number, countUpTo = COUNT_UP_TO): Promise<Rendered> {
+export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number, countUpTo = COUNT_UP_TO, after?: DeviceCursor): Promise<Rendered> {
   const size = 100
   let rows: DeviceResultRow[]
   let total: number
   try {
-    ;[rows, total] = await Promise.all([queryDevices(q, filter, size, (pageNo - 1) * size), countDevices(q, filter, countUpTo + 1)])
+    ;[rows, total] = await Promise.all([queryDevices(q, filter, size, after ? 0 : (pageNo - 1) * size, after), countDevices(q, filter, countUpTo + 1)])
   } catch (error) {
     return html(page('Devices', `<p>${esc((error as Error).message)}</p>`), 400)
   }
@@ -200,12 +200,14 @@ export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: nu
     ],
     'devices',
   )
+  // The next page continues after this page's last row (keyset), whatever its number.
+  const last = rows.at(-1)
   const more = total > countUpTo
   const pages = Math.max(1, Math.ceil(Math.min(total, countUpTo) / size))
   const hasNext = more ? rows.length === size : pageNo < pages
   const nav =
     pages > 1 || hasNext
-      ? `<p>Page ${pageNo} of ${pages}${more ? '+' : ''} ${hasNext ? `<a href="/devices${qs({...(filter as Record<string, string>), page: pageNo + 1})}">next</a>` : ''}</p>`
+      ? `<p>Page ${pageNo} of ${pages}${more ? '+' : ''} ${hasNext && last ? `<a id="next" href="/devices${qs({...(filter as Record<string, string>), page: pageNo + 1, after: `${last.date}~${last.id}`})}">next</a>` : ''}</p>`
       : ''
   const counted = more ? `more than ${countUpTo} device results` : `${total} device result${total === 1 ? '' : 's'}`
   return html(page('Devices', `${form}<p id="count">${counted}</p>${list}${nav}`))

@@ -50,7 +50,8 @@ export async function route(q: Queryable, url: URL): Promise<Rendered> {
   if (path === '/models') return modelsPage(q)
   if (path === '/devices') {
     const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1))
-    return devicesPage(q, filterFromQuery(url.searchParams), pageNo)
+    const after = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)~(\d{1,15})$/.exec(url.searchParams.get('after') ?? '')
+    return devicesPage(q, filterFromQuery(url.searchParams), pageNo, undefined, after ? {finishedAt: after[1]!, id: Number(after[2])} : undefined)
   }
   const device = /^\/device\/(\d{1,15})$/.exec(path)
   if (device) return devicePage(q, Number(device[1]))

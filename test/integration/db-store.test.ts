@@ -292,6 +292,22 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
     expect(await countDevices(store, {}, 5)).toBe(5)
     expect(await countDevices(store, {}, all + 10)).toBe(all)
   })
+
+  it('keyset pages: the rows after the last row of a page are the next page, as with an offset', async () => {
+    const all = await queryDevices(store, {}, 10_000)
+    expect(all.length).toBeGreaterThan(12)
+    const pages: number[][] = []
+    let after: {finishedAt: string; id: number} | undefined
+    for (;;) {
+      const rows = await queryDevices(store, {}, 5, 0, after)
+      if (rows.length === 0) break
+      pages.push(rows.map((r) => r.id))
+      after = {finishedAt: rows.at(-1)!.date, id: rows.at(-1)!.id}
+      expect(pages.length).toBeLessThan(all.length)
+    }
+    expect(pages.flat()).toEqual(all.map((r) => r.id))
+    expect(pages[1]).toEqual((await queryDevices(store, {}, 5, 5)).map((r) => r.id))
+  })
 })
 
 describe('embedded store on disk', () => {
