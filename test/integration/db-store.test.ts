@@ -328,6 +328,28 @@ describe('embedded store on disk', () => {
 })
 
 describe('server store', () => {
+  it('writers adding different runs to one campaign at once keep its counters exact', async () => {
+    const url = await testLocation('server')
+    const [a, b] = await Promise.all([openStore(url), openStore(url)])
+    try {
+      const results = await Promise.all([ingestPath(a, files.later, {campaign: {name: 'C'}}), ingestPath(b, files.report, {campaign: {name: 'C'}})])
+      expect(results.map((r) => r.status)).toEqual(['stored', 'stored'])
+      const stats = await campaignStats(a, 'C')
+      expect({
+        runs: stats.runs,
+        devices: stats.devices,
+        products: stats.products,
+        verdicts: stats.verdicts,
+        checks: stats.checks.map(({check, tested, failed}) => ({check, tested, failed})),
+        requirements: stats.requirements.map(({standard, requirement, assessed, failed}) => ({standard, requirement, assessed, failed})),
+        models: stats.models.map(({vendor, model, devices, failed}) => ({vendor, model, devices, failed})),
+      }).toEqual(await referenceCampaign(a, 'C'))
+      expect(await modelTrends(a)).toEqual(await referenceModelTrends(a))
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
+  }, 120_000)
+
   it('two writers ingesting the same report at once store it once', async () => {
     const url = await testLocation('server')
     const [a, b] = await Promise.all([openStore(url), openStore(url)])
