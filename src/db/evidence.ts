@@ -1,11 +1,12 @@
 /** The evidence bytes the store keeps (migration 5): the verified report and bundle files, by digest. */
 import type {Queryable} from './store.js'
 
-const toBuffer = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array))
+// Read as base64 text (its line breaks are skipped by Buffer): PGlite parses a BYTEA column in JavaScript, one parseInt per byte.
+const toBuffer = (text: unknown): Buffer => Buffer.from(String(text), 'base64')
 
 /** One stored file by its SHA-256 (lower-case hex), or undefined. */
 export async function evidenceBlob(q: Queryable, sha256: string): Promise<Buffer | undefined> {
-  const [row] = await q.query<{bytes: unknown}>('SELECT bytes FROM evidence_blobs WHERE sha256 = $1', [sha256])
+  const [row] = await q.query<{bytes: unknown}>("SELECT encode(bytes, 'base64') AS bytes FROM evidence_blobs WHERE sha256 = $1", [sha256])
   return row ? toBuffer(row.bytes) : undefined
 }
 
@@ -19,7 +20,7 @@ export async function evidenceName(q: Queryable, sha256: string): Promise<string
  *  holds that bundle's files. */
 export async function bundleFiles(q: Queryable, manifestSha256: string): Promise<Map<string, Buffer> | undefined> {
   const rows = await q.query<{path: string; bytes: unknown}>(
-    `SELECT f.path, b.bytes FROM run_files f JOIN evidence_blobs b ON b.sha256 = f.sha256
+    `SELECT f.path, encode(b.bytes, 'base64') AS bytes FROM run_files f JOIN evidence_blobs b ON b.sha256 = f.sha256
      WHERE f.run_id = (SELECT r.id FROM runs r WHERE r.manifest_sha256 = $1 AND r.source_kind = 'bundle'
                          AND EXISTS (SELECT 1 FROM run_files x WHERE x.run_id = r.id) ORDER BY r.id LIMIT 1)
      ORDER BY f.path`,

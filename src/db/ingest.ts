@@ -83,7 +83,7 @@ export async function ingestVerified(store: Store, input: VerifiedInput, target:
 }
 
 /** The verified files' bytes, content-addressed (a file already stored by another run is not sent again), and the
- *  run's list of them. Each file is one BYTEA parameter: both drivers send it as bytes, with no JSON to parse. */
+ *  run's list of them. One statement per new file, no JSON to parse. */
 async function storeFiles(tx: Queryable, runId: number, files: ReadonlyMap<string, Buffer>): Promise<void> {
   const entries = [...files].map(([path, bytes]) => ({path, sha256: sha256Hex(bytes), bytes})).sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0))
   const digests = [...new Set(entries.map((e) => e.sha256))]
@@ -91,7 +91,13 @@ async function storeFiles(tx: Queryable, runId: number, files: ReadonlyMap<strin
   for (const e of entries) {
     if (known.has(e.sha256)) continue
     known.add(e.sha256)
-    await tx.query('INSERT INTO evidence_blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [e.sha256, e.bytes.length, e.bytes])
+    // Base64 text decoded by the server: PGlite serialises a Uint8Array parameter byte by byte in JavaScript (seconds
+    // and hundreds of MB for a 13 MB report); Buffer's base64 is native, and a third shorter than hex.
+    await tx.query("INSERT INTO evidence_blobs (sha256, size, bytes) VALUES ($1, $2, decode($3, 'base64')) ON CONFLICT (sha256) DO NOTHING", [
+      e.sha256,
+      e.bytes.length,
+      e.bytes.toString('base64'),
+    ])
   }
   await tx.query(
     `INSERT INTO run_files (run_id, path, sha256) SELECT $1, x.path, x.sha256 FROM jsonb_to_recordset($2::jsonb) AS x(path TEXT, sha256 TEXT)`,
