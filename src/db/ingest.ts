@@ -27,6 +27,21 @@ export interface IngestOutcome {
 const CHUNK = 250
 
 export async function ingestVerified(store: Store, input: VerifiedInput, target: IngestTarget = {}): Promise<IngestOutcome> {
+  const outcome = await storeRun(store, input, target)
+  if (outcome.status === 'stored' && store.kind === 'embedded') {
+    const [row] = await store.query<{n: number}>('SELECT count(*) AS n FROM runs')
+    if (refreshStatistics(Number(row?.n ?? 0))) await store.exec('ANALYZE')
+  }
+  return outcome
+}
+
+/** PGlite runs no autovacuum: without statistics the planner picks scans the indexes were made to avoid. The
+ *  embedded store is analysed after its 1st, 2nd, 4th … 64th run, then every 64th (amortised: a few ms a run). */
+function refreshStatistics(runs: number): boolean {
+  return runs <= 64 ? (runs & (runs - 1)) === 0 : runs % 64 === 0
+}
+
+async function storeRun(store: Store, input: VerifiedInput, target: IngestTarget): Promise<IngestOutcome> {
   const report = input.report
   const base = {path: input.path, reportSha256: input.reportSha256, devices: report.devices.length}
   return store.transaction(async (tx) => {

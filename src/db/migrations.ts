@@ -316,6 +316,13 @@ CREATE TABLE run_files (
 CREATE INDEX run_files_sha256 ON run_files (sha256)
 `,
   },
+  {
+    version: 6,
+    name: 'joint statistics of finding check and outcome (device lists filtered by a check that rarely fails)',
+    // Without them the planner multiplies the two selectivities and expects thousands of devices failing a check
+    // that no device fails, walking every device of the lab (60 ms at 100,000) instead of reading the index (0.2 ms).
+    sql: `CREATE STATISTICS findings_check_outcome_mcv (mcv) ON check_id, outcome FROM findings`,
+  },
 ]
 
 /** Per-run bookkeeping of migration 3, run by ingest inside the run's transaction ($1 run id, $2 campaign id or null). */

@@ -169,7 +169,7 @@ export function filterFromQuery(params: URLSearchParams): DeviceFilter {
 }
 
 /** The device list counts its matches up to this many (the exact count of a very large match is a full scan). */
-export const COUNT_UP_TO = 10_000
+export const COUNT_UP_TO = 1000
 
 export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number, countUpTo = COUNT_UP_TO, after?: DeviceCursor): Promise<Rendered> {
   const size = 100
