@@ -4,6 +4,8 @@
  * (PGlite) and into a PostgreSQL server, then the dashboard's queries timed on it.
  *
  *   node bench/db.mjs [--devices N] [--per-report B] [--stores embedded,server] [--pg URL] [--runs K] [--template report.json]
+ *   node bench/db.mjs --queries-only --stores server --pg URL     (or --stores embedded --embedded DIR): time the queries
+ *                                                                 on a store an earlier run filled, without ingesting
  *
  * The template is a lab fleet of 16 devices scanned once (or --template, a native report). Each synthetic report
  * holds B devices (default 500) copied from it, with their own vendor/model/firmware (40 vendors × 5 models ×
@@ -32,7 +34,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = (p) => import(join(ROOT, 'dist', 'src', p))
 
 function parseArgs(argv) {
-  const o = {devices: 10_000, perReport: 500, stores: ['embedded', 'server'], pg: undefined, runs: 20, template: undefined}
+  const o = {devices: 10_000, perReport: 500, stores: ['embedded', 'server'], pg: undefined, runs: 20, template: undefined, queriesOnly: false, embedded: undefined}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--devices') o.devices = Number(argv[++i])
@@ -41,6 +43,8 @@ function parseArgs(argv) {
     else if (a === '--pg') o.pg = argv[++i]
     else if (a === '--runs') o.runs = Number(argv[++i])
     else if (a === '--template') o.template = argv[++i]
+    else if (a === '--queries-only') o.queriesOnly = true
+    else if (a === '--embedded') o.embedded = argv[++i]
     else throw new Error(`unknown argument ${a}`)
   }
   return o
@@ -135,7 +139,11 @@ const pctl = (values, p) => {
 
 async function bench(kind, location, template, o, work) {
   const {openStore} = await dist('db/open.js')
-  const {ingestPath} = await dist('db/ingest.js')
+  if (o.queriesOnly) {
+    const store = await openStore(location)
+    await timeQueries(kind, store, o)
+    return store.close()
+  }
   const {summarize, withBatch} = await dist('engine/verdict.js')
   const {observationId} = await dist('evidence/ids.js')
   const {analyzeBatch, identityDigest} = await dist('identity/batch.js')
@@ -144,9 +152,14 @@ async function bench(kind, location, template, o, work) {
   const profile = loadProfileFile(join(builtInProfileDir(), `${template.run.profile.id}.yaml`))
   const batchChecks = profile.checks.filter((c) => c.check.scope === 'batch')
   const lib = {summarize, withBatch, observationId, analyzeBatch, identityDigest, batchChecks}
-  const q = await dist('db/queries.js')
-  const dq = await dist('db/dashboard-queries.js')
   const store = await openStore(location)
+  await ingestFleet(kind, location, store, template, o, work, lib)
+  await timeQueries(kind, store, o)
+  await store.close()
+}
+
+async function ingestFleet(kind, location, store, template, o, work, lib) {
+  const {ingestPath} = await dist('db/ingest.js')
   const reports = Math.ceil(o.devices / o.perReport)
   const rss = []
   let peak = 0
@@ -173,9 +186,18 @@ async function bench(kind, location, template, o, work) {
   console.log(`${kind} store_mb ${size.toFixed(0)}`)
   console.log(`${kind} peak_rss_mb ${Math.round(peak)}`)
   console.log(`${kind} rss_mb_at_quarters ${rss.join(',')}`)
+}
 
+async function timeQueries(kind, store, o) {
+  const q = await dist('db/queries.js')
+  const dq = await dist('db/dashboard-queries.js')
+  const pages = await dist('serve/pages.js')
   if (kind === 'server') await store.query('ANALYZE')
-  const [{max}] = await store.query('SELECT max(id) AS max FROM devices')
+  const [{max, devices}] = await store.query('SELECT max(id) AS max, count(*) AS devices FROM devices')
+  // The first device's checks, in its findings' order (the template's first device: the same in both modes).
+  const checks = (await store.query('SELECT check_id FROM findings WHERE device_id = (SELECT min(id) FROM devices) ORDER BY id')).map((r) => r.check_id)
+  const byCheck = (i) => ({check: checks[i % checks.length], outcome: 'fail', lab: `Lab ${i % 3}`})
+  const serial = (i) => `SN-${String((i * 4099) % Number(devices)).padStart(8, '0')}`
   const pick = (i) => `Vendor${String((i * 7) % 40).padStart(2, '0')}`
   const queries = {
     overview: () => dq.overview(store),
@@ -183,8 +205,11 @@ async function bench(kind, location, template, o, work) {
     models_trend: () => dq.modelTrends(store),
     devices_filtered: (i) => q.queryDevices(store, {vendor: pick(i), model: `${pick(i)}-M${i % 5}`, verdict: 'fail'}, 100),
     devices_count: (i) => q.countDevices(store, {vendor: pick(i), verdict: 'fail'}),
-    devices_by_check: (i) => q.queryDevices(store, {check: template.devices[0].findings[i % template.devices[0].findings.length].check, outcome: 'fail', lab: `Lab ${i % 3}`}, 100),
-    search_serial: (i) => q.queryDevices(store, {search: `SN-${String((i * 4099) % o.devices).padStart(8, '0')}`}, 100),
+    devices_by_check: (i) => q.queryDevices(store, byCheck(i), 100),
+    search_serial: (i) => q.queryDevices(store, {search: serial(i)}, 100),
+    // Whole device-list pages as served (rows and total count): by check and outcome, and a search.
+    devices_page_by_check: (i) => pages.devicesPage(store, byCheck(i), 1),
+    devices_page_search: (i) => pages.devicesPage(store, {search: serial(i)}, 1),
     device_page: (i) => dq.deviceDetail(store, 1 + ((i * 7919) % Number(max))),
     conformity_page: (i) => q.conformityList(store, {lab: `Lab ${i % 3}`}, 2001),
   }
@@ -198,12 +223,11 @@ async function bench(kind, location, template, o, work) {
     }
     console.log(`${kind} query_${name}_ms p50 ${pctl(times, 50).toFixed(1)} p95 ${pctl(times, 95).toFixed(1)}`)
   }
-  await store.close()
 }
 
 const o = parseArgs(process.argv.slice(2))
-const template = await templateReport(o.template)
-if (o.stores.length > 1) {
+const template = o.queriesOnly ? undefined : await templateReport(o.template)
+if (o.stores.length > 1 && !o.queriesOnly) {
   // One process per store: PGlite's WebAssembly memory is not returned to the system when it closes, so the
   // second store's memory figures would include the first's.
   const dir = mkdtempSync(join(tmpdir(), 'sg17scan-bench-tpl-'))
@@ -219,11 +243,11 @@ if (o.stores.length > 1) {
   rmSync(dir, {recursive: true, force: true})
   process.exit(status)
 }
-log(`template: ${template.devices.length} devices, ${template.devices.reduce((n, d) => n + d.findings.length, 0)} findings`)
+if (template) log(`template: ${template.devices.length} devices, ${template.devices.reduce((n, d) => n + d.findings.length, 0)} findings`)
 const work = mkdtempSync(join(tmpdir(), 'sg17scan-bench-db-'))
 try {
   for (const kind of o.stores) {
-    if (kind === 'embedded') await bench(kind, join(work, 'store'), template, o, work)
+    if (kind === 'embedded') await bench(kind, o.embedded ?? join(work, 'store'), template, o, work)
     else if (kind === 'server') {
       const pg = o.pg ? {url: o.pg, stop: () => undefined} : startPostgres(await freeTcpPort())
       try {

@@ -56,28 +56,30 @@ export interface ModelTrend {
 }
 
 export async function modelTrends(q: Queryable, limit = 500): Promise<ModelTrend[]> {
-  const rows = await q.query<Record<string, unknown>>(
-    `WITH per_fw AS (
-       SELECT p.vendor_key AS vk, p.model_key AS mk, min(p.vendor) AS vendor, min(p.model) AS model, min(p.firmware) AS firmware,
-         min(r.finished_at) AS first_seen, sum(p.devices) AS devices, sum(p.fail) AS fail
-       FROM run_product_stats p JOIN runs r ON r.id = p.run_id
-       GROUP BY p.vendor_key, p.model_key, p.firmware_key
-     ), top AS (
-       SELECT vk, mk FROM per_fw GROUP BY vk, mk ORDER BY sum(devices) DESC, vk, mk LIMIT $1
+  // product_firmware_stats: one row per product and firmware, kept by ingest (migration 4). One row per model, its
+  // firmware as a JSON array: PGlite turns every result row into JavaScript values one field at a time, which for
+  // 2,400 rows cost twice the query.
+  const rows = await q.query<{fw: string}>(
+    `WITH top AS (
+       SELECT vendor_key, model_key FROM product_firmware_stats GROUP BY vendor_key, model_key
+       ORDER BY sum(devices) DESC, vendor_key, model_key LIMIT $1
      )
-     SELECT p.* FROM per_fw p JOIN top t ON t.vk = p.vk AND t.mk = p.mk ORDER BY p.vk, p.mk, p.first_seen, p.firmware`,
+     SELECT json_agg(json_build_array(p.vendor, p.model, p.firmware, p.first_seen, p.devices, p.fail) ORDER BY p.first_seen, p.firmware)::text AS fw
+     FROM product_firmware_stats p JOIN top t ON t.vendor_key = p.vendor_key AND t.model_key = p.model_key
+     GROUP BY p.vendor_key, p.model_key ORDER BY p.vendor_key, p.model_key`,
     [limit],
   )
-  const out = new Map<string, ModelTrend>()
-  for (const r of rows) {
-    const key = `${r.vk}\0${r.mk}`
-    let m = out.get(key)
-    if (!m) out.set(key, (m = {vendor: str(r.vendor), model: str(r.model), devices: 0, fail: 0, firmware: []}))
-    m.devices += num(r.devices)
-    m.fail += num(r.fail)
-    m.firmware.push({firmware: str(r.firmware), firstSeen: iso(r.first_seen), devices: num(r.devices), fail: num(r.fail)})
-  }
-  return [...out.values()]
+  return rows.map((r) => {
+    const firmware = JSON.parse(r.fw) as Array<[string | null, string | null, string | null, string, number, number]>
+    const [vendor, model] = firmware[0]!
+    return {
+      vendor,
+      model,
+      devices: firmware.reduce((n, f) => n + num(f[4]), 0),
+      fail: firmware.reduce((n, f) => n + num(f[5]), 0),
+      firmware: firmware.map(([, , fw, firstSeen, devices, fail]) => ({firmware: fw, firstSeen: new Date(firstSeen).toISOString(), devices: num(devices), fail: num(fail)})),
+    }
+  })
 }
 
 export interface DeviceDetail {
@@ -91,6 +93,8 @@ export interface DeviceDetail {
   services: string[]
   tags: string[]
   run: {finishedAt: string; lab: string | null; campaign: string | null; runId: string; tool: string; reportSha256: string; manifestSha256: string | null; signed: boolean; signer: string | null; source: string}
+  /** Whether the store holds the verified bytes (runs ingested from migration 5 on): report.json, the bundle's files. */
+  downloads: {report: boolean; bundle: boolean}
   keys: Array<{kind: string; fingerprint: string; sharedWith: number}>
   findings: Array<{check: string; title: string; outcome: string; severity: string; service: string; message: string; evidence: string[]}>
   requirements: Array<{standard: string; requirement: string; title: string | null; verdict: string; reason: string | null}>
@@ -102,7 +106,9 @@ export interface DeviceDetail {
 export async function deviceDetail(q: Queryable, id: number): Promise<DeviceDetail | undefined> {
   const [d] = await q.query<Record<string, unknown>>(
     `SELECT d.*, r.finished_at, r.run_id AS report_run_id, r.tool_name, r.tool_version, r.report_sha256, r.manifest_sha256, r.signed,
-       r.signer_subject, r.signer_fingerprint, r.source_path, l.name AS lab, c.name AS campaign
+       r.signer_subject, r.signer_fingerprint, r.source_path, l.name AS lab, c.name AS campaign,
+       EXISTS (SELECT 1 FROM run_files rf WHERE rf.run_id = r.id AND rf.sha256 = r.report_sha256) AS has_report,
+       (r.source_kind = 'bundle' AND EXISTS (SELECT 1 FROM run_files rf WHERE rf.run_id = r.id AND rf.sha256 = r.manifest_sha256)) AS has_bundle
      FROM devices d JOIN runs r ON r.id = d.run_id LEFT JOIN labs l ON l.id = r.lab_id LEFT JOIN campaigns c ON c.id = r.campaign_id
      WHERE d.id = $1`,
     [id],
@@ -146,6 +152,7 @@ export async function deviceDetail(q: Queryable, id: number): Promise<DeviceDeta
       signer: str(d.signer_subject ?? d.signer_fingerprint),
       source: String(d.source_path),
     },
+    downloads: {report: Boolean(d.has_report), bundle: Boolean(d.has_bundle)},
     keys: keys.map((k) => ({kind: String(k.kind), fingerprint: String(k.fingerprint), sharedWith: num(k.shared)})),
     findings: findings.map((f) => ({
       check: String(f.check_id),

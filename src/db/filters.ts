@@ -3,6 +3,7 @@
  * `devices d JOIN runs r LEFT JOIN labs l LEFT JOIN campaigns c`, parameters numbered from `$1`.
  */
 import {ConfigError} from '../profiles/errors.js'
+import {searchTextSql} from './migrations.js'
 import type {SqlValue} from './store.js'
 
 export interface DeviceFilter {
@@ -69,8 +70,9 @@ export function compileFilter(f: DeviceFilter, params: SqlValue[] = []): Compile
   }
   if (f.search) {
     const like = p(`%${f.search.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`)
+    // The joined-text test lets the trigram index find the candidates; the field tests decide, as before.
     clauses.push(
-      `(lower(coalesce(d.name, d.device_key)) LIKE ${like} OR lower(coalesce(d.vendor, '')) LIKE ${like} OR lower(coalesce(d.model, '')) LIKE ${like} OR lower(coalesce(d.firmware, '')) LIKE ${like} OR lower(coalesce(d.declared_serial, '')) LIKE ${like})`,
+      `${searchTextSql('d')} LIKE ${like} AND (lower(coalesce(d.name, d.device_key)) LIKE ${like} OR lower(coalesce(d.vendor, '')) LIKE ${like} OR lower(coalesce(d.model, '')) LIKE ${like} OR lower(coalesce(d.firmware, '')) LIKE ${like} OR lower(coalesce(d.declared_serial, '')) LIKE ${like})`,
     )
   }
   return {where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params}

@@ -11,7 +11,7 @@ import {sha256Hex} from '../evidence/ids.js'
 import type {Report} from '../evidence/types.js'
 import {reportContradictions} from '../evidence/consistency.js'
 import {validateReport} from '../evidence/validate.js'
-import {verifyBundle} from '../evidence/verify.js'
+import {readBundleFiles, verifyBundleFiles} from '../evidence/verify.js'
 import {jsonWriter} from '../writers/json.js'
 
 export interface VerifiedInput {
@@ -29,6 +29,9 @@ export interface VerifiedInput {
   signed: boolean
   signer?: {keyFingerprint: string; subject?: string}
   lab?: LabInfo
+  /** The exact bytes verified, by path: every file of a bundle, or the report file as report.json. The store keeps
+   *  them (content-addressed) so the dashboard can hand out the evidence it was given. */
+  files?: ReadonlyMap<string, Buffer>
 }
 
 export interface RefusedInput {
@@ -51,12 +54,13 @@ export function readInput(path: string, options: {trust?: string[]} = {}): Input
 }
 
 function readBundle(dir: string, options: {trust?: string[]}): InputResult {
-  const verified = verifyBundle(dir, options.trust && options.trust.length > 0 ? {trust: options.trust} : {})
+  const read = readBundleFiles(dir)
+  const verified = verifyBundleFiles(read.files, options.trust && options.trust.length > 0 ? {trust: options.trust} : {}, read.problems)
   if (!verified.ok) return {ok: false, path: dir, problems: verified.problems.map((p) => `bundle ${p}`)}
-  const bytes = readFileSync(join(dir, REPORT_FILE))
+  const bytes = read.files.get(REPORT_FILE)!
   const parsed = parseReport(bytes, join(dir, REPORT_FILE))
   if (!parsed.ok) return {...parsed, path: dir}
-  const manifestSha256 = sha256Hex(readFileSync(join(dir, MANIFEST_FILE)))
+  const manifestSha256 = sha256Hex(read.files.get(MANIFEST_FILE)!)
   return {
     ok: true,
     path: dir,
@@ -68,6 +72,7 @@ function readBundle(dir: string, options: {trust?: string[]}): InputResult {
     signed: verified.signed,
     ...(verified.signer ? {signer: {keyFingerprint: verified.signer.keyFingerprint, ...(verified.signer.subject ? {subject: verified.signer.subject} : {})}} : {}),
     ...(verified.manifest?.lab ? {lab: verified.manifest.lab} : {}),
+    files: read.files,
   }
 }
 
@@ -80,7 +85,7 @@ function readReport(file: string): InputResult {
   }
   const parsed = parseReport(bytes, file)
   if (!parsed.ok) return parsed
-  return {ok: true, path: file, kind: 'report', report: parsed.report, reportSha256: sha256Hex(bytes), reportKey: reportKey(parsed.report), signed: false}
+  return {ok: true, path: file, kind: 'report', report: parsed.report, reportSha256: sha256Hex(bytes), reportKey: reportKey(parsed.report), signed: false, files: new Map([[REPORT_FILE, bytes]])}
 }
 
 function parseReport(bytes: Buffer, file: string): {ok: true; report: Report} | RefusedInput {
@@ -112,5 +117,5 @@ export function verifyReportObject(report: Report, source: string): InputResult 
   if (invalid.length > 0) return {ok: false, path: source, problems: invalid.map((p) => `${source}: does not match schemas/report.schema.json: ${p}`)}
   const contradicting = reportContradictions(report).problems
   if (contradicting.length > 0) return {ok: false, path: source, problems: contradicting.map((p) => `${source}: ${p}`)}
-  return {ok: true, path: source, kind: 'report', report, reportSha256: sha256Hex(text), reportKey: reportKey(report), signed: false}
+  return {ok: true, path: source, kind: 'report', report, reportSha256: sha256Hex(text), reportKey: reportKey(report), signed: false, files: new Map([[REPORT_FILE, Buffer.from(text)]])}
 }

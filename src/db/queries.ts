@@ -30,13 +30,26 @@ export interface DeviceResultRow {
   reportSha256: string
 }
 
-/** Device results matching the filter, newest run first. */
-export async function queryDevices(q: Queryable, filter: DeviceFilter, limit = 1000, offset = 0): Promise<DeviceResultRow[]> {
+/** Where a page of device results ends (its last row): the next page starts after it, in list order. */
+export interface DeviceCursor {
+  finishedAt: string
+  id: number
+}
+
+/** Device results matching the filter, newest run first. With `after`, the rows after that one (keyset
+ *  pagination: page 1,000 costs what page 1 does, where an offset reads and drops every row before it). */
+export async function queryDevices(q: Queryable, filter: DeviceFilter, limit = 1000, offset = 0, after?: DeviceCursor): Promise<DeviceResultRow[]> {
   const params: SqlValue[] = []
   const checkColumn = filter.check
     ? `, (SELECT string_agg(DISTINCT fo.outcome, ',') FROM findings fo WHERE fo.device_id = d.id AND fo.check_id = $${params.push(filter.check)}) AS outcome`
     : ''
-  const {where} = compileFilter(filter, params)
+  const compiled = compileFilter(filter, params)
+  let where = compiled.where
+  if (after) {
+    const t = `$${params.push(after.finishedAt)}::timestamptz`
+    const keyset = `(r.finished_at < ${t} OR (r.finished_at = ${t} AND d.id > $${params.push(after.id)}))`
+    where = where ? `${where} AND ${keyset}` : `WHERE ${keyset}`
+  }
   const rows = await q.query<Record<string, unknown>>(
     `SELECT d.id, r.finished_at, l.name AS lab, c.name AS campaign, coalesce(d.name, d.device_key) AS device, d.vendor,
        d.model, d.firmware, d.declared_serial, d.verdict, d.failed, d.profile_id, d.profile_version, r.report_sha256${checkColumn}
@@ -62,9 +75,15 @@ export async function queryDevices(q: Queryable, filter: DeviceFilter, limit = 1
   }))
 }
 
-export async function countDevices(q: Queryable, filter: DeviceFilter): Promise<number> {
+/** Device results matching the filter; with `upTo`, counting stops there (a page needs "more than N", not the
+ *  exact size of a 75,000-device match, which costs a scan of every match). */
+export async function countDevices(q: Queryable, filter: DeviceFilter, upTo?: number): Promise<number> {
   const {where, params} = compileFilter(filter)
-  const rows = await q.query<{n: number}>(`SELECT count(*) AS n FROM ${FROM_DEVICES} ${where}`, params)
+  const sql =
+    upTo === undefined
+      ? `SELECT count(*) AS n FROM ${FROM_DEVICES} ${where}`
+      : `SELECT count(*) AS n FROM (SELECT 1 FROM ${FROM_DEVICES} ${where} LIMIT $${params.push(upTo)}) AS matching`
+  const rows = await q.query<{n: number}>(sql, params)
   return num(rows[0]?.n)
 }
 
@@ -92,31 +111,24 @@ export async function campaignStats(q: Queryable, name: string): Promise<Campaig
     throw new ConfigError(`no campaign ${JSON.stringify(name)} in the store (known: ${known.map((k) => k.name).join(', ') || 'none'})`)
   }
   const id = num(c.id)
-  const inCampaign = `d.run_id IN (SELECT id FROM runs WHERE campaign_id = $1)`
-  // Totals, per check and per model come from the per-run aggregates written at ingest (migration 2).
-  const ofCampaign = `run_id IN (SELECT id FROM runs WHERE campaign_id = $1)`
+  // Totals, per check, per requirement and per model come from the per-campaign counters ingest keeps (migration 4).
   const [totals] = await q.query<Record<string, unknown>>(
-    `SELECT coalesce(sum(devices), 0) AS devices, count(DISTINCT (vendor_key, model_key)) AS products, coalesce(sum(pass), 0) AS pass,
-       coalesce(sum(fail), 0) AS fail, coalesce(sum(incomplete), 0) AS incomplete, count(DISTINCT run_id) AS runs
-     FROM run_product_stats WHERE ${ofCampaign}`,
+    `SELECT coalesce(sum(devices), 0) AS devices, count(*) AS products, coalesce(sum(pass), 0) AS pass, coalesce(sum(fail), 0) AS fail,
+       coalesce(sum(incomplete), 0) AS incomplete, (SELECT count(*) FROM runs WHERE campaign_id = $1 AND device_count > 0) AS runs
+     FROM campaign_product_stats WHERE campaign_id = $1`,
     [id],
   )
   const checks = await q.query<Record<string, unknown>>(
-    `SELECT check_id, sum(tested) AS tested, sum(failed) AS failed FROM run_check_stats WHERE ${ofCampaign}
-     GROUP BY check_id ORDER BY failed DESC, check_id`,
+    'SELECT check_id, tested, failed FROM campaign_check_stats WHERE campaign_id = $1 ORDER BY failed DESC, check_id',
     [id],
   )
   const requirements = await q.query<Record<string, unknown>>(
-    `SELECT rv.standard, rv.requirement, count(*) FILTER (WHERE rv.verdict IN ('pass', 'fail')) AS assessed,
-       count(*) FILTER (WHERE rv.verdict = 'fail') AS failed
-     FROM requirement_verdicts rv JOIN devices d ON d.id = rv.device_id WHERE ${inCampaign}
-     GROUP BY rv.standard, rv.requirement ORDER BY failed DESC, rv.standard, rv.requirement`,
+    `SELECT standard, requirement, assessed, failed FROM campaign_requirement_stats WHERE campaign_id = $1
+     ORDER BY failed DESC, standard, requirement`,
     [id],
   )
   const models = await q.query<Record<string, unknown>>(
-    `SELECT min(vendor) AS vendor, min(model) AS model, sum(devices) AS devices, sum(fail) AS failed
-     FROM run_product_stats WHERE ${ofCampaign}
-     GROUP BY vendor_key, model_key ORDER BY failed DESC, vendor, model`,
+    'SELECT vendor, model, devices, fail AS failed FROM campaign_product_stats WHERE campaign_id = $1 ORDER BY failed DESC, vendor, model',
     [id],
   )
   // Kept by ingest (migration 3): units per key in the campaign; only keys on several units are read.
@@ -205,51 +217,4 @@ export async function conformityList(q: Queryable, filter: DeviceFilter = {}, li
     bundleManifestSha256: (r.manifest_sha256 as string | null) ?? null,
     signed: Boolean(r.signed),
   }))
-}
-
-export interface FirmwareHistory {
-  firmware: string | null
-  firstSeen: string
-  lastSeen: string
-  devices: number
-  verdicts: {pass: number; fail: number; incomplete: number}
-  /** Checks failed on at least one device of this firmware. */
-  failing: string[]
-  /** Against the previous firmware (by first seen): checks that now fail, and checks that failed before and no longer do. */
-  newlyFailing: string[]
-  fixed: string[]
-}
-
-/** Every firmware version of one model (case-insensitive), oldest first, with what changed between them. */
-export async function modelHistory(q: Queryable, model: string, vendor?: string): Promise<FirmwareHistory[]> {
-  const params: SqlValue[] = [model]
-  const byVendor = vendor ? ` AND lower(d.vendor) = lower($${params.push(vendor)})` : ''
-  const rows = await q.query<Record<string, unknown>>(
-    `SELECT d.firmware, min(r.finished_at) AS first_seen, max(r.finished_at) AS last_seen, count(*) AS devices,
-       count(*) FILTER (WHERE d.verdict = 'pass') AS pass, count(*) FILTER (WHERE d.verdict = 'fail') AS fail,
-       count(*) FILTER (WHERE d.verdict = 'incomplete') AS incomplete,
-       (SELECT array_agg(DISTINCT f.check_id) FROM findings f JOIN devices d2 ON d2.id = f.device_id
-          WHERE f.outcome = 'fail' AND lower(d2.model) = lower($1) AND d2.firmware IS NOT DISTINCT FROM d.firmware) AS failing
-     FROM devices d JOIN runs r ON r.id = d.run_id
-     WHERE lower(d.model) = lower($1)${byVendor}
-     GROUP BY d.firmware ORDER BY first_seen, d.firmware`,
-    params,
-  )
-  let previous: Set<string> | undefined
-  return rows.map((r) => {
-    const failing = ((r.failing as string[] | null) ?? []).slice().sort()
-    const now = new Set(failing)
-    const entry: FirmwareHistory = {
-      firmware: (r.firmware as string | null) ?? null,
-      firstSeen: iso(r.first_seen),
-      lastSeen: iso(r.last_seen),
-      devices: num(r.devices),
-      verdicts: {pass: num(r.pass), fail: num(r.fail), incomplete: num(r.incomplete)},
-      failing,
-      newlyFailing: previous ? failing.filter((c) => !previous!.has(c)) : [],
-      fixed: previous ? [...previous].filter((c) => !now.has(c)).sort() : [],
-    }
-    previous = now
-    return entry
-  })
 }

@@ -3,7 +3,7 @@
  * directory — no setup for one user) and a PostgreSQL server through `pg` (`--db postgres://…`, many writers).
  * Both speak the same SQL, so the schema, the migrations and every query are written once.
  */
-export type SqlValue = string | number | boolean | null | Date | readonly unknown[] | Record<string, unknown>
+export type SqlValue = string | number | boolean | null | Date | Uint8Array | readonly unknown[] | Record<string, unknown>
 
 export interface Queryable {
   /** Runs one statement with `$1…$n` parameters and returns its rows. */

@@ -104,10 +104,18 @@ const short = (hex: string) => `${hex.slice(0, 16)}…`
 export function verifyBundle(dir: string, options: VerifyOptions = {}): VerifyResult {
   const root = resolve(dir)
   if (!existsSync(root) || !lstatSync(root).isDirectory()) throw new ConfigError(`${dir}: not a bundle directory`)
+  const {files, problems} = readBundleFiles(root)
+  return verifyBundleFiles(files, options, problems)
+}
+
+/** Every regular file of the bundle directory (relative path → bytes), read once: what is verified is what a
+ *  caller keeps (the conformity store stores these very bytes). Anything else in it is a problem. */
+export function readBundleFiles(dir: string): {files: Map<string, Buffer>; problems: string[]} {
+  const root = resolve(dir)
   const problems: string[] = []
   const files = new Map<string, Buffer>()
   for (const path of listFiles(root, problems)) files.set(path, readFileSync(join(root, path)))
-  return verifyBundleFiles(files, options, problems)
+  return {files, problems}
 }
 
 /** Verifies a bundle given as its files (relative path → bytes); `problems` may hold listing problems already. */

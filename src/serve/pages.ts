@@ -1,15 +1,21 @@
 /** The dashboard pages: each reads the store through the query layer and returns one HTML document. */
 import {conformityCsv, conformityDocument} from '../db/conformity.js'
+import {createHash} from 'node:crypto'
+
 import {deviceDetail, modelTrends, overview} from '../db/dashboard-queries.js'
+import {bundleFiles, evidenceBlob, evidenceName} from '../db/evidence.js'
 import type {DeviceFilter} from '../db/filters.js'
-import {campaignStats, conformityList, countDevices, type DeviceResultRow, queryDevices} from '../db/queries.js'
+import {campaignStats, conformityList, countDevices, type DeviceCursor, type DeviceResultRow, queryDevices} from '../db/queries.js'
 import type {Queryable} from '../db/store.js'
 import {esc, page, pct, qs, table, verdictBadge} from './html.js'
+import {ustar} from './tar.js'
 
 export interface Rendered {
   status: number
   type: string
-  body: string
+  body: string | Buffer
+  /** Further response headers (a download's digest). */
+  headers?: Record<string, string>
   /** Suggested download file name. */
   filename?: string
 }
@@ -162,12 +168,15 @@ export function filterFromQuery(params: URLSearchParams): DeviceFilter {
   return f
 }
 
-export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number): Promise<Rendered> {
+/** The device list counts its matches up to this many (the exact count of a very large match is a full scan). */
+export const COUNT_UP_TO = 1000
+
+export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: number, countUpTo = COUNT_UP_TO, after?: DeviceCursor): Promise<Rendered> {
   const size = 100
   let rows: DeviceResultRow[]
   let total: number
   try {
-    ;[rows, total] = await Promise.all([queryDevices(q, filter, size, (pageNo - 1) * size), countDevices(q, filter)])
+    ;[rows, total] = await Promise.all([queryDevices(q, filter, size, after ? 0 : (pageNo - 1) * size, after), countDevices(q, filter, countUpTo + 1)])
   } catch (error) {
     return html(page('Devices', `<p>${esc((error as Error).message)}</p>`), 400)
   }
@@ -191,9 +200,17 @@ export async function devicesPage(q: Queryable, filter: DeviceFilter, pageNo: nu
     ],
     'devices',
   )
-  const pages = Math.max(1, Math.ceil(total / size))
-  const nav = pages > 1 ? `<p>Page ${pageNo} of ${pages} ${pageNo < pages ? `<a href="/devices${qs({...(filter as Record<string, string>), page: pageNo + 1})}">next</a>` : ''}</p>` : ''
-  return html(page('Devices', `${form}<p id="count">${total} device result${total === 1 ? '' : 's'}</p>${list}${nav}`))
+  // The next page continues after this page's last row (keyset), whatever its number.
+  const last = rows.at(-1)
+  const more = total > countUpTo
+  const pages = Math.max(1, Math.ceil(Math.min(total, countUpTo) / size))
+  const hasNext = more ? rows.length === size : pageNo < pages
+  const nav =
+    pages > 1 || hasNext
+      ? `<p>Page ${pageNo} of ${pages}${more ? '+' : ''} ${hasNext && last ? `<a id="next" href="/devices${qs({...(filter as Record<string, string>), page: pageNo + 1, after: `${last.date}~${last.id}`})}">next</a>` : ''}</p>`
+      : ''
+  const counted = more ? `more than ${countUpTo} device results` : `${total} device result${total === 1 ? '' : 's'}`
+  return html(page('Devices', `${form}<p id="count">${counted}</p>${list}${nav}`))
 }
 
 export async function devicePage(q: Queryable, id: number): Promise<Rendered> {
@@ -214,7 +231,7 @@ export async function devicePage(q: Queryable, id: number): Promise<Rendered> {
     'identity',
   )
   const run = `<p>Verdict ${verdictBadge(d.verdict)} · profile ${esc(d.profile)} · run finished ${day(d.run.finishedAt)} · lab ${esc(d.run.lab ?? '–')} · campaign ${esc(d.run.campaign ?? '–')} · ${esc(d.run.tool)}</p>
-<p>Evidence: report sha256 ${short(d.run.reportSha256)}${d.run.manifestSha256 ? ` · bundle manifest sha256 ${short(d.run.manifestSha256)}${d.run.signed ? ` · signed by ${esc(d.run.signer ?? '?')}` : ' · unsigned'}` : ''} · run ${esc(d.run.runId)} · ingested from <code>${esc(d.run.source)}</code></p>`
+<p>Evidence: report sha256 ${short(d.run.reportSha256)}${d.downloads.report ? ` <a id="download-report" href="/evidence/${esc(d.run.reportSha256)}" download>download report.json</a>` : ''}${d.downloads.bundle && d.run.manifestSha256 ? ` · <a id="download-bundle" href="/bundle/${esc(d.run.manifestSha256)}.tar" download>download the verified bundle (tar)</a>` : ''}${d.run.manifestSha256 ? ` · bundle manifest sha256 ${short(d.run.manifestSha256)}${d.run.signed ? ` · signed by ${esc(d.run.signer ?? '?')}` : ' · unsigned'}` : ''} · run ${esc(d.run.runId)} · ingested from <code>${esc(d.run.source)}</code></p>`
   const coverage = `<p id="coverage">Observations: ${Object.entries(d.coverage.observations).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || 'none'} · findings: ${Object.entries(d.coverage.outcomes).map(([k, v]) => `${esc(k)} ${v}`).join(', ') || 'none'} · services: ${esc(d.services.join(' '))}</p>`
   const requirements =
     d.requirements.length === 0
@@ -259,6 +276,43 @@ export async function devicePage(q: Queryable, id: number): Promise<Rendered> {
     'keys',
   )
   return html(page(`Device ${d.device}`, `${run}${ident}${coverage}${requirements}<h2>Findings</h2>${findings}<h2>Keys</h2>${keys}<h2>Evidence (observations by reference)</h2>${observations}`))
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+/** One stored evidence file by its SHA-256: the exact bytes ingest verified; the address is the digest to check. */
+export async function evidencePage(q: Queryable, sha256: string): Promise<Rendered> {
+  const bytes = HEX64.test(sha256) ? await evidenceBlob(q, sha256) : undefined
+  if (!bytes) return html(page('Not found', `<p>No evidence file with sha256 ${esc(sha256)} in the store.</p>`), 404)
+  const name = (await evidenceName(q, sha256)) ?? sha256
+  const base = name.split('/').pop()!.replace(/[^A-Za-z0-9._-]/g, '_')
+  return {
+    status: 200,
+    type: base.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    body: bytes,
+    filename: base,
+    headers: digestHeaders(bytes),
+  }
+}
+
+/** The verified bundle whose manifest.json has this SHA-256, as a tar of its files (`tar -xf`, then
+ *  `sg17scan report verify DIR`); its manifest.json is byte for byte the one ingest verified. */
+export async function bundlePage(q: Queryable, manifestSha256: string): Promise<Rendered> {
+  const files = HEX64.test(manifestSha256) ? await bundleFiles(q, manifestSha256) : undefined
+  if (!files) return html(page('Not found', `<p>No stored bundle with manifest sha256 ${esc(manifestSha256)}.</p>`), 404)
+  const body = ustar(files)
+  return {
+    status: 200,
+    type: 'application/x-tar',
+    body,
+    filename: `bundle-${manifestSha256.slice(0, 12)}.tar`,
+    headers: {...digestHeaders(body), 'x-manifest-sha256': manifestSha256},
+  }
+}
+
+function digestHeaders(bytes: Buffer): Record<string, string> {
+  const digest = createHash('sha256').update(bytes).digest()
+  return {'x-content-sha256': digest.toString('hex'), digest: `sha-256=${digest.toString('base64')}`, etag: `"${digest.toString('hex')}"`}
 }
 
 export async function conformityPage(q: Queryable, filter: DeviceFilter, format: 'html' | 'json' | 'csv'): Promise<Rendered> {

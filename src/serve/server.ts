@@ -9,7 +9,7 @@ import type {AddressInfo} from 'node:net'
 
 import type {Queryable} from '../db/store.js'
 import {esc, page} from './html.js'
-import {campaignPage, conformityPage, devicePage, devicesPage, filterFromQuery, modelsPage, overviewPage, type Rendered} from './pages.js'
+import {bundlePage, campaignPage, conformityPage, devicePage, evidencePage, devicesPage, filterFromQuery, modelsPage, overviewPage, type Rendered} from './pages.js'
 
 export interface DashboardOptions {
   host?: string
@@ -50,7 +50,8 @@ export async function route(q: Queryable, url: URL): Promise<Rendered> {
   if (path === '/models') return modelsPage(q)
   if (path === '/devices') {
     const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1))
-    return devicesPage(q, filterFromQuery(url.searchParams), pageNo)
+    const after = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)~(\d{1,15})$/.exec(url.searchParams.get('after') ?? '')
+    return devicesPage(q, filterFromQuery(url.searchParams), pageNo, undefined, after ? {finishedAt: after[1]!, id: Number(after[2])} : undefined)
   }
   const device = /^\/device\/(\d{1,15})$/.exec(path)
   if (device) return devicePage(q, Number(device[1]))
@@ -64,6 +65,10 @@ export async function route(q: Queryable, url: URL): Promise<Rendered> {
     }
     return campaignPage(q, name)
   }
+  const evidence = /^\/evidence\/([^/]+)$/.exec(path)
+  if (evidence) return evidencePage(q, evidence[1]!)
+  const bundle = /^\/bundle\/([^/]+)\.tar$/.exec(path)
+  if (bundle) return bundlePage(q, bundle[1]!)
   if (path === '/conformity') return conformityPage(q, filterFromQuery(url.searchParams), 'html')
   if (path === '/conformity.json') return conformityPage(q, filterFromQuery(url.searchParams), 'json')
   if (path === '/conformity.csv') return conformityPage(q, filterFromQuery(url.searchParams), 'csv')
@@ -106,6 +111,7 @@ export function startDashboard(q: Queryable, options: DashboardOptions = {}): Pr
       ...headers,
       'content-type': out.type,
       ...(out.filename ? {'content-disposition': `attachment; filename="${out.filename}"`} : {}),
+      ...(out.headers ?? {}),
     })
     res.end(req.method === 'HEAD' ? undefined : out.body)
   }

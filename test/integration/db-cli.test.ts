@@ -113,6 +113,10 @@ describe.each(STORE_KINDS)('db commands (%s store)', (kind) => {
     expect(history.map((h) => h.firstSeen)).toEqual(history.map((h) => h.firstSeen).sort())
     expect(history.find((h) => h.firmware.endsWith('-r2'))?.firstSeen).toBe('2026-06-01T00:00:00.000Z')
     expect(history.reduce((s, h) => s + h.devices, 0)).toBe(2 * fleet.devices.filter((d) => d.declared?.model === model).length)
+    // The second firmware against the first, through report diff of the two stored reports: the same units.
+    const second = (history as Array<{changes?: {devices: {matched: number}; verdictChanges: unknown[]}}>)[1]!
+    expect(second.changes?.devices.matched).toBe(fleet.devices.filter((d) => d.declared?.model === model).length)
+    expect(second.changes?.verdictChanges).toEqual([])
   }, 180_000)
 
   it('scan --db stores the run it just made (the same run as its -o report.json)', async () => {

@@ -11,6 +11,8 @@ import {pathToFileURL} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {writeBundle} from '../../src/evidence/bundle.js'
+import {sha256Hex} from '../../src/evidence/ids.js'
+import {verifyBundle, verifyReportFile} from '../../src/evidence/verify.js'
 import type {Report} from '../../src/evidence/types.js'
 import {ingestPath} from '../../src/db/ingest.js'
 import type {Store} from '../../src/db/store.js'
@@ -156,6 +158,52 @@ describe.each(STORE_KINDS)('dashboard in Chromium (%s store)', (kind) => {
     expect(page.dom).toContain(`id="${evidence}"`)
     expect(page.dom).toMatch(/id="coverage">Observations: /)
     await chromium([`--screenshot=${join(ARTIFACTS, `device-${kind}.png`)}`, '--window-size=1280,1600', url(href)])
+  }, 120_000)
+
+  it('device page links the verified evidence; the downloads are the bytes ingest verified (digests), and verify again', async () => {
+    const d = fleet.devices.find((x) => x.verdict === 'fail')!
+    const stored = async (lab: string) => {
+      const list = await load(url(`/devices?search=${encodeURIComponent(d.declared!.serial!)}&lab=${encodeURIComponent(lab)}`))
+      const page = await load(url(/href="(\/device\/\d+)"/.exec(rowsOf(list.dom, 'devices')[0]!)![1]!))
+      expect(page.console).toEqual([])
+      return page.dom
+    }
+    const [run] = await store.query<{report_sha256: string; manifest_sha256: string}>("SELECT report_sha256, manifest_sha256 FROM runs WHERE source_kind = 'bundle'")
+    // The bundle's device: both links.
+    const dom = await stored('Lab A')
+    const reportHref = /id="download-report" href="([^"]+)"/.exec(dom)?.[1]
+    const bundleHref = /id="download-bundle" href="([^"]+)"/.exec(dom)?.[1]
+    expect(reportHref).toBe(`/evidence/${run!.report_sha256}`)
+    expect(bundleHref).toBe(`/bundle/${run!.manifest_sha256}.tar`)
+    const report = await fetch(url(reportHref!))
+    expect(report.headers.get('content-type')).toBe('application/json')
+    const reportBytes = Buffer.from(await report.arrayBuffer())
+    expect(sha256Hex(reportBytes)).toBe(run!.report_sha256)
+    expect(reportBytes.equals(readFileSync(join(bundle, 'report.json')))).toBe(true)
+    expect(report.headers.get('x-content-sha256')).toBe(run!.report_sha256)
+    const tar = await fetch(url(bundleHref!))
+    expect(tar.headers.get('content-type')).toBe('application/x-tar')
+    expect(tar.headers.get('x-manifest-sha256')).toBe(run!.manifest_sha256)
+    const tarBytes = Buffer.from(await tar.arrayBuffer())
+    expect(tar.headers.get('x-content-sha256')).toBe(sha256Hex(tarBytes))
+    const out = mkdtempSync(join(tmp, `download-${kind}-`))
+    writeFileSync(join(out, 'bundle.tar'), tarBytes)
+    await new Promise<void>((resolve, reject) => execFile('tar', ['-xf', join(out, 'bundle.tar'), '-C', out], (error) => (error ? reject(error) : resolve())))
+    rmSync(join(out, 'bundle.tar'))
+    expect(sha256Hex(readFileSync(join(out, 'manifest.json')))).toBe(run!.manifest_sha256)
+    const verified = verifyBundle(out, {allowUnsigned: true})
+    expect(verified.problems).toEqual([])
+    expect(verified.exitCode).toBe(0)
+    // The later run was a bare report: its report.json only, which verifies as a report.
+    const laterDom = await stored('Lab B')
+    expect(laterDom).not.toContain('id="download-bundle"')
+    const laterHref = /id="download-report" href="([^"]+)"/.exec(laterDom)![1]!
+    const laterBytes = Buffer.from(await (await fetch(url(laterHref))).arrayBuffer())
+    expect(laterBytes.equals(readFileSync(later))).toBe(true)
+    writeFileSync(join(out, 'later.json'), laterBytes)
+    expect(verifyReportFile(join(out, 'later.json')).exitCode).toBe(0)
+    expect((await fetch(url(`/evidence/${'0'.repeat(64)}`))).status).toBe(404)
+    expect((await fetch(url(`/bundle/${run!.report_sha256}.tar`))).status).toBe(404)
   }, 120_000)
 
   it('conformity list: every device result, with downloads', async () => {

@@ -13,9 +13,12 @@ import type {Report} from '../../src/evidence/types.js'
 import {ingestPath} from '../../src/db/ingest.js'
 import {MIGRATIONS, schemaVersion} from '../../src/db/migrations.js'
 import {openStore} from '../../src/db/open.js'
-import {campaignStats, conformityList, countDevices, modelHistory, queryDevices} from '../../src/db/queries.js'
+import {modelTrends} from '../../src/db/dashboard-queries.js'
+import {modelHistory} from '../../src/db/history.js'
+import {campaignStats, conformityList, countDevices, queryDevices} from '../../src/db/queries.js'
 import type {Store} from '../../src/db/store.js'
 import {asLaterRun, fleetReport} from '../helpers/db-reports.js'
+import {referenceCampaign, referenceModelTrends} from '../helpers/db-reference.js'
 import {openTestStore, STORE_KINDS, stopTestServer, testLocation} from '../helpers/db-stores.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'sg17scan-db-'))
@@ -217,6 +220,94 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
     expect(history[0]!.firstSeen <= history.at(-1)!.firstSeen).toBe(true)
     expect(history.reduce((s, h) => s + h.devices, 0)).toBe(4 * fleet.devices.filter((x) => x.declared?.model === model).length)
   })
+
+  it('model history says what changed between firmware versions through report diff (findings, verdicts, requirements)', async () => {
+    const {ingestVerified} = await import('../../src/db/ingest.js')
+    const {reportKey} = await import('../../src/db/input.js')
+    const d = fleet.devices.find((x) => x.verdict === 'fail')!
+    const fixedCheck = d.findings.find((f) => f.outcome === 'fail')!.check
+    const version = (firmware: string, finishedAt: string, fix: boolean): Report => {
+      const r = asLaterRun(fleet, `run-hist-${firmware}`, finishedAt, () => firmware)
+      for (const x of r.devices) x.declared = {...x.declared, model: 'HIST-1'}
+      const dev = r.devices.find((x) => x.id === d.id)!
+      ;(dev as unknown as {requirements: unknown[]}).requirements = [
+        {standard: 'ETSI EN 303 645', id: '5.1-1', title: 't', rule: 'r', verdict: fix ? 'pass' : 'fail', decidedBy: {findings: [], checks: [], declaration: []}, reason: 'test'},
+      ]
+      if (fix) {
+        for (const f of dev.findings) if (f.outcome === 'fail') f.outcome = 'pass'
+        dev.verdict = 'pass'
+      }
+      return r
+    }
+    // Stored as ingest stores a verified report: its bytes too (ingestVerified does not verify: hand-made change).
+    for (const [firmware, at, fix] of [['h1', '2026-08-01T00:00:00.000Z', false], ['h2', '2026-09-01T00:00:00.000Z', true]] as const) {
+      const report = version(firmware, at, fix)
+      const bytes = Buffer.from(JSON.stringify(report))
+      const out = await ingestVerified(store, {ok: true, path: `${firmware}.json`, kind: 'report', report, reportSha256: sha256Hex(bytes), reportKey: reportKey(report), signed: false, files: new Map([['report.json', bytes]])})
+      expect(out.status).toBe('stored')
+    }
+    const history = await modelHistory(store, 'hist-1')
+    expect(history.map((h) => h.firmware)).toEqual(['h1', 'h2'])
+    expect(history[0]!.changes).toBeUndefined()
+    const changes = history[1]!.changes!
+    expect(changes.against).toBe('h1')
+    expect(changes.runs.a.runId).toBe('run-hist-h1')
+    expect(changes.runs.b.runId).toBe('run-hist-h2')
+    expect(changes.devices).toEqual({matched: fleet.devices.length, added: 0, removed: 0})
+    expect(history[1]!.fixed).toContain(fixedCheck)
+    expect(history[1]!.newlyFailing).toEqual([])
+    expect(changes.findings.fixed).toBe(d.findings.filter((f) => f.outcome === 'fail').length)
+    expect(changes.verdictChanges).toEqual([{device: d.name ?? d.id, from: 'fail', to: 'pass'}])
+    expect(changes.requirementChanges).toEqual([{device: d.name ?? d.id, standard: 'ETSI EN 303 645', requirement: '5.1-1', from: 'fail', to: 'pass'}])
+  })
+
+  it('the counters ingest keeps (campaign, check, requirement, product, firmware) equal a recount of the raw rows', async () => {
+    for (const name of ['MS-2026', 'EN-2026']) {
+      const stats = await campaignStats(store, name)
+      const reference = await referenceCampaign(store, name)
+      expect(reference.devices).toBeGreaterThan(0)
+      expect({
+        runs: stats.runs,
+        devices: stats.devices,
+        products: stats.products,
+        verdicts: stats.verdicts,
+        checks: stats.checks.map(({check, tested, failed}) => ({check, tested, failed})),
+        requirements: stats.requirements.map(({standard, requirement, assessed, failed}) => ({standard, requirement, assessed, failed})),
+        models: stats.models.map(({vendor, model, devices, failed}) => ({vendor, model, devices, failed})),
+      }).toEqual(reference)
+    }
+    expect(await modelTrends(store)).toEqual(await referenceModelTrends(store))
+  })
+
+  it('free-text search (through the trigram index) finds a value in any field, and a count can stop early', async () => {
+    const d = fleet.devices[3]!
+    const bySerial = await queryDevices(store, {search: d.declared!.serial!.slice(1).toUpperCase()})
+    expect(bySerial.length).toBeGreaterThan(0)
+    expect(bySerial.every((r) => r.serial === d.declared!.serial)).toBe(true)
+    expect((await queryDevices(store, {search: d.id})).every((r) => r.device.includes(d.id))).toBe(true)
+    // A needle spanning two fields (model then firmware) is in no single field: no match.
+    expect(await countDevices(store, {search: `${d.declared!.model!.slice(-2)}${d.declared!.firmware!.slice(0, 2)}`})).toBe(0)
+    const all = await countDevices(store, {})
+    expect(all).toBeGreaterThan(5)
+    expect(await countDevices(store, {}, 5)).toBe(5)
+    expect(await countDevices(store, {}, all + 10)).toBe(all)
+  })
+
+  it('keyset pages: the rows after the last row of a page are the next page, as with an offset', async () => {
+    const all = await queryDevices(store, {}, 10_000)
+    expect(all.length).toBeGreaterThan(12)
+    const pages: number[][] = []
+    let after: {finishedAt: string; id: number} | undefined
+    for (;;) {
+      const rows = await queryDevices(store, {}, 5, 0, after)
+      if (rows.length === 0) break
+      pages.push(rows.map((r) => r.id))
+      after = {finishedAt: rows.at(-1)!.date, id: rows.at(-1)!.id}
+      expect(pages.length).toBeLessThan(all.length)
+    }
+    expect(pages.flat()).toEqual(all.map((r) => r.id))
+    expect(pages[1]).toEqual((await queryDevices(store, {}, 5, 5)).map((r) => r.id))
+  })
 })
 
 describe('embedded store on disk', () => {
@@ -237,6 +328,28 @@ describe('embedded store on disk', () => {
 })
 
 describe('server store', () => {
+  it('writers adding different runs to one campaign at once keep its counters exact', async () => {
+    const url = await testLocation('server')
+    const [a, b] = await Promise.all([openStore(url), openStore(url)])
+    try {
+      const results = await Promise.all([ingestPath(a, files.later, {campaign: {name: 'C'}}), ingestPath(b, files.report, {campaign: {name: 'C'}})])
+      expect(results.map((r) => r.status)).toEqual(['stored', 'stored'])
+      const stats = await campaignStats(a, 'C')
+      expect({
+        runs: stats.runs,
+        devices: stats.devices,
+        products: stats.products,
+        verdicts: stats.verdicts,
+        checks: stats.checks.map(({check, tested, failed}) => ({check, tested, failed})),
+        requirements: stats.requirements.map(({standard, requirement, assessed, failed}) => ({standard, requirement, assessed, failed})),
+        models: stats.models.map(({vendor, model, devices, failed}) => ({vendor, model, devices, failed})),
+      }).toEqual(await referenceCampaign(a, 'C'))
+      expect(await modelTrends(a)).toEqual(await referenceModelTrends(a))
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
+  }, 120_000)
+
   it('two writers ingesting the same report at once store it once', async () => {
     const url = await testLocation('server')
     const [a, b] = await Promise.all([openStore(url), openStore(url)])

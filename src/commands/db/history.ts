@@ -4,10 +4,12 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {dbFlag, dbLocation} from '../../cli/db-flags.js'
 import {toTable} from '../../db/format.js'
 import {openStore} from '../../db/open.js'
-import {type FirmwareHistory, modelHistory} from '../../db/queries.js'
+import {type FirmwareHistory, modelHistory} from '../../db/history.js'
 
 export default class DbHistory extends BaseCommand {
-  static summary = "One model's history: every firmware version seen, its verdicts, and which checks started or stopped failing"
+  static summary = "One model's history: every firmware version seen, its verdicts, and what changed from the previous one (report diff)"
+
+  static description = `Each firmware version of the model (oldest first), with its device verdicts. From the second on, the stored report.json of the run that first showed it and that of the previous firmware (the bytes ingest verified), cut down to this model's devices, are compared by 'report diff': checks newly failing and fixed, devices matched/added/removed, device verdict changes and requirement verdict changes. --json gives the whole comparison.`
 
   static examples = ['<%= config.bin %> db history AC-410', '<%= config.bin %> db history AC-410 --vendor Acme --json']
 
@@ -38,8 +40,11 @@ export default class DbHistory extends BaseCommand {
           {header: 'incomplete', value: (h) => h.verdicts.incomplete},
           {header: 'newly failing', value: (h) => h.newlyFailing.join(' ')},
           {header: 'fixed', value: (h) => h.fixed.join(' ')},
+          {header: 'verdict changes', value: (h) => (h.changes ? h.changes.verdictChanges.map((v) => `${v.device} ${v.from}→${v.to}`).join(', ') : '')},
+          {header: 'requirement changes', value: (h) => (h.changes ? h.changes.requirementChanges.map((v) => `${v.device} ${v.requirement} ${v.from}→${v.to}`).join(', ') : '')},
         ]).trimEnd(),
       )
+      for (const h of history) if (h.unavailable) this.log(`${h.firmware ?? '(unknown)'}: ${h.unavailable}`)
     }
     return history
   }
