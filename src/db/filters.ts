@@ -46,7 +46,13 @@ export interface CompiledFilter {
   params: SqlValue[]
 }
 
-export function compileFilter(f: DeviceFilter, params: SqlValue[] = []): CompiledFilter {
+export interface CompileOptions {
+  /** Test the run's lab, campaign and finish through the copies on the device row (migration 7) so an index over
+   *  the devices table alone can serve them; the same rows as through the run (the copies equal the run's). */
+  runColumnsOnDevice?: boolean
+}
+
+export function compileFilter(f: DeviceFilter, params: SqlValue[] = [], options: CompileOptions = {}): CompiledFilter {
   const clauses: string[] = []
   const p = (value: SqlValue) => {
     params.push(value)
@@ -56,10 +62,13 @@ export function compileFilter(f: DeviceFilter, params: SqlValue[] = []): Compile
   if (f.model) clauses.push(`lower(d.model) = lower(${p(f.model)})`)
   if (f.firmware) clauses.push(`d.firmware = ${p(f.firmware)}`)
   if (f.verdict) clauses.push(`d.verdict = ${p(f.verdict)}`)
-  if (f.campaign) clauses.push(`c.name = ${p(f.campaign)}`)
-  if (f.lab) clauses.push(`l.name = ${p(f.lab)}`)
-  if (f.since) clauses.push(`r.finished_at >= ${p(parseDateBound('--since', f.since, false))}`)
-  if (f.until) clauses.push(`r.finished_at < ${p(parseDateBound('--until', f.until, true))}`)
+  const onDevice = options.runColumnsOnDevice === true
+  // Names are unique (labs.name, campaigns.name): the subquery is one id, or null (no such name: no row matches).
+  if (f.campaign) clauses.push(onDevice ? `d.campaign_id = (SELECT id FROM campaigns WHERE name = ${p(f.campaign)})` : `c.name = ${p(f.campaign)}`)
+  if (f.lab) clauses.push(onDevice ? `d.lab_id = (SELECT id FROM labs WHERE name = ${p(f.lab)})` : `l.name = ${p(f.lab)}`)
+  const finished = onDevice ? 'd.finished_at' : 'r.finished_at'
+  if (f.since) clauses.push(`${finished} >= ${p(parseDateBound('--since', f.since, false))}`)
+  if (f.until) clauses.push(`${finished} < ${p(parseDateBound('--until', f.until, true))}`)
   if (f.check) {
     const outcome = f.outcome ? ` AND fx.outcome = ${p(f.outcome)}` : ''
     clauses.push(`EXISTS (SELECT 1 FROM findings fx WHERE fx.device_id = d.id AND fx.check_id = ${p(f.check)}${outcome})`)

@@ -183,14 +183,16 @@ async function insertDevices(tx: Queryable, runId: number, report: Report, devic
   const ids = await tx.query<{id: number; device_key: string}>(
     `INSERT INTO devices (run_id, device_key, name, declared_vendor, declared_model, declared_firmware, declared_serial,
        observed_vendor, observed_model, observed_firmware, vendor, model, firmware, tags, profile_id, profile_version,
-       profile_sha256, verdict, failed, services)
+       profile_sha256, verdict, failed, services, lab_id, campaign_id, finished_at)
      SELECT $1, x.device_key, x.name, x.declared_vendor, x.declared_model, x.declared_firmware, x.declared_serial,
        x.observed_vendor, x.observed_model, x.observed_firmware, x.vendor, x.model, x.firmware, x.tags, x.profile_id,
-       x.profile_version, x.profile_sha256, x.verdict, x.failed, x.services
+       x.profile_version, x.profile_sha256, x.verdict, x.failed, x.services, r.lab_id, r.campaign_id, r.finished_at
      FROM jsonb_to_recordset($2::jsonb) AS x(device_key TEXT, name TEXT, declared_vendor TEXT, declared_model TEXT,
        declared_firmware TEXT, declared_serial TEXT, observed_vendor TEXT, observed_model TEXT, observed_firmware TEXT,
        vendor TEXT, model TEXT, firmware TEXT, tags JSONB, profile_id TEXT, profile_version TEXT, profile_sha256 TEXT,
        verdict TEXT, failed INTEGER, services JSONB)
+     -- The run's lab, campaign and finish, copied for the conformity list's indexes (migration 7).
+     CROSS JOIN (SELECT lab_id, campaign_id, finished_at FROM runs WHERE id = $1) AS r
      RETURNING id, device_key`,
     [runId, JSON.stringify(deviceRows.map(({keys: _keys, ...row}) => row))],
   )

@@ -4,6 +4,7 @@
  */
 import {ConfigError} from '../profiles/errors.js'
 import {compileFilter, type DeviceFilter, FROM_DEVICES} from './filters.js'
+import {conformityOrderSql} from './migrations.js'
 import type {Queryable, SqlValue} from './store.js'
 
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v))
@@ -192,15 +193,17 @@ export interface ConformityEntry {
   signed: boolean
 }
 
-/** The public conformity list: one entry per device result, products sorted, newest first within a product. */
+/** The public conformity list: one entry per device result, products sorted, newest first within a product.
+ *  The dashboard's page and `db export --conformity` both read it. Lab, campaign and date are tested and sorted on
+ *  the device row's copies of its run's (migration 7), so the list's indexes return a page's rows in order. */
 export async function conformityList(q: Queryable, filter: DeviceFilter = {}, limit?: number): Promise<ConformityEntry[]> {
-  const {where, params} = compileFilter(filter)
+  const {where, params} = compileFilter(filter, [], {runColumnsOnDevice: true})
   const limited = limit === undefined ? '' : ` LIMIT $${params.push(limit)}`
   const rows = await q.query<Record<string, unknown>>(
-    `SELECT d.vendor, d.model, d.firmware, d.profile_id, d.profile_version, d.profile_sha256, d.verdict, r.finished_at,
+    `SELECT d.vendor, d.model, d.firmware, d.profile_id, d.profile_version, d.profile_sha256, d.verdict, d.finished_at,
        l.name AS lab, c.name AS campaign, coalesce(d.name, d.device_key) AS device, r.report_sha256, r.manifest_sha256, r.signed
      FROM ${FROM_DEVICES} ${where}
-     ORDER BY lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')), d.firmware, r.finished_at DESC, d.id${limited}`,
+     ORDER BY ${conformityOrderSql('d')}${limited}`,
     params,
   )
   return rows.map((r) => ({

@@ -3,7 +3,7 @@
  * with no counter table: what the counters ingest keeps must add up to. Same shapes as campaignStats/modelTrends
  * (shared keys aside: they come from their own tables, unchanged).
  */
-import type {Queryable} from '../../src/db/store.js'
+import type {Queryable, SqlValue} from '../../src/db/store.js'
 
 const num = (v: unknown) => Number(v ?? 0)
 
@@ -63,4 +63,48 @@ export async function referenceModelTrends(q: Queryable) {
     m.firmware.push({firmware: (r.firmware as string | null) ?? null, firstSeen: new Date(r.first_seen as string).toISOString(), devices: num(r.devices), fail: num(r.fail)})
   }
   return [...out.values()]
+}
+
+export interface ReferenceConformityFilter {
+  lab?: string
+  campaign?: string
+  vendor?: string
+  /** ISO 8601 instants: runs finished at or after `since`, before `until`. */
+  since?: string
+  until?: string
+}
+
+/** The conformity list recomputed from the raw rows: lab, campaign and date read from the run row (never from the
+ *  device row's copies of them), the same fields and order as conformityList, without its indexes or copies. */
+export async function referenceConformity(q: Queryable, f: ReferenceConformityFilter, limit?: number) {
+  const params: SqlValue[] = []
+  const where: string[] = []
+  if (f.lab !== undefined) where.push(`l.name = $${params.push(f.lab)}`)
+  if (f.campaign !== undefined) where.push(`c.name = $${params.push(f.campaign)}`)
+  if (f.vendor !== undefined) where.push(`lower(d.vendor) = lower($${params.push(f.vendor)})`)
+  if (f.since !== undefined) where.push(`r.finished_at >= $${params.push(f.since)}`)
+  if (f.until !== undefined) where.push(`r.finished_at < $${params.push(f.until)}`)
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT d.vendor, d.model, d.firmware, d.profile_id, d.profile_version, d.profile_sha256, d.verdict, r.finished_at,
+       l.name AS lab, c.name AS campaign, coalesce(d.name, d.device_key) AS device, r.report_sha256, r.manifest_sha256, r.signed
+     FROM devices d JOIN runs r ON r.id = d.run_id LEFT JOIN labs l ON l.id = r.lab_id LEFT JOIN campaigns c ON c.id = r.campaign_id
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY lower(coalesce(d.vendor, '')), lower(coalesce(d.model, '')), d.firmware, r.finished_at DESC, d.id
+     ${limit === undefined ? '' : `LIMIT ${Number(limit)}`}`,
+    params,
+  )
+  return rows.map((r) => ({
+    vendor: (r.vendor as string | null) ?? null,
+    model: (r.model as string | null) ?? null,
+    firmware: (r.firmware as string | null) ?? null,
+    profile: {id: String(r.profile_id), version: String(r.profile_version), sha256: String(r.profile_sha256)},
+    verdict: String(r.verdict),
+    date: new Date(r.finished_at as string).toISOString(),
+    lab: (r.lab as string | null) ?? null,
+    campaign: (r.campaign as string | null) ?? null,
+    device: String(r.device),
+    reportSha256: String(r.report_sha256),
+    bundleManifestSha256: (r.manifest_sha256 as string | null) ?? null,
+    signed: Boolean(r.signed),
+  }))
 }

@@ -11,14 +11,17 @@ import {writeBundle} from '../../src/evidence/bundle.js'
 import {sha256Hex} from '../../src/evidence/ids.js'
 import type {Report} from '../../src/evidence/types.js'
 import {ingestPath} from '../../src/db/ingest.js'
-import {MIGRATIONS, schemaVersion} from '../../src/db/migrations.js'
+import {migrate, MIGRATIONS, schemaVersion} from '../../src/db/migrations.js'
+import {openServerStore} from '../../src/db/pg-store.js'
+import {openEmbeddedStore} from '../../src/db/pglite-store.js'
+import {conformityPage} from '../../src/serve/pages.js'
 import {openStore} from '../../src/db/open.js'
 import {modelTrends} from '../../src/db/dashboard-queries.js'
 import {modelHistory} from '../../src/db/history.js'
 import {campaignStats, conformityList, countDevices, queryDevices} from '../../src/db/queries.js'
 import type {Store} from '../../src/db/store.js'
 import {asLaterRun, fleetReport} from '../helpers/db-reports.js'
-import {referenceCampaign, referenceModelTrends} from '../helpers/db-reference.js'
+import {referenceCampaign, referenceConformity, type ReferenceConformityFilter, referenceModelTrends} from '../helpers/db-reference.js'
 import {openTestStore, STORE_KINDS, stopTestServer, testLocation} from '../helpers/db-stores.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'sg17scan-db-'))
@@ -277,6 +280,80 @@ describe.each(STORE_KINDS)('conformity store (%s)', (kind) => {
       }).toEqual(reference)
     }
     expect(await modelTrends(store)).toEqual(await referenceModelTrends(store))
+  })
+
+  it('the conformity list (page, download and export) equals a recomputation from the run rows, whole and as a first page', async () => {
+    const vendor = fleet.devices.find((x) => x.declared?.vendor)!.declared!.vendor!
+    const filters: ReferenceConformityFilter[] = [
+      {},
+      {lab: 'Lab A'},
+      {lab: 'Lab B'},
+      {campaign: 'MS-2026'},
+      {campaign: 'EN-2026'},
+      {lab: 'Lab B', campaign: 'MS-2026'},
+      {lab: 'Lab B', vendor: vendor.toUpperCase()},
+      {since: '2026-02-15T00:00:00.000Z', until: '2026-06-02T00:00:00.000Z'},
+      {campaign: 'MS-2026', since: '2026-05-01T00:00:00.000Z'},
+      {lab: 'no such lab'},
+      {campaign: 'no such campaign'},
+    ]
+    // Runs so far: bundle (today, Lab A, MS-2026), out dir (2026-03-01, Lab B), later (2026-06-01, Lab B, MS-2026),
+    // requirements (2026-07-01, EN-2026, no lab) and the history tests' runs.
+    for (const f of filters) {
+      const reference = await referenceConformity(store, f)
+      expect(await conformityList(store, f), JSON.stringify(f)).toEqual(reference)
+      expect(await conformityList(store, f, 5), JSON.stringify(f)).toEqual(reference.slice(0, 5))
+      const download = JSON.parse((await conformityPage(store, f, 'json')).body) as {entries: unknown[]}
+      expect(download.entries, JSON.stringify(f)).toEqual(reference)
+    }
+    expect((await referenceConformity(store, {})).length).toBe((await counts(store)).devices)
+    expect((await referenceConformity(store, {lab: 'Lab B', campaign: 'MS-2026'})).length).toBe(fleet.devices.length)
+    expect(await referenceConformity(store, {lab: 'no such lab'})).toEqual([])
+  })
+
+  it("migration 7 copies each stored run's lab, campaign and finish onto its device rows (back-fill)", async () => {
+    const location = await testLocation(kind)
+    // Without the build's empty template (it is at the newest schema): initdb, then the migrations up to 6.
+    const old = kind === 'embedded' ? await openEmbeddedStore(location, {template: false}) : await openServerStore(location)
+    try {
+      await migrate(old, MIGRATIONS.filter((m) => m.version < 7))
+      // Rows as a store at schema 6 holds them: two labs, a campaign, three runs (one without lab or campaign).
+      await old.exec(`INSERT INTO labs (name) VALUES ('L1'), ('L2'); INSERT INTO campaigns (name) VALUES ('C1')`)
+      const runs: Array<[string, string | null, string | null, string]> = [
+        ['a', 'L1', 'C1', '2026-01-05T10:00:00.000Z'],
+        ['b', 'L2', null, '2026-03-07T11:00:00.000Z'],
+        ['c', null, null, '2026-02-01T12:00:00.000Z'],
+      ]
+      for (const [key, lab, campaign, finished] of runs) {
+        await old.query(
+          `INSERT INTO runs (report_key, report_sha256, source_kind, source_path, lab_id, campaign_id, run_id, tool_name, tool_version,
+             started_at, finished_at, command_line, profile_id, profile_version, profile_sha256, fail_on, device_count)
+           VALUES ($1, $2, 'report', $1, (SELECT id FROM labs WHERE name = $3), (SELECT id FROM campaigns WHERE name = $4), $1, 'sg17scan', '0',
+             $5, $5, 'scan', 'p', '1', $2, 'high', 3)`,
+          [key, key.repeat(64), lab, campaign, finished],
+        )
+        for (const [i, vendor] of ['Acme', 'acme', null].entries()) {
+          await old.query(
+            `INSERT INTO devices (run_id, device_key, vendor, model, firmware, profile_id, profile_version, profile_sha256, verdict, failed)
+             VALUES ((SELECT id FROM runs WHERE report_key = $1), $2, $3, 'M1', $4, 'p', '1', 'x', 'pass', 0)`,
+            [key, `${key}-${i}`, vendor, i === 1 ? null : '1.0'],
+          )
+        }
+      }
+      expect(await migrate(old)).toEqual([7])
+      const mismatched = await old.query<{n: number}>(
+        `SELECT count(*) AS n FROM devices d JOIN runs r ON r.id = d.run_id
+         WHERE d.lab_id IS DISTINCT FROM r.lab_id OR d.campaign_id IS DISTINCT FROM r.campaign_id OR d.finished_at IS DISTINCT FROM r.finished_at`,
+      )
+      expect(Number(mismatched[0]!.n)).toBe(0)
+      for (const f of [{}, {lab: 'L1'}, {lab: 'L2'}, {campaign: 'C1'}, {since: '2026-02-01T12:00:00.000Z'}] as ReferenceConformityFilter[]) {
+        const reference = await referenceConformity(old, f)
+        expect(reference.length).toBeGreaterThan(0)
+        expect(await conformityList(old, f), JSON.stringify(f)).toEqual(reference)
+      }
+    } finally {
+      await old.close()
+    }
   })
 
   it('free-text search (through the trigram index) finds a value in any field, and a count can stop early', async () => {
