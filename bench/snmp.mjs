@@ -63,7 +63,7 @@ if (opts.tools.includes('sg17scan') && !existsSync(join(ROOT, 'dist', 'src', 'co
 const dir = await mkdtemp(join(tmpdir(), 'sg17-bench-snmp-'))
 const port = await freePort()
 await writeFile(join(dir, 'snmpd.conf'), `[snmp] persistentDir ${dir}\n${ACCEPTED.map((c) => `rocommunity ${c} 127.0.0.1`).join('\n')}\n`)
-const daemon = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', join(dir, 'snmpd.conf'), '-p', join(dir, 'pid'), `udp:127.0.0.1:${port}`], {
+const daemon = spawn(SNMPD, ['-f', '-Lo', '-C', '-I', '-smux', '-c', join(dir, 'snmpd.conf'), '-p', join(dir, 'pid'), `udp:127.0.0.1:${port}`], {
   stdio: 'ignore',
   env: {...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: ''},
 })

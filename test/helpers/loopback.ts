@@ -8,12 +8,18 @@ export function freshLoopback(): string {
   return `127.${randomInt(100, 250)}.${randomInt(0, 256)}.${randomInt(1, 255)}`
 }
 
-/** Of `ports` found open on some address, those NOT also open on a fresh loopback address: a scan of a lab device
- *  may also see the machine's wildcard listeners, and nothing else. */
-export async function notWildcard(ports: readonly number[]): Promise<number[]> {
+/** Of `ports` found open on `host`, those NOT also open on a fresh loopback address: a scan of a lab device may
+ *  also see the machine's wildcard listeners, and nothing else. A port no longer open on `host` either was a
+ *  wildcard listener of another test that has closed since (test files run in parallel): not the device's, whose
+ *  listeners stay up for the whole test. */
+export async function notWildcard(ports: readonly number[], host?: string): Promise<number[]> {
   const {tcpConnectOnce} = await import('../../src/engine/ports/tcp-connect.js')
   const elsewhere = freshLoopback()
   const out: number[] = []
-  for (const p of ports) if ((await tcpConnectOnce(elsewhere, 4, p, 2000)).state !== 'open') out.push(p)
+  for (const p of ports) {
+    if ((await tcpConnectOnce(elsewhere, 4, p, 2000)).state === 'open') continue
+    if (host !== undefined && (await tcpConnectOnce(host, 4, p, 2000)).state !== 'open') continue
+    out.push(p)
+  }
   return out
 }

@@ -44,7 +44,7 @@ describe('bare-host discovery of lab devices', () => {
     expect(ports.partial).toBeUndefined()
     const open = (ports.data.open as Array<{port: number}>).map((p) => p.port)
     for (const port of expected.keys()) expect(open).toContain(port)
-    expect(await notWildcard(open.filter((p) => !expected.has(p)))).toEqual([])
+    expect(await notWildcard(open.filter((p) => !expected.has(p)), host)).toEqual([])
     expect(ports.data.scanned).toBe(65535)
     expect((ports.data.closed as {count: number}).count).toBe(65535 - open.length)
     // Every lab service joined under the scheme the lab names it by (https for secure-admin's TLS port, http for

@@ -36,7 +36,7 @@ describe('MQTT lab devices scanned as bare hosts', () => {
     // Every service the device runs, and nothing else but the machine's wildcard listeners.
     expect(device.services.map((s) => s.id)).toContain(uri)
     const open = (device.observations.find((o) => o.probe === 'net.ports')!.data.open as Array<{port: number}>).map((p) => p.port)
-    expect(await notWildcard(open.filter((p) => p !== portOf(uri)))).toEqual([])
+    expect(await notWildcard(open.filter((p) => p !== portOf(uri)), hostOf(uri))).toEqual([])
     return {device, uri}
   }
 

@@ -35,7 +35,7 @@ describe('ip-camera (RTSP) scanned as a bare host', () => {
     const report = await scan({targets: [host], timeoutMs: 3000})
     const d: Device = report.devices[0]
     expect(d.services.map((s) => s.id)).toContain(uri)
-    expect(await notWildcard(d.services.filter((s) => !lab.devices[0].targets.includes(s.id)).map((s) => s.port))).toEqual([])
+    expect(await notWildcard(d.services.filter((s) => !lab.devices[0].targets.includes(s.id)).map((s) => s.port), host)).toEqual([])
     const f = (id: string) => d.findings.find((x) => x.check === id && (x.service === uri || x.service.startsWith('device:')))!
     expect(f('rtsp.auth.none').outcome).toBe('fail')
     expect(f('rtsp.auth.none').message).toMatch(/\/live\.sdp/)

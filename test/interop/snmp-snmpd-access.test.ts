@@ -66,7 +66,7 @@ async function startSnmpd(lines: string[]): Promise<Daemon> {
   const port = await freeUdpPort('127.0.0.1')
   const conf = join(dir, 'snmpd.conf')
   await writeFile(conf, [`[snmp] persistentDir ${dir}`, ...lines, ''].join('\n'))
-  const child: ChildProcess = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
+  const child: ChildProcess = spawn(SNMPD, ['-f', '-Lo', '-C', '-I', '-smux', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
     stdio: 'ignore',
     env: {...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: ''},
   })

@@ -70,7 +70,7 @@ async function startSnmpd(): Promise<void> {
   )
   listFile = join(dir, 'communities.txt')
   await writeFile(listFile, `${candidates.map((c) => c.community).join('\n')}\n`)
-  daemon = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
+  daemon = spawn(SNMPD, ['-f', '-Lo', '-C', '-I', '-smux', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
     stdio: 'ignore',
     env: {...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: ''},
   })

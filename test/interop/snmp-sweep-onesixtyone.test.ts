@@ -41,7 +41,7 @@ beforeAll(async () => {
   port = await freeUdpPort('127.0.0.1')
   const conf = join(dir, 'snmpd.conf')
   await writeFile(conf, [`[snmp] persistentDir ${dir}`, 'rocommunity public 127.0.0.1', 'rocommunity zepplin 127.0.0.1', ''].join('\n'))
-  daemon = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {stdio: 'ignore', env: {...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: ''}})
+  daemon = spawn(SNMPD, ['-f', '-Lo', '-C', '-I', '-smux', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {stdio: 'ignore', env: {...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: ''}})
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = snmp.createSession('127.0.0.1', 'public', {port, version: snmp.Version2c, retries: 0, timeout: 200})
