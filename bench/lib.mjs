@@ -1,8 +1,29 @@
 /** Helpers shared by the bench scripts: timing a command, medians, finding binaries, free ports. */
 import {execFile, spawn, spawnSync} from 'node:child_process'
 import {createServer} from 'node:net'
+import {join} from 'node:path'
 
 export const log = (message) => process.stderr.write(`${message}\n`)
+
+/** `[--runs N] [--no-build]`, the arguments of the benches that take no others; `script` names the usage line. */
+export function parseRunsAndBuild(argv, script) {
+  const options = {runs: 7, build: true}
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]
+    if (arg.startsWith('--runs')) options.runs = Number.parseInt(arg.includes('=') ? arg.split('=')[1] : argv[++i], 10)
+    else if (arg === '--no-build') options.build = false
+    else throw new Error(`unknown argument ${arg} (usage: node bench/${script} [--runs N] [--no-build])`)
+  }
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer')
+  return options
+}
+
+/** Compiles src/ to dist/ (tsc only: the benches that import dist/src need no bundle or manifest). */
+export function buildWithTsc(root) {
+  log('building (tsc)…')
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {stdio: 'inherit'})
+  if (r.status !== 0) throw new Error('tsc failed')
+}
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b)

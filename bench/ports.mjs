@@ -11,35 +11,18 @@
  *            multi-core machine; Node start-up, import and the scan; the engine's own duration is printed as
  *            sg17scan-engine); nmap = `nmap -sT -p- -n -Pn --open HOST`.
  */
-import {spawnSync} from 'node:child_process'
 import {randomInt} from 'node:crypto'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
-import {log, median, runTimed, which} from './lib.mjs'
+import {buildWithTsc, log, median, parseRunsAndBuild, runTimed, which} from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-function parseArgs(argv) {
-  const options = {runs: 7, build: true}
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]
-    if (arg.startsWith('--runs')) options.runs = Number.parseInt(arg.includes('=') ? arg.split('=')[1] : argv[++i], 10)
-    else if (arg === '--no-build') options.build = false
-    else throw new Error(`unknown argument ${arg} (usage: node bench/ports.mjs [--runs N] [--no-build])`)
-  }
-  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer')
-  return options
-}
-
-const options = parseArgs(process.argv.slice(2))
-if (options.build) {
-  log('building (tsc)…')
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], {stdio: 'inherit'})
-  if (r.status !== 0) throw new Error('tsc failed')
-}
+const options = parseRunsAndBuild(process.argv.slice(2), 'ports.mjs')
+if (options.build) buildWithTsc(ROOT)
 const nmap = which('nmap')
 if (!nmap) throw new Error('nmap not found: apt-get install nmap')
 
