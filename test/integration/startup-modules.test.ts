@@ -138,19 +138,22 @@ describe('start-up loads only what the command needs', () => {
       await lab?.stop()
     })
 
-    it('loads the SSH unit and ssh2, and no TLS/SNMP/HTTP probe code nor their packages', async () => {
+    it('loads the SSH unit and its raw client, no ssh2 (its fallback) and no TLS/SNMP/HTTP probe code nor their packages', async () => {
       const ssh = lab.devices[0]!.targets.find((t) => t.startsWith('ssh://'))!
       expect(ssh).toBeDefined()
       const r = await runLogged(['scan', ssh, '--json'])
       expect(r.stdout, r.stderr).toMatch(/"ssh\.kexinit"/)
-      // Positive control: the CommonJS log sees ssh2's own require()s, not just its entry point.
       expect(probeModules(r)).toContain('ssh/unit.js')
-      expect(r.files.filter((f) => f.startsWith('node_modules/ssh2/')).length).toBeGreaterThan(1)
+      expect(probeModules(r)).toContain('ssh/raw-session.js')
+      // ssh2 loads only when the raw client cannot run the none request (before the raw client: always).
+      expect(probeModules(r)).not.toContain('ssh/client.js')
+      expect(r.files.filter((f) => f.startsWith('node_modules/ssh2/'))).toEqual([])
       expectOnlyLightProbes(r, ['ssh'])
-      expect(packagesLoaded(r)).toEqual(['ssh2'])
+      expect(packagesLoaded(r)).toEqual([])
       // The profile is validated by the build's precompiled validator (scripts/build-validators.mjs): ajv's
       // compiler is neither loaded nor run at start-up.
       expect(r.files.filter((f) => f.startsWith('node_modules/ajv/dist/compile/'))).toEqual([])
+      // Positive control of the CommonJS log (ssh2 is no longer there to show it works).
       expect(r.files).toContain('dist/validators/profile.cjs')
       // The built-in profile is read from the build's JSON (scripts/build-profiles.mjs): no YAML parser.
       expect(r.files.filter((f) => f.startsWith('node_modules/yaml/'))).toEqual([])

@@ -17,10 +17,9 @@
  *  4. enc / mac: ssh-audit prints one list each; OpenSSH sends identical client-to-server and
  *     server-to-client lists, so both of ours are compared with it.
  */
-import {execFile, spawn, type ChildProcess} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {existsSync, mkdirSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {createServer, connect} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -38,9 +37,9 @@ import {sshProbeUnit} from '../../src/probes/ssh/unit.js'
 import {interopSuite, toolPath, TOOLS} from '../helpers/interop-tools.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
+import {startSshd, type Sshd} from '../helpers/sshd.js'
 
 const execFileAsync = promisify(execFile)
-const SSHD = toolPath(TOOLS.sshd)
 const SSH_KEYGEN = toolPath(TOOLS.sshKeygen)
 const SSH_AUDIT = toolPath(TOOLS.sshAudit)
 
@@ -55,71 +54,6 @@ const HARDENED = {
   hostKey: ['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256'],
   ciphers: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com', 'aes256-ctr'],
   macs: ['hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256-etm@openssh.com', 'umac-128-etm@openssh.com'],
-}
-
-interface Sshd {
-  port: number
-  stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address() as {port: number}
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${log()}`)
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({host: '127.0.0.1', port})
-      s.once('connect', () => {
-        s.destroy()
-        resolve(true)
-      })
-      s.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`sshd did not listen on ${port}: ${log()}`)
-}
-
-async function startSshd(dir: string, name: string, lines: string[]): Promise<Sshd> {
-  const port = await freePort()
-  const config = join(dir, `${name}.conf`)
-  await writeFile(
-    config,
-    [
-      'ListenAddress 127.0.0.1',
-      `Port ${port}`,
-      `PidFile ${join(dir, `${name}.pid`)}`,
-      'UsePAM no',
-      'StrictModes no',
-      'LogLevel ERROR',
-      ...lines,
-      '',
-    ].join('\n'),
-  )
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']})
-  let stderr = ''
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
-  await waitForPort(port, child, () => stderr)
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
 }
 
 interface Audit {

@@ -1,9 +1,7 @@
 /**
- * The two probes that need a key exchange, done with the ssh2 Client over a socket from `ctx.connect()`:
- *  - host-key retrieval: the client is restricted to one host-key algorithm; the key arrives in
- *    `hostVerifier`, which answers false, so the connection ends right after the key exchange;
- *  - authentication methods: one `none` request (RFC 4252 §5.2); the server's failure message lists the
- *    methods that can continue. No password or key is ever sent.
+ * The ssh2 Client, kept as the fallback of the raw SSH client for the `none` authentication request (raw-auth.ts):
+ * ssh2 implements ciphers and MACs the raw client does not, and gives a second, independent opinion when a raw
+ * session failed. Loaded only then (it is the largest code of an SSH scan).
  */
 import type {Socket} from 'node:net'
 
@@ -13,36 +11,15 @@ import type {Algorithms, AuthHandlerMiddleware, ConnectConfig} from 'ssh2'
 import {TOOL_NAME, toolVersion} from '../../evidence/version.js'
 import {ProbeError, type ProbeContext} from '../types.js'
 import {closeQuietly} from './kexinit.js'
-import {describePublicKey} from './parse.js'
-import type {SshAuthMethodsData, SshHostKeyInfo} from './types.js'
+import {PROBE_USERNAME} from './raw-auth.js'
+import type {SshAuthMethodsData} from './types.js'
 
 const {Client} = ssh2
 
-/** Host-key algorithms the ssh2 1.17 client can negotiate (its SUPPORTED_SERVER_HOST_KEY; a unit test keeps
- *  this in step with the installed ssh2). */
-export const SSH2_HOST_KEY_ALGORITHMS: readonly string[] = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-  'ssh-rsa',
-  'ssh-dss',
-]
-
-/** Host-key algorithms that sign with the same RSA key: fetched once, reported for each. */
-export const RSA_HOST_KEY_ALGORITHMS: readonly string[] = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
-
-/** User name of the `none` request: a fixed, obviously-a-scanner name, never a guess at a real account. */
-export const PROBE_USERNAME = 'sg17scan-probe'
-
 /** Everything ssh2 supports, its defaults first (the regexp form of `append` adds every supported name). */
-function allAlgorithms(serverHostKey?: string): Algorithms {
+function allAlgorithms(): Algorithms {
   const everything = {append: [/./]} as unknown
-  const algorithms: Record<string, unknown> = {kex: everything, cipher: everything, hmac: everything, compress: everything}
-  algorithms.serverHostKey = serverHostKey === undefined ? everything : [serverHostKey]
-  return algorithms as Algorithms
+  return {kex: everything, cipher: everything, hmac: everything, compress: everything, serverHostKey: everything} as Algorithms
 }
 
 function baseConfig(ctx: ProbeContext, sock: Socket): ConnectConfig {
@@ -121,69 +98,11 @@ async function withClient<T>(
   })
 }
 
-/** Fetches the host key the server uses for one host-key algorithm. */
-export async function fetchHostKey(ctx: ProbeContext, algorithm: string): Promise<SshHostKeyInfo> {
-  if (!SSH2_HOST_KEY_ALGORITHMS.includes(algorithm)) return {algorithm, error: 'not supported by the client'}
-  try {
-    return await withClient<SshHostKeyInfo>(ctx, (client, sock, settle, fail) => {
-      client.connect({
-        ...baseConfig(ctx, sock),
-        algorithms: allAlgorithms(algorithm),
-        hostVerifier: (key: Buffer) => {
-          try {
-            settle({algorithm, ...describePublicKey(key)})
-          } catch (err) {
-            fail(err instanceof ProbeError ? err : new ProbeError('malformed-key', (err as Error).message))
-          }
-          return false
-        },
-      })
-    })
-  } catch (err) {
-    const e = err instanceof ProbeError ? err : classifySsh2Error(err as Error)
-    if (e.code === 'aborted') throw e
-    return {algorithm, error: `${e.code}: ${e.message}`}
-  }
-}
-
 /**
- * Fetches the keys for every offered host-key algorithm (RSA once for rsa-sha2-512/256 and ssh-rsa), in offer
- * order. At most `parallel` sessions at a time (ctx.connect enforces the device cap anyway).
+ * The `none` authentication request (RFC 4252 §5.2) with the ssh2 Client over a socket from `ctx.connect()`: the
+ * fallback of the raw client (raw-auth.ts) for servers whose ciphers or MACs it does not implement (chacha20-poly1305,
+ * umac) and its second opinion when the raw session failed. No password or key is ever sent.
  */
-export async function fetchHostKeys(ctx: ProbeContext, offered: readonly string[], parallel = 2): Promise<SshHostKeyInfo[]> {
-  const unique = [...new Set(offered)]
-  const rsaOffered = unique.filter((a) => RSA_HOST_KEY_ALGORITHMS.includes(a))
-  // One fetch per distinct key: RSA through the strongest offered RSA signature algorithm.
-  const plan: string[] = []
-  for (const alg of unique) {
-    if (RSA_HOST_KEY_ALGORITHMS.includes(alg)) {
-      const rep = RSA_HOST_KEY_ALGORITHMS.find((a) => rsaOffered.includes(a)) as string
-      if (!plan.includes(rep)) plan.push(rep)
-    } else if (SSH2_HOST_KEY_ALGORITHMS.includes(alg)) {
-      plan.push(alg)
-    }
-  }
-  let next = 0
-  const results = new Map<string, SshHostKeyInfo>()
-  const worker = async (): Promise<void> => {
-    while (next < plan.length) {
-      const alg = plan[next++]
-      results.set(alg, await fetchHostKey(ctx, alg))
-    }
-  }
-  await Promise.all(Array.from({length: Math.max(1, Math.min(parallel, plan.length))}, worker))
-  return unique.map((alg): SshHostKeyInfo => {
-    if (RSA_HOST_KEY_ALGORITHMS.includes(alg)) {
-      const rep = RSA_HOST_KEY_ALGORITHMS.find((a) => rsaOffered.includes(a)) as string
-      const r = results.get(rep)
-      return r ? {...r, algorithm: alg} : {algorithm: alg, error: 'not fetched'}
-    }
-    if (!SSH2_HOST_KEY_ALGORITHMS.includes(alg)) return {algorithm: alg, error: 'not supported by the client'}
-    return results.get(alg) ?? {algorithm: alg, error: 'not fetched'}
-  })
-}
-
-/** One `none` authentication request; returns the methods that can continue. */
 export async function probeAuthMethods(ctx: ProbeContext): Promise<SshAuthMethodsData> {
   return withClient<SshAuthMethodsData>(ctx, (client, sock, settle) => {
     client.on('ready', () => settle({methods: [], noneAccepted: true, username: PROBE_USERNAME}))

@@ -21,6 +21,7 @@ import {
   parseIdentificationLine,
   type BinaryPacket,
 } from './parse.js'
+import type {PacketOpener} from './packet-protection.js'
 import type {SshIdentification} from './types.js'
 
 /** Packets skipped (IGNORE / DEBUG) before KEXINIT at most. */
@@ -31,6 +32,10 @@ export class SshSocketReader {
   private waiter: (() => void) | undefined
   private ended: 'closed' | 'reset' | undefined
   total = 0
+  /** Packets read so far: the sequence number of the next one (RFC 4253 §6.4). */
+  received = 0
+  /** Set after SSH_MSG_NEWKEYS: opens the encrypted packets that follow. */
+  opener: PacketOpener | undefined
 
   constructor(
     private readonly socket: Socket,
@@ -170,7 +175,22 @@ export class SshSocketReader {
       const packet = parseBinaryPacket(this.buf)
       if (packet) {
         this.buf = this.buf.subarray(packet.raw.length)
+        this.received++
         return packet
+      }
+      await this.more(stage)
+    }
+  }
+
+  /** Reads one packet's payload, through the opener once keys are in use. */
+  async readPayload(stage: string): Promise<Buffer> {
+    if (!this.opener) return (await this.readPacket(stage)).payload
+    for (;;) {
+      const opened = this.opener.open(this.buf, this.received)
+      if (opened) {
+        this.buf = this.buf.subarray(opened.consumed)
+        this.received++
+        return opened.payload
       }
       await this.more(stage)
     }
@@ -197,7 +217,7 @@ function hex(buf: Buffer, n = 16): string {
   return buf.length > n ? `${head} …` : head
 }
 
-function describeDisconnect(payload: Buffer): string {
+export function describeDisconnect(payload: Buffer): string {
   if (payload.length < 9) return 'truncated'
   const reason = payload.readUInt32BE(1)
   const len = payload.readUInt32BE(5)

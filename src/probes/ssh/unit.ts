@@ -1,18 +1,21 @@
 /**
- * The SSH probe unit: a non-intrusive configuration audit.
- *  1. raw connection: identification + SSH_MSG_KEXINIT           → ssh.kexinit
- *  2. one ssh2 session per distinct offered host key (stopped after the key exchange) → ssh.hostkeys
- *  3. one ssh2 session with a single `none` authentication request → ssh.auth-methods
- * Target misbehaviour never throws: each emission then carries `error`.
+ * The SSH probe unit: a non-intrusive configuration audit, with the raw client (raw-session.ts).
+ *  1. first connection: identification + SSH_MSG_KEXINIT → ssh.kexinit; then the key exchange (one host key) and
+ *     one `none` authentication request → ssh.auth-methods
+ *  2. one connection per other distinct offered host key, started as soon as the KEXINIT is read → ssh.hostkeys
+ * When the raw `none` request cannot run (a cipher or MAC it does not implement) or failed, the ssh2 client asks
+ * once more on a fresh connection. Target misbehaviour never throws: each emission then carries `error`.
  */
 import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
-import {grabKexinit, type KexinitGrab} from './kexinit.js'
+import {CLIENT_HOST_KEY_ALGORITHMS, type KexinitGrab} from './kexinit.js'
+import {fetchHostKey, firstSession, hostKeyPlan, hostKeysFor, type FirstSessionResult} from './raw-session.js'
 import {
   P_SSH_AUTH_METHODS,
   P_SSH_HOSTKEYS,
   P_SSH_KEXINIT,
   type SshAuthMethodsData,
+  type SshHostKeyInfo,
   type SshHostKeysData,
   type SshKexinitData,
 } from './types.js'
@@ -20,6 +23,9 @@ import {
 import {SSH_EMITS, sshUnitMeta} from './meta.js'
 
 export {SSH_EMITS}
+
+/** Host-key connections at a time besides the first connection. */
+const HOST_KEY_PARALLELISM = 3
 
 function toError(err: unknown): ObservationError {
   if (err instanceof ProbeError) return {code: err.code, message: err.message}
@@ -59,50 +65,78 @@ export function kexinitArtifacts(g: KexinitGrab): ArtifactInput[] {
   return out
 }
 
+/** Fetches every planned key not already obtained, a few connections at a time. */
+async function fetchOtherHostKeys(ctx: ProbeContext, plan: readonly string[], fetched: Map<string, SshHostKeyInfo>): Promise<void> {
+  const todo = plan.filter((a) => !fetched.has(a))
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      const algorithm = todo[next++]
+      fetched.set(algorithm, await fetchHostKey(ctx, algorithm))
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(HOST_KEY_PARALLELISM, todo.length)}, worker))
+}
+
+/** The raw `none` request's result, or the ssh2 client's answer on a fresh connection when it did not succeed. */
+async function authMethods(ctx: ProbeContext, first: FirstSessionResult): Promise<ProbeEmission> {
+  if (first.auth.ok) return {probe: P_SSH_AUTH_METHODS, data: {...(first.auth.value satisfies SshAuthMethodsData)}, collectedAt: first.auth.readAt}
+  const rawError = first.auth.error
+  if (rawError.code === 'aborted') return {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(rawError), collectedAt: first.auth.readAt}
+  ctx.log(`ssh: none request by the raw client: ${rawError.code}: ${rawError.message}; asking with ssh2`)
+  try {
+    const {probeAuthMethods} = await import('./client.js')
+    const value = await probeAuthMethods(ctx)
+    return {probe: P_SSH_AUTH_METHODS, data: {...(value satisfies SshAuthMethodsData)}, collectedAt: ctx.now().toISOString()}
+  } catch (err) {
+    const e = toError(err)
+    return {probe: P_SSH_AUTH_METHODS, data: {}, error: {code: e.code, message: `${e.message} (raw client: ${rawError.code}: ${rawError.message})`}, collectedAt: ctx.now().toISOString()}
+  }
+}
+
 export const sshProbeUnit: ProbeUnit = {
   ...sshUnitMeta,
   async run(ctx: ProbeContext): Promise<ProbeEmission[]> {
     const started = Date.now()
-    // The ssh2 client (ssh2 and its dependencies, the biggest code of an SSH scan) loads while the first
-    // connection waits for the server's identification and KEXINIT, not before it.
-    const clientLoad = import('./client.js')
-    clientLoad.catch(() => undefined) // awaited below; never an unhandled rejection when the grab fails first
+    const first = firstSession(ctx)
     let grab: KexinitGrab
     try {
-      grab = await grabKexinit(ctx)
+      grab = await first.kexinit
     } catch (err) {
       const error = toError(err)
       ctx.log(`ssh: ${error.code}: ${error.message}`)
       return SSH_EMITS.map((probe) => ({probe, data: {}, error}))
     }
-    // Each observation records when its data was read (the host keys and auth methods come later, on other connections).
+    // Each observation records when its data was read (the host keys and auth methods come later).
     const kexinit: ProbeEmission = {probe: P_SSH_KEXINIT, data: {...kexinitData(grab)}, artifacts: kexinitArtifacts(grab), collectedAt: ctx.now().toISOString()}
     if (!grab.lists) {
       const error = {code: 'ssh1-only', message: `server speaks SSH protocol ${grab.identification.protocolVersion} only`}
       return [kexinit, {probe: P_SSH_HOSTKEYS, data: {}, error}, {probe: P_SSH_AUTH_METHODS, data: {}, error}]
     }
-
-    const {fetchHostKeys, probeAuthMethods} = await clientLoad
-    const readAt: {hostKeys?: string; auth?: string} = {}
-    const [hostKeys, auth] = await Promise.allSettled([
-      fetchHostKeys(ctx, grab.lists.hostKey).finally(() => (readAt.hostKeys = ctx.now().toISOString())),
-      probeAuthMethods(ctx).finally(() => (readAt.auth = ctx.now().toISOString())),
+    const offered = grab.lists.hostKey
+    const plan = hostKeyPlan(offered)
+    const fetched = new Map<string, SshHostKeyInfo>()
+    // The first connection obtains the key of the algorithm it negotiates: the first of its list the server offers.
+    const firstAlgorithm = CLIENT_HOST_KEY_ALGORITHMS.find((a) => offered.includes(a))
+    const [rest] = await Promise.all([
+      first.rest.then(async (r) => {
+        if (r.hostKey && !r.hostKey.error) fetched.set(r.hostKey.algorithm, r.hostKey)
+        return r
+      }),
+      fetchOtherHostKeys(ctx, plan.filter((a) => a !== firstAlgorithm), fetched),
     ])
-    const hostKeysEmission: ProbeEmission =
-      hostKeys.status === 'fulfilled'
-        ? {probe: P_SSH_HOSTKEYS, data: {...({keys: hostKeys.value} satisfies SshHostKeysData)}}
-        : {probe: P_SSH_HOSTKEYS, data: {}, error: toError(hostKeys.reason)}
-    if (hostKeys.status === 'fulfilled' && hostKeys.value.length > 0 && hostKeys.value.every((k) => k.error)) {
+    // The first connection's key, if it failed there, is asked for once more on its own connection.
+    await fetchOtherHostKeys(ctx, plan, fetched)
+    const hostKeys = hostKeysFor(offered, fetched)
+    const hostKeysEmission: ProbeEmission = {probe: P_SSH_HOSTKEYS, data: {...({keys: hostKeys} satisfies SshHostKeysData)}, collectedAt: ctx.now().toISOString()}
+    if (hostKeys.length > 0 && hostKeys.every((k) => k.error)) {
       // No key at all: still an observation (each entry says why), and a log line for the operator.
-      ctx.log(`ssh: no host key could be fetched (${hostKeys.value.map((k) => `${k.algorithm}: ${k.error}`).join('; ')})`)
+      ctx.log(`ssh: no host key could be fetched (${hostKeys.map((k) => `${k.algorithm}: ${k.error}`).join('; ')})`)
     }
-    const authEmission: ProbeEmission =
-      auth.status === 'fulfilled'
-        ? {probe: P_SSH_AUTH_METHODS, data: {...(auth.value satisfies SshAuthMethodsData)}}
-        : {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(auth.reason)}
+    const authEmission = await authMethods(ctx, rest)
     const anomalies = (kexinit.data as unknown as SshKexinitData).anomalies
     if (anomalies.length) ctx.log(`ssh: read liberally: ${anomalies.join('; ')}`)
     ctx.log(`ssh: ${grab.identification.banner}; ${Date.now() - started} ms`)
-    return [kexinit, {...hostKeysEmission, collectedAt: readAt.hostKeys}, {...authEmission, collectedAt: readAt.auth}]
+    return [kexinit, hostKeysEmission, authEmission]
   },
 }

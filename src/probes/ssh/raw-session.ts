@@ -1,0 +1,136 @@
+/**
+ * The SSH probe's connections, driven by the raw client:
+ *  - the first connection reads the identification and KEXINIT, runs the key exchange (obtaining the host key of
+ *    the algorithm it negotiates), switches on encryption and sends one `none` authentication request;
+ *  - one connection per other distinct host key, its KEXINIT naming only that host-key algorithm, closed after the
+ *    server's key exchange reply.
+ * Each connection has an overall deadline of 3 × the probe timeout; none ever throws past its result.
+ */
+import type {ProbeContext} from '../types.js'
+import {ProbeError} from '../types.js'
+import {clientKexinitLists, type KexinitGrab} from './kexinit.js'
+import {negotiate, negotiateKex} from './negotiate.js'
+import {CIPHERS, type DirectionAlgorithms} from './packet-protection.js'
+import {describePublicKey} from './parse.js'
+import {requestNoneAuth} from './raw-auth.js'
+import {RawSshConnection} from './raw-connection.js'
+import type {SshAuthMethodsData, SshHostKeyInfo} from './types.js'
+
+/** Host-key algorithms that sign with the same RSA key: fetched once, reported for each. */
+export const RSA_HOST_KEY_ALGORITHMS: readonly string[] = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
+
+export function toProbeError(err: unknown): ProbeError {
+  return err instanceof ProbeError ? err : new ProbeError('internal', (err as Error)?.message ?? String(err))
+}
+
+/**
+ * Opens a fresh raw connection, exchanges identifications and KEXINITs, then runs `body` under an overall deadline
+ * (3 × the probe timeout; the exchange before it is bounded by the reader's limits and per-read timeout, as before a
+ * key exchange there is no other). The connection is always closed.
+ */
+async function withRawConnection<T>(ctx: ProbeContext, lists: string[][], body: (conn: RawSshConnection, grab: KexinitGrab) => Promise<T>): Promise<T> {
+  if (ctx.signal.aborted) throw new ProbeError('aborted', 'probe aborted')
+  const socket = await ctx.connect()
+  const deadline = new AbortController()
+  const onAbort = (): void => deadline.abort()
+  ctx.signal.addEventListener('abort', onAbort, {once: true})
+  const conn = new RawSshConnection(socket, ctx.timeoutMs, deadline.signal, lists)
+  let timedOut = false
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const grab = await conn.start()
+    timer = setTimeout(() => {
+      timedOut = true
+      deadline.abort()
+    }, ctx.timeoutMs * 3)
+    return await body(conn, grab)
+  } catch (err) {
+    if (timedOut) throw new ProbeError('timeout', `SSH session did not finish within ${ctx.timeoutMs * 3} ms after the KEXINIT exchange`)
+    throw toProbeError(err)
+  } finally {
+    clearTimeout(timer)
+    ctx.signal.removeEventListener('abort', onAbort)
+    conn.close()
+  }
+}
+
+function describeDirection(d: DirectionAlgorithms): string {
+  return CIPHERS.get(d.cipher)?.aead ? d.cipher : `${d.cipher}+${d.mac}`
+}
+
+function hostKeyInfo(algorithm: string, blob: Buffer): SshHostKeyInfo {
+  return {algorithm, ...describePublicKey(blob)}
+}
+
+/** The key the server uses for one host-key algorithm, or why not (the error text starts with its code). */
+export async function fetchHostKey(ctx: ProbeContext, algorithm: string): Promise<SshHostKeyInfo> {
+  try {
+    return await withRawConnection(ctx, clientKexinitLists([algorithm]), async (conn, grab) => {
+      if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
+      const {kex, hostKey} = negotiateKex(conn.lists, grab.lists)
+      if (hostKey !== algorithm) throw new ProbeError('no-common-algorithm', `server does not offer ${algorithm} on this connection`)
+      return hostKeyInfo(algorithm, (await conn.keyExchange(kex)).hostKeyBlob)
+    })
+  } catch (err) {
+    const e = toProbeError(err)
+    if (e.code === 'aborted') throw e
+    return {algorithm, error: `${e.code}: ${e.message}`}
+  }
+}
+
+/** One fetch per distinct key, RSA through the strongest offered RSA signature algorithm, in offer order. */
+export function hostKeyPlan(offered: readonly string[]): string[] {
+  const unique = [...new Set(offered)]
+  const rsa = RSA_HOST_KEY_ALGORITHMS.find((a) => unique.includes(a))
+  return [...new Set(unique.map((a) => (RSA_HOST_KEY_ALGORITHMS.includes(a) ? (rsa as string) : a)))]
+}
+
+/** The keys for every offered algorithm from the fetched ones (the RSA algorithms share the RSA key). */
+export function hostKeysFor(offered: readonly string[], fetched: ReadonlyMap<string, SshHostKeyInfo>): SshHostKeyInfo[] {
+  const unique = [...new Set(offered)]
+  const rsa = RSA_HOST_KEY_ALGORITHMS.find((a) => unique.includes(a))
+  return unique.map((algorithm) => {
+    const r = fetched.get(RSA_HOST_KEY_ALGORITHMS.includes(algorithm) ? (rsa as string) : algorithm)
+    return r ? {...r, algorithm} : {algorithm, error: 'not fetched'}
+  })
+}
+
+export interface FirstSessionResult {
+  /** The host-key algorithm the first connection negotiated and the key it obtained (or why not). */
+  hostKey?: SshHostKeyInfo
+  auth: {ok: true; value: SshAuthMethodsData; readAt: string} | {ok: false; error: ProbeError; readAt: string}
+}
+
+/**
+ * The first connection. `kexinit` settles as soon as the server's KEXINIT is read (the caller starts the other
+ * connections then); `rest` settles when the whole session is over and never rejects.
+ */
+export function firstSession(ctx: ProbeContext): {kexinit: Promise<KexinitGrab>; rest: Promise<FirstSessionResult>} {
+  let onGrab!: (g: KexinitGrab) => void
+  let onFailure!: (err: unknown) => void
+  // A failure before the server's KEXINIT is the grab's (once resolved, the later rejection changes nothing).
+  const kexinit = new Promise<KexinitGrab>((resolve, reject) => {
+    onGrab = resolve
+    onFailure = reject
+  })
+  const session = withRawConnection(ctx, clientKexinitLists(), async (conn, grab): Promise<FirstSessionResult> => {
+    onGrab(grab)
+    if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
+    const {kex, hostKey: algorithm} = negotiateKex(conn.lists, grab.lists)
+    let hostKey: SshHostKeyInfo | undefined
+    try {
+      const result = await conn.keyExchange(kex)
+      hostKey = hostKeyInfo(algorithm, result.hostKeyBlob)
+      const n = negotiate(conn.lists, grab.lists)
+      ctx.log(`ssh: raw session: kex ${kex}, host key ${algorithm}, ${describeDirection(n.clientToServer)} out, ${describeDirection(n.serverToClient)} in`)
+      await conn.newKeys(result, n)
+      const value = await requestNoneAuth(conn)
+      return {hostKey, auth: {ok: true, value, readAt: ctx.now().toISOString()}}
+    } catch (err) {
+      return {hostKey, auth: {ok: false, error: toProbeError(err), readAt: ctx.now().toISOString()}}
+    }
+  })
+  session.catch(onFailure)
+  const rest = session.catch((err: unknown): FirstSessionResult => ({auth: {ok: false, error: toProbeError(err), readAt: ctx.now().toISOString()}}))
+  return {kexinit, rest}
+}
