@@ -194,6 +194,8 @@ describe('ssh2 Server, strong configuration', () => {
     expect(keys[3].fingerprint).toBe(keys[2].fingerprint)
     expect(keys[4]).toMatchObject({type: 'ssh-rsa', bits: 3072, fingerprint: keys[2].fingerprint})
     expect(new Set(keys.map((k) => k.fingerprint)).size).toBe(3)
+    // Each distinct key once, as an OpenSSH public key line.
+    expect(result['ssh.hostkeys'].artifacts?.map((a) => a.content.split(' ')[0])).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ssh-rsa'])
   })
 
   it('reports publickey and keyboard-interactive', () => {

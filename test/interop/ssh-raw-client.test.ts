@@ -5,12 +5,13 @@
  * padding, sequence number or MAC ends the session before it answers the `none` request. For each server:
  *  - all three observations complete, the auth methods the ones configured;
  *  - the raw client negotiated exactly the forced combination (its log line), without the ssh2 fallback;
- *  - the host key fingerprint equals `ssh-keygen -lf` of the server's public key.
+ *  - the host key fingerprint equals `ssh-keygen -lf` of the server's public key, the key kept as an artifact its
+ *    .pub file's line.
  * A server with chacha20-poly1305 only (a cipher the raw client does not implement) gets its auth methods from the
  * ssh2 fallback. A missing sshd or ssh-keygen fails the suite with what to install.
  */
 import {execFile} from 'node:child_process'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -66,6 +67,7 @@ interopSuite('raw SSH client against OpenSSH sshd, one forced algorithm combinat
   const servers = new Map<Combination, Sshd>()
   let chachaOnly: Sshd
   const fingerprints = new Map<string, string>()
+  const publicKeyLines = new Map<string, string>()
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sg17-ssh-raw-'))
@@ -75,6 +77,7 @@ interopSuite('raw SSH client against OpenSSH sshd, one forced algorithm combinat
         await execFileAsync(keygen, ['-q', '-t', type, '-b', bits, '-N', '', '-f', join(dir, file)])
         const {stdout} = await execFileAsync(keygen, ['-l', '-E', 'sha256', '-f', join(dir, `${file}.pub`)])
         fingerprints.set(file, stdout.split(' ')[1]!)
+        publicKeyLines.set(file, (await readFile(join(dir, `${file}.pub`), 'utf8')).split(' ').slice(0, 2).join(' '))
       }),
     )
     const common = ['PasswordAuthentication yes', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes']
@@ -111,6 +114,8 @@ interopSuite('raw SSH client against OpenSSH sshd, one forced algorithm combinat
     expect((auth!.data as unknown as SshAuthMethodsData).methods.sort()).toEqual(['password', 'publickey'])
     const keys = (hostKeys!.data as unknown as SshHostKeysData).keys
     expect(keys.map((k) => [k.algorithm, k.fingerprint])).toEqual([[c.hostKey, fingerprints.get(c.keyFile)]])
+    // The key itself is kept: the line equals the server's .pub file (type and base64 blob).
+    expect(hostKeys!.artifacts).toEqual([{kind: 'ssh-hostkey', encoding: 'utf8', content: publicKeyLines.get(c.keyFile)}])
     // One connection does everything for a server with one host key.
     expect(ctx.connections).toBe(1)
   })

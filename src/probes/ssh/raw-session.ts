@@ -6,7 +6,7 @@
  *    server's key exchange reply.
  * Each connection has an overall deadline of 3 × the probe timeout; none ever throws past its result.
  */
-import type {ProbeContext} from '../types.js'
+import type {ArtifactInput, ProbeContext} from '../types.js'
 import {ProbeError} from '../types.js'
 import {clientKexinitLists, type KexinitGrab} from './kexinit.js'
 import {negotiate, negotiateKex} from './negotiate.js'
@@ -58,12 +58,15 @@ function describeDirection(d: DirectionAlgorithms): string {
   return CIPHERS.get(d.cipher)?.aead ? d.cipher : `${d.cipher}+${d.mac}`
 }
 
-function hostKeyInfo(algorithm: string, blob: Buffer): SshHostKeyInfo {
-  return {algorithm, ...describePublicKey(blob)}
+/** A host key as fetched: the observation's entry and, when obtained, the public key blob (kept as evidence). */
+export type FetchedHostKey = SshHostKeyInfo & {blob?: Buffer}
+
+function hostKeyInfo(algorithm: string, blob: Buffer): FetchedHostKey {
+  return {algorithm, ...describePublicKey(blob), blob}
 }
 
 /** The key the server uses for one host-key algorithm, or why not (the error text starts with its code). */
-export async function fetchHostKey(ctx: ProbeContext, algorithm: string): Promise<SshHostKeyInfo> {
+export async function fetchHostKey(ctx: ProbeContext, algorithm: string): Promise<FetchedHostKey> {
   try {
     return await withRawConnection(ctx, clientKexinitLists([algorithm]), async (conn, grab) => {
       if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
@@ -86,18 +89,32 @@ export function hostKeyPlan(offered: readonly string[]): string[] {
 }
 
 /** The keys for every offered algorithm from the fetched ones (the RSA algorithms share the RSA key). */
-export function hostKeysFor(offered: readonly string[], fetched: ReadonlyMap<string, SshHostKeyInfo>): SshHostKeyInfo[] {
+export function hostKeysFor(offered: readonly string[], fetched: ReadonlyMap<string, FetchedHostKey>): SshHostKeyInfo[] {
   const unique = [...new Set(offered)]
   const rsa = RSA_HOST_KEY_ALGORITHMS.find((a) => unique.includes(a))
   return unique.map((algorithm) => {
     const r = fetched.get(RSA_HOST_KEY_ALGORITHMS.includes(algorithm) ? (rsa as string) : algorithm)
-    return r ? {...r, algorithm} : {algorithm, error: 'not fetched'}
+    if (!r) return {algorithm, error: 'not fetched'}
+    const {blob: _blob, ...info} = r
+    return {...info, algorithm}
   })
+}
+
+/** Each distinct public key obtained, as an OpenSSH public key line (type and base64 blob): the evidence behind
+ *  the fingerprints (a lab recomputes them, or compares with known_hosts and the manufacturer's declaration), in
+ *  the order of the plan (the server's offer). */
+export function hostKeyArtifacts(plan: readonly string[], fetched: ReadonlyMap<string, FetchedHostKey>): ArtifactInput[] {
+  const lines = new Set<string>()
+  for (const algorithm of plan) {
+    const k = fetched.get(algorithm)
+    if (k?.blob && k.type) lines.add(`${k.type} ${k.blob.toString('base64')}`)
+  }
+  return [...lines].map((content) => ({kind: 'ssh-hostkey', encoding: 'utf8', content}))
 }
 
 export interface FirstSessionResult {
   /** The host-key algorithm the first connection negotiated and the key it obtained (or why not). */
-  hostKey?: SshHostKeyInfo
+  hostKey?: FetchedHostKey
   auth: {ok: true; value: SshAuthMethodsData; readAt: string} | {ok: false; error: ProbeError; readAt: string}
 }
 
@@ -117,7 +134,7 @@ export function firstSession(ctx: ProbeContext): {kexinit: Promise<KexinitGrab>;
     onGrab(grab)
     if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
     const {kex, hostKey: algorithm} = negotiateKex(conn.lists, grab.lists)
-    let hostKey: SshHostKeyInfo | undefined
+    let hostKey: FetchedHostKey | undefined
     try {
       const result = await conn.keyExchange(kex)
       hostKey = hostKeyInfo(algorithm, result.hostKeyBlob)

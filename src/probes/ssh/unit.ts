@@ -9,13 +9,12 @@
 import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
 import {CLIENT_HOST_KEY_ALGORITHMS, type KexinitGrab} from './kexinit.js'
-import {fetchHostKey, firstSession, hostKeyPlan, hostKeysFor, type FirstSessionResult} from './raw-session.js'
+import {fetchHostKey, firstSession, hostKeyArtifacts, hostKeyPlan, hostKeysFor, type FetchedHostKey, type FirstSessionResult} from './raw-session.js'
 import {
   P_SSH_AUTH_METHODS,
   P_SSH_HOSTKEYS,
   P_SSH_KEXINIT,
   type SshAuthMethodsData,
-  type SshHostKeyInfo,
   type SshHostKeysData,
   type SshKexinitData,
 } from './types.js'
@@ -66,7 +65,7 @@ export function kexinitArtifacts(g: KexinitGrab): ArtifactInput[] {
 }
 
 /** Fetches every planned key not already obtained, a few connections at a time. */
-async function fetchOtherHostKeys(ctx: ProbeContext, plan: readonly string[], fetched: Map<string, SshHostKeyInfo>): Promise<void> {
+async function fetchOtherHostKeys(ctx: ProbeContext, plan: readonly string[], fetched: Map<string, FetchedHostKey>): Promise<void> {
   const todo = plan.filter((a) => !fetched.has(a))
   let next = 0
   const worker = async (): Promise<void> => {
@@ -115,7 +114,7 @@ export const sshProbeUnit: ProbeUnit = {
     }
     const offered = grab.lists.hostKey
     const plan = hostKeyPlan(offered)
-    const fetched = new Map<string, SshHostKeyInfo>()
+    const fetched = new Map<string, FetchedHostKey>()
     // The first connection obtains the key of the algorithm it negotiates: the first of its list the server offers.
     const firstAlgorithm = CLIENT_HOST_KEY_ALGORITHMS.find((a) => offered.includes(a))
     const [rest] = await Promise.all([
@@ -128,7 +127,12 @@ export const sshProbeUnit: ProbeUnit = {
     // The first connection's key, if it failed there, is asked for once more on its own connection.
     await fetchOtherHostKeys(ctx, plan, fetched)
     const hostKeys = hostKeysFor(offered, fetched)
-    const hostKeysEmission: ProbeEmission = {probe: P_SSH_HOSTKEYS, data: {...({keys: hostKeys} satisfies SshHostKeysData)}, collectedAt: ctx.now().toISOString()}
+    const hostKeysEmission: ProbeEmission = {
+      probe: P_SSH_HOSTKEYS,
+      data: {...({keys: hostKeys} satisfies SshHostKeysData)},
+      artifacts: hostKeyArtifacts(plan, fetched),
+      collectedAt: ctx.now().toISOString(),
+    }
     if (hostKeys.length > 0 && hostKeys.every((k) => k.error)) {
       // No key at all: still an observation (each entry says why), and a log line for the operator.
       ctx.log(`ssh: no host key could be fetched (${hostKeys.map((k) => `${k.algorithm}: ${k.error}`).join('; ')})`)
