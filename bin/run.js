@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import {existsSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 
 const args = process.argv.slice(2)
 if (args.length === 1 && args[0] === '--version') {
@@ -9,9 +10,11 @@ if (args.length === 1 && args[0] === '--version') {
   const arch = process.arch === 'ia32' ? 'x86' : process.arch
   process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${arch} node-${process.version}\n`)
 } else {
-  // The build bundles @oclif/core with the commands (scripts/bundle-cli.mjs): one copy shared by both, a few files
-  // to load instead of ~150. Without a build (never in a package: prepare builds) the installed package runs.
-  const bundled = new URL('../dist/cli/oclif.js', import.meta.url)
-  const {execute} = existsSync(bundled) ? await import(bundled.href) : await import('@oclif/core')
+  // The build bundles @oclif/core with the commands into one CommonJS file (scripts/bundle-cli.mjs), loaded with
+  // V8's code cache (bin/bundle-loader.cjs). Without a build (never in a package: prepare builds) the installed
+  // @oclif/core runs and finds no command.
+  const {execute} = existsSync(new URL('../dist/cli/sg17scan.cjs', import.meta.url))
+    ? createRequire(import.meta.url)('./bundle-loader.cjs').bundle()
+    : await import('@oclif/core')
   await execute({dir: import.meta.url})
 }

@@ -108,7 +108,7 @@ describe('port scan fast paths (built code)', () => {
     for (const p of open) expect(starved.open).toContain(p)
   }, 90_000)
 
-  it('the bundled CLI finds the compiled worker (its chunks sit in dist/cli, not beside the worker)', async () => {
+  it('the bundled CLI finds the compiled worker (the bundle sits in dist/cli, not beside the worker)', async () => {
     const {defaultThreads} = (await import(pathToFileURL(resolve('dist/src/engine/ports/scan-threads.js')).href)) as {defaultThreads: () => number}
     const stdout = await new Promise<string>((resolvePromise, reject) => {
       execFile(process.execPath, ['bin/run.js', 'scan', host, '--ports', '1-9000', '--timeout', '1000', '--json'], {timeout: 60_000, maxBuffer: 1 << 26}, (error, out, stderr) => {

@@ -1,7 +1,9 @@
 /**
  * What each command loads (issue 16): the built CLI runs under test/helpers/load-log.mjs, which logs every ES
  * module (loader hook) and every CommonJS file (Module.prototype.load: ssh2, net-snmp, node-forge require each
- * other out of sight of ESM hooks). Structural only: no timing.
+ * other out of sight of ESM hooks), and with the same SG17SCAN_LOAD_LOG the CLI bundle logs every module it
+ * initializes, by its path (dist/src/…, node_modules/@oclif/core/…; scripts/bundle-cli.mjs). Structural only: no
+ * timing.
  *
  * Probe modules a command that does not probe a family may still load — the "light" files, which hold the
  * names, shapes and data that checks judge with and that flag parsing reads, and open no socket:
@@ -42,21 +44,12 @@ interface Loaded {
   files: string[]
 }
 
-/** The build bundles the commands and @oclif/core (scripts/bundle-cli.mjs): a loaded file of dist/cli/ stands for
- *  the modules compiled into it (dist/cli/meta.json, from esbuild's metafile), which are added to the list. */
-function withBundledModules(loaded: string[]): string[] {
-  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/cli/meta.json'), 'utf8')) as Record<string, string[]>
-  const out = new Set(loaded)
-  for (const f of loaded) for (const m of meta[f] ?? []) out.add(m)
-  return [...out]
-}
-
 /** Runs the built CLI with the load log; a hard kill bounds it. */
-function runLogged(args: string[]): Promise<Loaded> {
+function runLogged(args: string[], env: Record<string, string> = {}): Promise<Loaded> {
   const dir = mkdtempSync(join(tmpdir(), 'sg17scan-loads-'))
   const log = join(dir, 'loads.txt')
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PRELOAD, RUN, ...args], {env: {...process.env, NODE_ENV: 'production', SG17SCAN_LOAD_LOG: log}})
+    const child = spawn(process.execPath, ['--import', PRELOAD, RUN, ...args], {env: {...process.env, ...env, NODE_ENV: 'production', SG17SCAN_LOAD_LOG: log}})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -73,12 +66,12 @@ function runLogged(args: string[]): Promise<Loaded> {
       const loaded = [...new Set(text.split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)))]
         .filter((f) => f.startsWith(ROOT))
         .map((f) => f.slice(ROOT.length))
-      resolve({code, stdout, stderr, files: withBundledModules(loaded)})
+      resolve({code, stdout, stderr, files: loaded})
     })
   })
 }
 
-/** Our own modules (tsc output, or bundled into dist/cli/ and named through its meta.json) and command entries. */
+/** Our own modules (initialized in the bundle, named by their tsc output path) and the command stubs. */
 const dist = (l: Loaded) => l.files.filter((f) => /^dist\/(src|checks)\/|^dist\/cli\/commands\//.test(f))
 const packagesLoaded = (l: Loaded) => HEAVY.filter((p) => l.files.some((f) => f.startsWith(`node_modules/${p}/`)))
 /** Modules of dist/src/writers/ (file names), and the writer module of each output format. */
@@ -119,6 +112,12 @@ describe('start-up loads only what the command needs', () => {
     const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string; version: string}
     expect(r.stdout).toBe(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch === 'ia32' ? 'x86' : process.arch} node-${process.version}\n`)
     expect(r.files.filter((f) => f.startsWith('node_modules/') || f.startsWith('dist/'))).toEqual([])
+  }, 60_000)
+
+  it('the build\'s code cache is the bundle\'s: V8 takes it', async () => {
+    const r = await runLogged(['checks', 'list'], {SG17SCAN_DEBUG_CODE_CACHE: '1'})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('code cache: accepted')
   }, 60_000)
 
   it('checks list loads the checks but no probe code and no network package', async () => {

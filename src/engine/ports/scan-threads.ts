@@ -74,7 +74,7 @@ export function encodeOutcomes(ports: readonly number[], outcomes: Map<number, O
 
 /**
  * The compiled worker: next to this module when it runs from dist/src (tsc output), else the tsc output itself —
- * the bundled CLI runs this code from dist/cli/chunks, where no worker file sits beside it. From src/ (tsx) there
+ * the bundled CLI runs this code from dist/cli/sg17scan.cjs, where no worker file sits beside it. From src/ (tsx) there
  * is no compiled worker and the scan runs on one thread.
  */
 function workerFile(): string | undefined {
