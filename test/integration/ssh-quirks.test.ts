@@ -16,6 +16,7 @@ import {buildPacket} from '../../src/probes/ssh/parse.js'
 import {sshProbeUnit} from '../../src/probes/ssh/unit.js'
 import type {SshKexinitData} from '../../src/probes/ssh/types.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
+import {expectWithinBound} from '../helpers/bounds.js'
 import {makeProbeContext, type TestProbeContext} from '../helpers/probe-context.js'
 
 function sshContext(port: number, timeoutMs = 1500): TestProbeContext {
@@ -151,6 +152,53 @@ describe('raw quirky servers (KEXINIT only)', () => {
     } finally {
       await many.close()
       await long.close()
+    }
+  })
+})
+
+/** Calls `after` with the socket once the client's KEXINIT and then `packets` more binary packets have arrived. */
+function afterClientPackets(packets: number, after: (s: net.Socket) => void): (s: net.Socket) => void {
+  return (s) => {
+    s.write('SSH-2.0-HalfBroken\r\n', () => s.write(kexinit(LISTS)))
+    let got = Buffer.alloc(0)
+    let seen = -1 // the identification line, then packets
+    s.on('data', (c: Buffer) => {
+      got = Buffer.concat([got, c])
+      if (seen === -1) {
+        const nl = got.indexOf(0x0a)
+        if (nl === -1) return
+        got = got.subarray(nl + 1)
+        seen = 0
+      }
+      while (got.length >= 4 && got.length >= 4 + got.readUInt32BE(0)) {
+        got = got.subarray(4 + got.readUInt32BE(0))
+        if (++seen === 1 + packets) after(s)
+      }
+    })
+  }
+}
+
+describe('raw client: a server that breaks after its KEXINIT keeps what was observed', () => {
+  it.each([
+    ['closes when the key exchange starts', 1, (s: net.Socket) => s.destroy(), 'closed'],
+    ['answers the key exchange with SSH_MSG_DISCONNECT', 1, (s: net.Socket) => s.write(buildPacket(Buffer.concat([Buffer.from([1, 0, 0, 0, 3, 0, 0, 0, 4]), Buffer.from('nope'), Buffer.alloc(4)]))), 'disconnect'],
+    ['announces a 2 GB packet in its key exchange reply', 1, (s: net.Socket) => s.write(Buffer.from([0x7f, 0xff, 0xff, 0xff])), 'oversized'],
+  ] as const)('%s: KEXINIT kept, host key and auth methods explained', async (_name, packets, behaviour, code) => {
+    const target = await rawServer(afterClientPackets(packets, behaviour))
+    try {
+      const ctx = sshContext(target.port, 600)
+      const started = Date.now()
+      const r = byProbe(await sshProbeUnit.run(ctx))
+      expectWithinBound(Date.now() - started, 8000)
+      expect(r['ssh.kexinit']!.error).toBeUndefined()
+      expect(r['ssh.kexinit']!.data).toMatchObject({software: 'HalfBroken', kex: ['curve25519-sha256'], hostKey: ['ssh-ed25519']})
+      const keys = (r['ssh.hostkeys']!.data as {keys: Array<{algorithm: string; error?: string}>}).keys
+      expect(keys.map((k) => k.algorithm)).toEqual(['ssh-ed25519'])
+      expect(keys[0]!.error).toMatch(new RegExp(`^${code}: `))
+      // The raw client's failure, then the ssh2 fallback's: both named.
+      expect(r['ssh.auth-methods']!.error?.message).toContain(`raw client: ${code}`)
+    } finally {
+      await target.close()
     }
   })
 })
