@@ -11,7 +11,7 @@ import type {SnmpV3Credential} from '../probes/snmp/v3-credential-file.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
 import {discoverServices} from './discovery.js'
-import {parsePortSpec} from './ports/port-spec.js'
+import {parsePortSpec, validatePortSpec} from './ports/port-spec.js'
 import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {deviceServiceId, identityEmission} from '../identity/derive.js'
 import {exposureEmission} from '../exposure/derive.js'
@@ -117,8 +117,8 @@ export async function scan(options: ScanOptions & {targets: string[]; deviceName
 export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}): Promise<Report> {
   // Parse every target before any network I/O: a typo fails fast with exit 2.
   for (const spec of specs) parseSpecTargets(spec)
-  if (options.tcpPorts !== undefined) parsePortSpec(options.tcpPorts)
-  if (options.udpPorts !== undefined) parsePortSpec(options.udpPorts, '--udp-ports')
+  if (options.tcpPorts !== undefined) validatePortSpec(options.tcpPorts)
+  if (options.udpPorts !== undefined) validatePortSpec(options.udpPorts, '--udp-ports')
   const devices: Device[] = new Array(specs.length)
   const info = await scanStream(specs, options, (device, index) => {
     devices[index] = device
@@ -165,7 +165,8 @@ export async function scanStream(
   const profile = typeof options.profile === 'object' ? options.profile : resolveProfile(options.profile)
   const failOn = options.failOn ?? 'medium'
   const timeoutMs = options.timeoutMs ?? 5000
-  parsePortSpec(profile.thresholds.tcpPorts, `profile ${profile.id} thresholds.tcpPorts`)
+  // Checked before any network I/O, expanded only where a bare host's discovery needs the list.
+  validatePortSpec(profile.thresholds.tcpPorts, `profile ${profile.id} thresholds.tcpPorts`)
   const ca = [...(options.caCertificates ?? []), ...(options.caFiles ?? []).map(readCaFile)]
   const stats = {connections: 0}
   let probeUnits = 0
