@@ -18,6 +18,7 @@
  */
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
+import {builtinModules} from 'node:module'
 import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
@@ -35,14 +36,48 @@ const commands = readdirSync(COMMANDS, {recursive: true})
   .filter((f) => f.endsWith('.js'))
   .map((f) => ({in: join(COMMANDS, f), out: join('commands', f.slice(0, -3))}))
 const oclifEntry = join(OUT, '.oclif-entry.mjs')
+const BANNER = "const require = globalThis.process.getBuiltinModule('node:module').createRequire(import.meta.url);"
+
+/**
+ * `import {x} from 'node:crypto'` makes Node build the builtin's ES module facade, which reads every export once
+ * and so runs each lazy getter: node:crypto then compiles webcrypto, node:util parseArgs and MIME, node:fs its
+ * streams… (~10 ms of builtin compilation before a scan's first connect, cpu profile). Each output's imports of
+ * builtins (esbuild leaves them at the top level of the module they came from) become reads of the builtin's object
+ * (process.getBuiltinModule, Node >= 20.16) placed right after the banner, where an import would be hoisted to:
+ * only the getters of the names imported run.
+ */
+const BUILTINS = new Set(builtinModules)
+function builtinsAsObjects(code) {
+  if (!code.startsWith(BANNER)) throw new Error('bundle-cli: output does not start with the banner')
+  const head = []
+  const body = code.slice(BANNER.length).replace(/^import\s+(?:([^;"]*?)\s+from\s+)?"([^"]+)";$/gm, (statement, clause, source) => {
+    if (!BUILTINS.has(source.replace(/^node:/, ''))) return statement
+    const object = `globalThis.process.getBuiltinModule(${JSON.stringify(source)})`
+    if (clause === undefined) {
+      head.push(`${object};`)
+      return ''
+    }
+    const parts = /^(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}|\*\s+as\s+([\w$]+))?$/.exec(clause.trim())
+    if (!parts) throw new Error(`bundle-cli: cannot rewrite ${statement}`)
+    const [, whole, named, namespace] = parts
+    for (const name of [whole, namespace]) if (name) head.push(`const ${name} = ${object};`)
+    const fields = (named ?? '').split(',').map((x) => x.trim()).filter(Boolean).map((x) => x.split(/\s+as\s+/))
+    for (const [name, local = name] of fields) if (name === 'default') head.push(`const ${local} = ${object};`)
+    const own = fields.filter(([name]) => name !== 'default').map(([name, local = name]) => (local === name ? name : `${name}: ${local}`))
+    if (own.length > 0) head.push(`const {${own.join(', ')}} = ${object};`)
+    return ''
+  })
+  return `${BANNER}\n${head.join('\n')}${body}`
+}
 
 rmSync(OUT, {recursive: true, force: true})
 mkdirSync(OUT, {recursive: true})
 // bin/run.js needs only execute(); everything else of oclif is reached through it or through the commands' imports.
 writeFileSync(oclifEntry, "export {execute} from '@oclif/core'\n")
 
-const result = await build({
+const options = {
   entryPoints: [...commands, {in: oclifEntry, out: 'oclif'}],
+  absWorkingDir: ROOT,
   outdir: OUT,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -57,14 +92,67 @@ const result = await build({
   // oclif checks the Node version against its own package.json found through __dirname, which an ES module bundle
   // does not have: the check cannot run, so skip it (and loading semver for it) instead of failing inside it.
   define: {'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"'},
-  banner: {js: "import {createRequire as __sg17CreateRequire} from 'node:module'; const require = __sg17CreateRequire(import.meta.url);"},
-})
+  banner: {js: BANNER},
+}
+
+/**
+ * One chunk for the scan command's own modules. esbuild gives each set of entry points (commands, and every
+ * dynamic import(): probe units, writers…) that reach a module its own chunk; each probe family's types.js and
+ * meta.js, the evidence helpers… were reached by slightly different sets, so a scan loaded ~55 chunk files, most
+ * under 2 KB, and Node 20 pays ~0.25 ms per ES module file (resolve, read, compile, link) whatever its size.
+ * The build's first pass (no output) reads the module graph; the second makes every entry point that reaches a
+ * module of the scan command's static graph (the "scan core") import all of it, through one generated module, so
+ * the whole core has one set of entry points, hence one chunk. An entry point already reaching part of the core
+ * loads the rest with it (no probe or writer module of a format: those are dynamic imports, outside the core).
+ */
+const ours = (path) => /^dist\/(src|checks)\//.test(path)
+const SCAN = 'dist/src/commands/scan.js'
+const coreModule = join(OUT, '.scan-core.mjs')
+const graph = (await build({...options, write: false})).metafile.inputs
+const staticImports = (path) => (graph[path]?.imports ?? []).filter((i) => i.kind === 'import-statement' && !i.external && ours(i.path)).map((i) => i.path)
+function closure(roots) {
+  const seen = new Set()
+  const stack = [...roots]
+  while (stack.length > 0) {
+    const path = stack.pop()
+    if (seen.has(path)) continue
+    seen.add(path)
+    stack.push(...staticImports(path))
+  }
+  return seen
+}
+const coreRoots = staticImports(SCAN)
+const core = closure(coreRoots)
+const entryModules = new Set([
+  ...commands.map((c) => relative(ROOT, c.in)),
+  ...Object.values(graph).flatMap((i) => i.imports.filter((x) => x.kind === 'dynamic-import' && !x.external && ours(x.path)).map((x) => x.path)),
+])
+const joinsCore = new Set([...entryModules].filter((e) => e !== SCAN && [...closure([e])].some((m) => core.has(m))))
+// In the scan command's own import order, so a module of the core is evaluated where a scan evaluated it before.
+writeFileSync(coreModule, coreRoots.map((m) => `import ${JSON.stringify(join(ROOT, m))}\n`).join(''))
+const scanCore = {
+  name: 'scan-core',
+  setup(b) {
+    b.onLoad({filter: /\.js$/}, (args) => {
+      const path = relative(ROOT, args.path)
+      if (path !== SCAN && !joinsCore.has(path)) return undefined
+      return {contents: `${readFileSync(args.path, 'utf8')}\nimport ${JSON.stringify(coreModule)}\n`, loader: 'js', resolveDir: dirname(args.path)}
+    })
+  },
+}
+
+const result = await build({...options, plugins: [scanCore]})
+rmSync(coreModule)
 rmSync(oclifEntry)
+for (const file of Object.keys(result.metafile.outputs)) {
+  if (file.endsWith('.js')) writeFileSync(join(ROOT, file), builtinsAsObjects(readFileSync(join(ROOT, file), 'utf8')))
+}
 
 const meta = {}
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const inputs = Object.keys(output.inputs).map((i) => relative(ROOT, join(ROOT, i)))
-  meta[relative(ROOT, join(ROOT, file))] = inputs.filter((i) => i !== relative(ROOT, oclifEntry))
+  meta[relative(ROOT, join(ROOT, file))] = inputs.filter((i) => i !== relative(ROOT, oclifEntry) && i !== relative(ROOT, coreModule))
 }
+if (process.env.SG17_METAFILE) writeFileSync(process.env.SG17_METAFILE, JSON.stringify(result.metafile))
 writeFileSync(join(OUT, 'meta.json'), JSON.stringify(meta, null, 1) + '\n')
 console.log(`bundled ${commands.length} commands and @oclif/core into ${Object.keys(meta).length} files in dist/cli/`)
