@@ -10,7 +10,6 @@ import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import type {SnmpV3Credential} from '../probes/snmp/v3-credential-file.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
-import {discoverServices} from './discovery.js'
 import {parsePortSpec, validatePortSpec} from './ports/port-spec.js'
 import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {deviceServiceId, identityEmission} from '../identity/derive.js'
@@ -202,6 +201,8 @@ export async function scanStream(
           continue
         }
         const portSpec = options.tcpPorts ?? deviceProfile.thresholds.tcpPorts
+        // Loaded for a bare host only: a scan of service URIs needs neither the port scanner nor its worker threads.
+        const {discoverServices} = await import('./discovery.js')
         const found = await discoverServices(t.host, {
           ports: parsePortSpec(portSpec, options.tcpPorts ? '--ports' : `profile ${deviceProfile.id} thresholds.tcpPorts`),
           portSpec,

@@ -96,9 +96,11 @@ export function loadProfileFile(file: string): Profile {
 }
 
 export function parseProfile(bytes: Buffer, file: string): Profile {
-  const located = precompiledProfile(bytes, file) ?? parseLocatedYaml(bytes.toString('utf8'), file)
-  const validate = schemaValidator('profile')
-  if (!validate(located.value)) {
+  const precompiled = precompiledProfile(bytes, file)
+  const located = precompiled ?? parseLocatedYaml(bytes.toString('utf8'), file)
+  // A built-in profile the build already validated against this very schema skips loading the validator (~4 ms).
+  const validate = precompiled?.schemaValid ? undefined : schemaValidator('profile')
+  if (validate && !validate(located.value)) {
     const details = (validate.errors ?? []).map((e) => {
       // A missing property is reported at its object's line, named as the field that is missing.
       const missing = (e.params as {missingProperty?: string}).missingProperty

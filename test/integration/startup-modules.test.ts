@@ -78,6 +78,12 @@ function runLogged(args: string[]): Promise<Loaded> {
   })
 }
 
+/** The loaded output files of dist/cli/ that hold module `m` (dist/cli/meta.json). */
+function outputsHolding(l: Loaded, m: string): string[] {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/cli/meta.json'), 'utf8')) as Record<string, string[]>
+  return l.files.filter((f) => meta[f]?.includes(m))
+}
+
 /** Our own modules (tsc output, or bundled into dist/cli/ and named through its meta.json) and command entries. */
 const dist = (l: Loaded) => l.files.filter((f) => /^dist\/(src|checks)\/|^dist\/cli\/commands\//.test(f))
 const packagesLoaded = (l: Loaded) => HEAVY.filter((p) => l.files.some((f) => f.startsWith(`node_modules/${p}/`)))
@@ -148,10 +154,19 @@ describe('start-up loads only what the command needs', () => {
       expect(r.files.filter((f) => f.startsWith('node_modules/ssh2/')).length).toBeGreaterThan(1)
       expectOnlyLightProbes(r, ['ssh'])
       expect(packagesLoaded(r)).toEqual(['ssh2'])
-      // The profile is validated by the build's precompiled validator (scripts/build-validators.mjs): ajv's
-      // compiler is neither loaded nor run at start-up.
-      expect(r.files.filter((f) => f.startsWith('node_modules/ajv/dist/compile/'))).toEqual([])
-      expect(r.files).toContain('dist/validators/profile.cjs')
+      // The built-in profile was validated by the build against the schema on disk (scripts/build-profiles.mjs):
+      // neither ajv nor the precompiled validator is loaded.
+      expect(r.files.filter((f) => f.startsWith('node_modules/ajv/') || f.startsWith('dist/validators/'))).toEqual([])
+      // A scan of service URIs loads no port-scan code (discovery, TCP/UDP port scans, their worker threads), only
+      // the port-list syntax check of --ports and the profile's tcpPorts.
+      expect(dist(r).filter((f) => /^dist\/src\/engine\/(discovery\.js|ports\/(?!port-spec\.js))/.test(f))).toEqual([])
+      // The scan command's own modules (engine, checks, profiles, evidence, the probe registry's light files) come
+      // from one output file: Node pays per ES module file (scripts/bundle-cli.mjs, "scan core").
+      const holders = ['dist/src/engine/scan.js', 'dist/checks/index.js', 'dist/src/profiles/loader.js', 'dist/src/writers/index.js',
+        'dist/src/probes/ssh/types.js', 'dist/src/probes/tls/meta.js', 'dist/src/evidence/ids.js', 'dist/src/cli/base-command.js']
+        .map((m) => outputsHolding(r, m))
+      expect(holders.every((h) => h.length === 1), JSON.stringify(holders)).toBe(true)
+      expect(new Set(holders.flat()).size).toBe(1)
       // The built-in profile is read from the build's JSON (scripts/build-profiles.mjs): no YAML parser.
       expect(r.files.filter((f) => f.startsWith('node_modules/yaml/'))).toEqual([])
       // --json prints through oclif: no report writer, no summary renderer, no batch or bundle code.
