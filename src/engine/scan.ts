@@ -26,6 +26,7 @@ import {deviceCoverage} from './coverage.js'
 import {deviceVerdict, summarize, withBatch} from './verdict.js'
 import type {RecordedDeclaration} from '../declaration/types.js'
 import {assessDevice, refreshBatchRequirements} from '../requirements/assess.js'
+import {compareLikeLocale} from '../util/collate.js'
 
 export interface ScanOptions {
   /** Built-in profile id, a path to a profile YAML, or a loaded profile. Default itu-t-x1352-baseline. */
@@ -294,9 +295,10 @@ export async function scanStream(
           findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, derived, deviceProfile.thresholds, judgedAt))
         }
       }
-      services.sort((a, b) => a.id.localeCompare(b.id))
-      observations.sort((a, b) => a.service.localeCompare(b.service) || a.probe.localeCompare(b.probe))
-      findings.sort((a, b) => a.service.localeCompare(b.service) || a.check.localeCompare(b.check))
+      // Ordered as by localeCompare, without setting up ICU collation (src/util/collate.ts).
+      services.sort((a, b) => compareLikeLocale(a.id, b.id))
+      observations.sort((a, b) => compareLikeLocale(a.service, b.service) || compareLikeLocale(a.probe, b.probe))
+      findings.sort((a, b) => compareLikeLocale(a.service, b.service) || compareLikeLocale(a.check, b.check))
       const device: Device = {
         id,
         ...(spec.name ? {name: spec.name} : {}),

@@ -6,6 +6,7 @@ import type {AnyCheck} from '../checks/types.js'
 import {sha256Hex} from '../evidence/ids.js'
 import type {Reference, Severity} from '../evidence/types.js'
 import {projectPath} from '../util/paths.js'
+import {compareLikeLocale} from '../util/collate.js'
 import {schemaErrorMessage, schemaValidator} from '../util/schema.js'
 import {ConfigError} from './errors.js'
 import {requirementProblems} from './requirements.js'
@@ -170,7 +171,7 @@ export function parseProfile(bytes: Buffer, file: string): Profile {
       cipherSuites: {...DEFAULT_THRESHOLDS.cipherSuites, ...raw.thresholds?.cipherSuites},
       credentials: {...DEFAULT_THRESHOLDS.credentials, ...raw.thresholds?.credentials},
     },
-    checks: [...selected.values()].sort((a, b) => a.check.id.localeCompare(b.check.id)),
+    checks: [...selected.values()].sort((a, b) => compareLikeLocale(a.check.id, b.check.id)),
     ...(raw.standard ? {standard: raw.standard} : {}),
     requirements,
   }

@@ -115,7 +115,8 @@ describe('start-up loads only what the command needs', () => {
       expect(r.code, r.stderr).toBe(0)
       // The log works: the launcher itself is seen.
       expect(r.files).toContain('bin/run.js')
-      expect(dist(r)).toEqual([])
+      // Except the comparator the build gives oclif's command sort (util/collate.js, pure, no import).
+      expect(dist(r).filter((f) => f !== 'dist/src/util/collate.js')).toEqual([])
       expect(packagesLoaded(r)).toEqual([])
     }
   }, 60_000)
