@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import {existsSync, readFileSync} from 'node:fs'
+// node:fs read as an object, not imported: an ES import of a builtin builds its facade, which runs every lazy getter
+// (node:fs then loads its streams, ~3 ms) — see scripts/bundle-cli.mjs, which does the same for the bundled code.
+const {existsSync, readFileSync} = process.getBuiltinModule('node:fs')
 
 const args = process.argv.slice(2)
 if (args.length === 1 && args[0] === '--version') {

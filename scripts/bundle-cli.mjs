@@ -96,20 +96,53 @@ const options = {
 }
 
 /**
+ * @oclif/core requires, at load, modules that a run uses only in rare cases: help rendering (to show help after an
+ * error), ejs (templates in help and some settings), tinyglobby (finding commands when there is no manifest),
+ * spinners, node:readline (reading piped stdin for a flag that asks for it) and node:child_process (detecting the
+ * shell on Windows). Those requires become lazy references, required on first use (property reads and calls are
+ * forwarded): the same modules, evaluated only if the run needs them. The build fails if a line is no longer there.
+ */
+const LAZY_OCLIF_REQUIRES = {
+  'errors/handle.js': ['const index_1 = require("../help/index");'],
+  'config/config.js': ['const ejs_1 = __importDefault(require("ejs"));'],
+  'help/util.js': ['const ejs_1 = __importDefault(require("ejs"));'],
+  'config/plugin.js': ['const tinyglobby_1 = require("tinyglobby");'],
+  'ux/action/spinner.js': ['const cli_spinners_1 = __importDefault(require("cli-spinners"));'],
+  'parser/parse.js': ['const node_readline_1 = require("node:readline");'],
+  'util/os.js': ['const node_child_process_1 = require("node:child_process");'],
+}
+const LAZY_HELPER = 'const __sg17Lazy = (load) => { let m; const get = () => (m ??= load()); ' +
+  'return new Proxy({}, {get: (_, k) => get()[k], has: (_, k) => k in get()}) };\n'
+/** Source transforms of @oclif/core/lib files: lazy requires (above) and the command sort (below). */
+function oclifSource(file, code) {
+  let out = code
+  const lines = LAZY_OCLIF_REQUIRES[file] ?? []
+  for (const line of lines) {
+    if (!out.includes(line)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer has: ${line}`)
+    const [, name, value] = /^const ([\w$]+) = (.*);$/.exec(line)
+    out = out.replace(line, `const ${name} = __sg17Lazy(() => ${value});`)
+  }
+  if (lines.length > 0) out = LAZY_HELPER + out
+  if (file === 'config/plugin.js') {
+    if (!out.includes(OCLIF_SORT)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer sorts commands with ${OCLIF_SORT}`)
+    out = out.replace(OCLIF_SORT, `.sort((a, b) => require(${JSON.stringify(COLLATE)}).compareLikeLocale(a.id, b.id));`)
+  }
+  return out
+}
+
+/**
  * oclif sorts each plugin's commands with localeCompare while loading the configuration: the process's first
  * localeCompare, which sets up ICU collation (~7 ms of every command's start). src/util/collate.ts gives the same
  * order without it; the sort in @oclif/core's config/plugin.js uses it (the build fails if that line changed).
  */
 const COLLATE = join(ROOT, 'dist', 'src', 'util', 'collate.js')
 const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
-const oclifCollation = {
-  name: 'oclif-collation',
+const oclifCore = {
+  name: 'oclif-core-sources',
   setup(b) {
-    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, (args) => {
-      const code = readFileSync(args.path, 'utf8')
-      if (!code.includes(OCLIF_SORT)) throw new Error(`bundle-cli: ${args.path} no longer sorts commands with ${OCLIF_SORT}`)
-      const sort = `.sort((a, b) => require(${JSON.stringify(COLLATE)}).compareLikeLocale(a.id, b.id));`
-      return {contents: code.replace(OCLIF_SORT, sort), loader: 'js', resolveDir: dirname(args.path)}
+    b.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, (args) => {
+      const file = args.path.split(/[\\/]@oclif[\\/]core[\\/]lib[\\/]/)[1].replaceAll('\\', '/')
+      return {contents: oclifSource(file, readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: dirname(args.path)}
     })
   },
 }
@@ -127,7 +160,7 @@ const oclifCollation = {
 const ours = (path) => /^dist\/(src|checks)\//.test(path)
 const SCAN = 'dist/src/commands/scan.js'
 const coreModule = join(OUT, '.scan-core.mjs')
-const graph = (await build({...options, write: false, plugins: [oclifCollation]})).metafile.inputs
+const graph = (await build({...options, write: false, plugins: [oclifCore]})).metafile.inputs
 const staticImports = (path) => (graph[path]?.imports ?? []).filter((i) => i.kind === 'import-statement' && !i.external && ours(i.path)).map((i) => i.path)
 function closure(roots) {
   const seen = new Set()
@@ -160,7 +193,7 @@ const scanCore = {
   },
 }
 
-const result = await build({...options, plugins: [scanCore, oclifCollation]})
+const result = await build({...options, plugins: [scanCore, oclifCore]})
 rmSync(coreModule)
 rmSync(oclifEntry)
 for (const file of Object.keys(result.metafile.outputs)) {
