@@ -98,8 +98,8 @@ const options = {
 /**
  * @oclif/core requires, at load, modules that a run uses only in rare cases: help rendering (to show help after an
  * error), ejs (templates in help and some settings), tinyglobby (finding commands when there is no manifest),
- * spinners, node:readline (reading piped stdin for a flag that asks for it) and node:child_process (detecting the
- * shell on Windows). Those requires become lazy references, required on first use (property reads and calls are
+ * spinners, node:readline (reading piped stdin for a flag that asks for it), node:child_process (detecting the
+ * shell on Windows) and minimatch (plugin names that are patterns, below). Those requires become lazy references, required on first use (property reads and calls are
  * forwarded): the same modules, evaluated only if the run needs them. The build fails if a line is no longer there.
  * The packages among them (and semver, which only oclif's Node version check uses: disabled below) are not bundled
  * at all but required from where @oclif/core is installed, so the oclif chunk is ~235 KB smaller to read and parse.
@@ -112,8 +112,16 @@ const LAZY_OCLIF_REQUIRES = {
   'ux/action/spinner.js': ['const cli_spinners_1 = __importDefault(require("cli-spinners"));'],
   'parser/parse.js': ['const node_readline_1 = require("node:readline");'],
   'util/os.js': ['const node_child_process_1 = require("node:child_process");'],
+  'config/plugin-loader.js': ['const minimatch_1 = require("minimatch");'],
 }
-const UNBUNDLED = ['tinyglobby', 'ejs', 'cli-spinners', 'semver']
+/**
+ * oclif finds its core plugins (package.json oclif.plugins) among the dependencies by minimatch, compiling each
+ * pattern for each dependency (~3 ms at start). Ours are plain names: a pattern without a glob character matches
+ * exactly the dependency of that name, which is what minimatch answers for it; minimatch is used for the others.
+ */
+const OCLIF_PLUGIN_MATCH = '(0, minimatch_1.minimatch)(p, w)'
+const PLAIN_PLUGIN_MATCH = '(/[*?[\\]{}()!+@]/.test(w.slice(w.startsWith("@") ? 1 : 0)) ? (0, minimatch_1.minimatch)(p, w) : p === w)'
+const UNBUNDLED = ['tinyglobby', 'ejs', 'cli-spinners', 'semver', 'minimatch']
 const LAZY_HELPER = 'const __sg17Lazy = (load) => { let m; const get = () => (m ??= load()); ' +
   'return new Proxy({}, {get: (_, k) => get()[k], has: (_, k) => k in get()}) };\n' +
   "const __sg17OclifRequire = (id) => require('node:module').createRequire(require.resolve('@oclif/core'))(id);\n"
@@ -132,6 +140,10 @@ function oclifSource(file, code) {
     out = unbundled(out)
   }
   if (lines.length > 0 || file === 'index.js') out = LAZY_HELPER + out
+  if (file === 'config/plugin-loader.js') {
+    if (!out.includes(OCLIF_PLUGIN_MATCH)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer matches plugins with ${OCLIF_PLUGIN_MATCH}`)
+    out = out.replace(OCLIF_PLUGIN_MATCH, PLAIN_PLUGIN_MATCH)
+  }
   if (file === 'config/plugin.js') {
     if (!out.includes(OCLIF_SORT)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer sorts commands with ${OCLIF_SORT}`)
     out = out.replace(OCLIF_SORT, `.sort((a, b) => require(${JSON.stringify(COLLATE)}).compareLikeLocale(a.id, b.id));`)
