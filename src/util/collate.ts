@@ -11,23 +11,39 @@ const ORDER = '_-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstu
 const RANK = new Int8Array(128).fill(-1)
 for (let i = 0; i < ORDER.length; i++) RANK[ORDER.charCodeAt(i)] = i
 
-function ranked(s: string): boolean {
+/** The string with each character replaced by its rank (as a character), or null if one has no rank: keys compare
+ *  by code unit (`<`) as their strings do by rank, a shorter prefix first. */
+function rankKey(s: string): string | null {
+  let key = ''
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
-    if (c >= 128 || RANK[c]! < 0) return false
+    const r = c < 128 ? RANK[c]! : -1
+    if (r < 0) return null
+    key += String.fromCharCode(0x21 + r)
   }
-  return true
+  return key
+}
+
+// A sort compares each string many times: keys are kept, for a bounded number of strings.
+const KEYS = new Map<string, string | null>()
+const MAX_KEYS = 10_000
+
+function keyOf(s: string): string | null {
+  let key = KEYS.get(s)
+  if (key === undefined) {
+    if (KEYS.size >= MAX_KEYS) KEYS.clear()
+    key = rankKey(s)
+    KEYS.set(s, key)
+  }
+  return key
 }
 
 /** Same sign as `a.localeCompare(b)` (default locale and options). */
 export function compareLikeLocale(a: string, b: string): number {
-  if (!ranked(a) || !ranked(b)) return a.localeCompare(b)
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const d = RANK[a.charCodeAt(i)]! - RANK[b.charCodeAt(i)]!
-    if (d !== 0) return d
-  }
-  return a.length - b.length
+  const ka = keyOf(a)
+  const kb = keyOf(b)
+  if (ka === null || kb === null) return a.localeCompare(b)
+  return ka < kb ? -1 : ka > kb ? 1 : 0
 }
 
 /** The characters compared by rank, in order (for the test). */
