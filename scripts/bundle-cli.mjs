@@ -126,7 +126,20 @@ const LAZY_HELPER = 'const __sg17Lazy = (load) => { let m; const get = () => (m 
   'return new Proxy({}, {get: (_, k) => get()[k], has: (_, k) => k in get()}) };\n' +
   "const __sg17OclifRequire = (id) => require('node:module').createRequire(require.resolve('@oclif/core'))(id);\n"
 const unbundled = (code) => UNBUNDLED.reduce((c, p) => c.replaceAll(`require("${p}")`, `__sg17OclifRequire("${p}")`).replaceAll(`require('${p}')`, `__sg17OclifRequire('${p}')`), code)
-/** Source transforms of @oclif/core/lib files: lazy requires (above) and the command sort (below). */
+/**
+ * oclif's configuration asks wsl-utils whether Linux is WSL (config.platform 'wsl'): loading it evaluates is-wsl,
+ * is-inside-container, powershell-utils and node:child_process (~3 ms). is-wsl answers true only on Linux whose kernel
+ * release or /proc/version names Microsoft, or that has /proc/sys/fs/binfmt_misc/WSLInterop or /run/WSL: without any
+ * of those the answer is known (not WSL) and wsl-utils is not loaded; with one, wsl-utils decides as before.
+ */
+const OCLIF_WSL = "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();"
+const MAYBE_WSL = `const fs = require('node:fs'); const mentions = (f) => { try { return fs.readFileSync(f, 'utf8').toLowerCase().includes('microsoft') } catch { return false } };
+    const maybeWsl = process.platform === 'linux' && ((0, node_os_1.release)().toLowerCase().includes('microsoft') || mentions('/proc/version') ||
+      fs.existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || fs.existsSync('/run/WSL'));
+    if (!maybeWsl) return (0, node_os_1.platform)();
+    ${OCLIF_WSL}`
+
+/** Source transforms of @oclif/core/lib files: lazy requires (above), the command sort and plugin match (below). */
 function oclifSource(file, code) {
   let out = code
   const lines = LAZY_OCLIF_REQUIRES[file] ?? []
@@ -140,6 +153,10 @@ function oclifSource(file, code) {
     out = unbundled(out)
   }
   if (lines.length > 0 || file === 'index.js') out = LAZY_HELPER + out
+  if (file === 'util/os.js') {
+    if (!out.includes(OCLIF_WSL)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer has: ${OCLIF_WSL}`)
+    out = out.replace(OCLIF_WSL, MAYBE_WSL)
+  }
   if (file === 'config/plugin-loader.js') {
     if (!out.includes(OCLIF_PLUGIN_MATCH)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer matches plugins with ${OCLIF_PLUGIN_MATCH}`)
     out = out.replace(OCLIF_PLUGIN_MATCH, PLAIN_PLUGIN_MATCH)
