@@ -32,6 +32,8 @@ const LIGHT_FILES = new Set([
   'ssh/algorithms.js', 'tls/registry.js', 'snmp/write-classes.js', 'cred/lockout.js',
   'snmp/community-file.js', 'snmp/v3-credential-file.js', 'cred/credential-file.js', 'cred/policy.js', 'cred/budget.js',
 ])
+/** Packages @oclif/core requires that a command run (not help) does not need on Linux (not WSL). */
+const OCLIF_COLD = ['ejs', 'tinyglobby', 'cli-spinners', 'semver', 'minimatch', 'wsl-utils', 'is-wsl', 'is-inside-container']
 const LIGHT_BUILTINS = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:crypto'])
 
 interface Loaded {
@@ -134,6 +136,7 @@ describe('start-up loads only what the command needs', () => {
     expect(dist(r).some((f) => f.startsWith('dist/checks/'))).toBe(true)
     expectOnlyLightProbes(r)
     expect(packagesLoaded(r)).toEqual([])
+    expect(r.files.filter((f) => OCLIF_COLD.some((p) => f.startsWith(`node_modules/${p}/`)))).toEqual([])
   }, 60_000)
 
   describe('an SSH-only scan', () => {
@@ -158,6 +161,9 @@ describe('start-up loads only what the command needs', () => {
       // The built-in profile was validated by the build against the schema on disk (scripts/build-profiles.mjs):
       // neither ajv nor the precompiled validator is loaded.
       expect(r.files.filter((f) => f.startsWith('node_modules/ajv/') || f.startsWith('dist/validators/'))).toEqual([])
+      // oclif's start-up without what it needs only for help, templates, spinners, command discovery without a
+      // manifest, plugin-name patterns, its Node version check, or on WSL (scripts/bundle-cli.mjs).
+      expect(r.files.filter((f) => OCLIF_COLD.some((p) => f.startsWith(`node_modules/${p}/`)))).toEqual([])
       // A scan of service URIs loads no port-scan code (discovery, TCP/UDP port scans, their worker threads), only
       // the port-list syntax check of --ports and the profile's tcpPorts.
       expect(dist(r).filter((f) => /^dist\/src\/engine\/(discovery\.js|ports\/(?!port-spec\.js))/.test(f))).toEqual([])
