@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-import {existsSync, readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
+// node:fs read as an object, not imported: an ES import of a builtin builds its facade, which runs every lazy getter
+// (node:fs then loads its streams, ~3 ms). The CommonJS bundle's require() of a builtin is the object already.
+const {existsSync, readFileSync} = process.getBuiltinModule('node:fs')
+const {createRequire} = process.getBuiltinModule('node:module')
 
 const args = process.argv.slice(2)
 if (args.length === 1 && args[0] === '--version') {

@@ -54,6 +54,96 @@ writeFileSync(
   ].join('\n'),
 )
 
+/**
+ * @oclif/core requires, at load, modules that a run uses only in rare cases: help rendering (to show help after an
+ * error), ejs (templates in help and some settings), tinyglobby (finding commands when there is no manifest),
+ * spinners, node:readline (reading piped stdin for a flag that asks for it), node:child_process (detecting the
+ * shell on Windows) and minimatch (plugin names that are patterns, below). Those requires become lazy references, required on first use (property reads and calls are
+ * forwarded): the same modules, evaluated only if the run needs them. The build fails if a line is no longer there.
+ * The packages among them (and semver, which only oclif's Node version check uses: disabled below) are not bundled
+ * at all but required from where @oclif/core is installed, so the bundle is ~235 KB smaller to read and parse.
+ */
+const LAZY_OCLIF_REQUIRES = {
+  'errors/handle.js': ['const index_1 = require("../help/index");'],
+  'config/config.js': ['const ejs_1 = __importDefault(require("ejs"));'],
+  'help/util.js': ['const ejs_1 = __importDefault(require("ejs"));'],
+  'config/plugin.js': ['const tinyglobby_1 = require("tinyglobby");'],
+  'ux/action/spinner.js': ['const cli_spinners_1 = __importDefault(require("cli-spinners"));'],
+  'parser/parse.js': ['const node_readline_1 = require("node:readline");'],
+  'util/os.js': ['const node_child_process_1 = require("node:child_process");'],
+  'config/plugin-loader.js': ['const minimatch_1 = require("minimatch");'],
+}
+/**
+ * oclif finds its core plugins (package.json oclif.plugins) among the dependencies by minimatch, compiling each
+ * pattern for each dependency (~3 ms at start). Ours are plain names: a pattern without a glob character matches
+ * exactly the dependency of that name, which is what minimatch answers for it; minimatch is used for the others.
+ */
+const OCLIF_PLUGIN_MATCH = '(0, minimatch_1.minimatch)(p, w)'
+const PLAIN_PLUGIN_MATCH = '(/[*?[\\]{}()!+@]/.test(w.slice(w.startsWith("@") ? 1 : 0)) ? (0, minimatch_1.minimatch)(p, w) : p === w)'
+const UNBUNDLED = ['tinyglobby', 'ejs', 'cli-spinners', 'semver', 'minimatch']
+const LAZY_HELPER = 'const __sg17Lazy = (load) => { let m; const get = () => (m ??= load()); ' +
+  'return new Proxy({}, {get: (_, k) => get()[k], has: (_, k) => k in get()}) };\n' +
+  "const __sg17OclifRequire = (id) => require('node:module').createRequire(require.resolve('@oclif/core'))(id);\n"
+const unbundled = (code) => UNBUNDLED.reduce((c, p) => c.replaceAll(`require("${p}")`, `__sg17OclifRequire("${p}")`).replaceAll(`require('${p}')`, `__sg17OclifRequire('${p}')`), code)
+/**
+ * oclif's configuration asks wsl-utils whether Linux is WSL (config.platform 'wsl'): loading it evaluates is-wsl,
+ * is-inside-container, powershell-utils and node:child_process (~3 ms). is-wsl answers true only on Linux whose kernel
+ * release or /proc/version names Microsoft, or that has /proc/sys/fs/binfmt_misc/WSLInterop or /run/WSL: without any
+ * of those the answer is known (not WSL) and wsl-utils is not loaded; with one, wsl-utils decides as before.
+ */
+const OCLIF_WSL = "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();"
+const MAYBE_WSL = `const fs = require('node:fs'); const mentions = (f) => { try { return fs.readFileSync(f, 'utf8').toLowerCase().includes('microsoft') } catch { return false } };
+    const maybeWsl = process.platform === 'linux' && ((0, node_os_1.release)().toLowerCase().includes('microsoft') || mentions('/proc/version') ||
+      fs.existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || fs.existsSync('/run/WSL'));
+    if (!maybeWsl) return (0, node_os_1.platform)();
+    ${OCLIF_WSL}`
+
+/** Source transforms of @oclif/core/lib files: lazy requires (above), the command sort and plugin match (below). */
+function oclifSource(file, code) {
+  let out = code
+  const lines = LAZY_OCLIF_REQUIRES[file] ?? []
+  for (const line of lines) {
+    if (!out.includes(line)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer has: ${line}`)
+    const [, name, value] = /^const ([\w$]+) = (.*);$/.exec(line)
+    out = out.replace(line, `const ${name} = __sg17Lazy(() => ${unbundled(value)});`)
+  }
+  if (file === 'index.js') {
+    if (!out.includes("require('semver')")) throw new Error(`bundle-cli: @oclif/core/lib/index.js no longer requires semver`)
+    out = unbundled(out)
+  }
+  if (lines.length > 0 || file === 'index.js') out = LAZY_HELPER + out
+  if (file === 'util/os.js') {
+    if (!out.includes(OCLIF_WSL)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer has: ${OCLIF_WSL}`)
+    out = out.replace(OCLIF_WSL, MAYBE_WSL)
+  }
+  if (file === 'config/plugin-loader.js') {
+    if (!out.includes(OCLIF_PLUGIN_MATCH)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer matches plugins with ${OCLIF_PLUGIN_MATCH}`)
+    out = out.replace(OCLIF_PLUGIN_MATCH, PLAIN_PLUGIN_MATCH)
+  }
+  if (file === 'config/plugin.js') {
+    if (!out.includes(OCLIF_SORT)) throw new Error(`bundle-cli: @oclif/core/lib/${file} no longer sorts commands with ${OCLIF_SORT}`)
+    out = out.replace(OCLIF_SORT, `.sort((a, b) => require(${JSON.stringify(COLLATE)}).compareLikeLocale(a.id, b.id));`)
+  }
+  return out
+}
+
+/**
+ * oclif sorts each plugin's commands with localeCompare while loading the configuration: the process's first
+ * localeCompare, which sets up ICU collation (~7 ms of every command's start). src/util/collate.ts gives the same
+ * order without it; the sort in @oclif/core's config/plugin.js uses it (the build fails if that line changed).
+ */
+const COLLATE = join(ROOT, 'dist', 'src', 'util', 'collate.js')
+const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
+const oclifCore = {
+  name: 'oclif-core-sources',
+  setup(b) {
+    b.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, (args) => {
+      const file = args.path.split(/[\\/]@oclif[\\/]core[\\/]lib[\\/]/)[1].replaceAll('\\', '/')
+      return {contents: oclifSource(file, readFileSync(args.path, 'utf8')), loader: 'js', resolveDir: dirname(args.path)}
+    })
+  },
+}
+
 await build({
   entryPoints: [entry],
   outfile: BUNDLE,
@@ -64,6 +154,9 @@ await build({
   external,
   absWorkingDir: ROOT,
   logLevel: 'warning',
+  // oclif's cold packages are required at run time from where @oclif/core is installed (above), on purpose.
+  logOverride: {'require-resolve-not-external': 'silent'},
+  plugins: [oclifCore],
   // The bundle's modules were ES modules: import.meta.url becomes the bundle's own URL (code that looks for files
   // goes through projectPath(), which walks up to package.json from there).
   define: {'import.meta.url': '__sg17ImportMetaUrl', 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"'},

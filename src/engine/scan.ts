@@ -10,8 +10,7 @@ import type {CommunityCandidate} from '../probes/snmp/dataset.js'
 import type {SnmpV3Credential} from '../probes/snmp/v3-credential-file.js'
 import {ConfigError} from '../profiles/errors.js'
 import {type Profile, resolveProfile} from '../profiles/loader.js'
-import {discoverServices} from './discovery.js'
-import {parsePortSpec} from './ports/port-spec.js'
+import {parsePortSpec, validatePortSpec} from './ports/port-spec.js'
 import {analyzeBatch, identityDigest, type SelectedBatchCheck} from '../identity/batch.js'
 import {deviceServiceId, identityEmission} from '../identity/derive.js'
 import {exposureEmission} from '../exposure/derive.js'
@@ -27,6 +26,7 @@ import {deviceCoverage} from './coverage.js'
 import {deviceVerdict, summarize, withBatch} from './verdict.js'
 import type {RecordedDeclaration} from '../declaration/types.js'
 import {assessDevice, refreshBatchRequirements} from '../requirements/assess.js'
+import {compareLikeLocale} from '../util/collate.js'
 
 export interface ScanOptions {
   /** Built-in profile id, a path to a profile YAML, or a loaded profile. Default itu-t-x1352-baseline. */
@@ -117,8 +117,8 @@ export async function scan(options: ScanOptions & {targets: string[]; deviceName
 export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}): Promise<Report> {
   // Parse every target before any network I/O: a typo fails fast with exit 2.
   for (const spec of specs) parseSpecTargets(spec)
-  if (options.tcpPorts !== undefined) parsePortSpec(options.tcpPorts)
-  if (options.udpPorts !== undefined) parsePortSpec(options.udpPorts, '--udp-ports')
+  if (options.tcpPorts !== undefined) validatePortSpec(options.tcpPorts)
+  if (options.udpPorts !== undefined) validatePortSpec(options.udpPorts, '--udp-ports')
   const devices: Device[] = new Array(specs.length)
   const info = await scanStream(specs, options, (device, index) => {
     devices[index] = device
@@ -165,7 +165,8 @@ export async function scanStream(
   const profile = typeof options.profile === 'object' ? options.profile : resolveProfile(options.profile)
   const failOn = options.failOn ?? 'medium'
   const timeoutMs = options.timeoutMs ?? 5000
-  parsePortSpec(profile.thresholds.tcpPorts, `profile ${profile.id} thresholds.tcpPorts`)
+  // Checked before any network I/O, expanded only where a bare host's discovery needs the list.
+  validatePortSpec(profile.thresholds.tcpPorts, `profile ${profile.id} thresholds.tcpPorts`)
   const ca = [...(options.caCertificates ?? []), ...(options.caFiles ?? []).map(readCaFile)]
   const stats = {connections: 0}
   let probeUnits = 0
@@ -201,6 +202,8 @@ export async function scanStream(
           continue
         }
         const portSpec = options.tcpPorts ?? deviceProfile.thresholds.tcpPorts
+        // Loaded for a bare host only: a scan of service URIs needs neither the port scanner nor its worker threads.
+        const {discoverServices} = await import('./discovery.js')
         const found = await discoverServices(t.host, {
           ports: parsePortSpec(portSpec, options.tcpPorts ? '--ports' : `profile ${deviceProfile.id} thresholds.tcpPorts`),
           portSpec,
@@ -292,9 +295,10 @@ export async function scanStream(
           findings.push(judgeDevice(sel, {id, serviceId, ...(spec.declared ? {declared: spec.declared} : {})}, derived, deviceProfile.thresholds, judgedAt))
         }
       }
-      services.sort((a, b) => a.id.localeCompare(b.id))
-      observations.sort((a, b) => a.service.localeCompare(b.service) || a.probe.localeCompare(b.probe))
-      findings.sort((a, b) => a.service.localeCompare(b.service) || a.check.localeCompare(b.check))
+      // Ordered as by localeCompare, without setting up ICU collation (src/util/collate.ts).
+      services.sort((a, b) => compareLikeLocale(a.id, b.id))
+      observations.sort((a, b) => compareLikeLocale(a.service, b.service) || compareLikeLocale(a.probe, b.probe))
+      findings.sort((a, b) => compareLikeLocale(a.service, b.service) || compareLikeLocale(a.check, b.check))
       const device: Device = {
         id,
         ...(spec.name ? {name: spec.name} : {}),

@@ -7,6 +7,7 @@ import type {Observation, Service} from '../evidence/types.js'
 import type {NetServicesData} from '../probes/identify/types.js'
 import type {ProbeEmission} from '../probes/types.js'
 import {type ExposedService, type ExposureData, P_DEVICE_EXPOSURE} from './types.js'
+import {compareLikeLocale} from '../util/collate.js'
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -100,7 +101,7 @@ export function exposureEmission(services: readonly Service[], observations: rea
   const data: ExposureData = {
     discovered,
     declared: declared ? [...declared] : null,
-    exposed: [...exposed.values()].sort((a, b) => a.transport.localeCompare(b.transport) || a.port - b.port),
+    exposed: [...exposed.values()].sort((a, b) => compareLikeLocale(a.transport, b.transport) || a.port - b.port),
     notes,
   }
   return {probe: P_DEVICE_EXPOSURE, data: data as unknown as Record<string, unknown>}

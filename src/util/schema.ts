@@ -10,9 +10,14 @@ import {projectPath} from './paths.js'
 // finds a validator precompiled by scripts/build-validators.mjs, never loads ajv's compiler.
 const require = createRequire(import.meta.url)
 
-type SchemaName = 'report' | 'profile' | 'inventory' | 'report-diff' | 'declaration'
+export type SchemaName = 'report' | 'profile' | 'inventory' | 'report-diff' | 'declaration'
 
 const cache = new Map<string, ValidateFunction>()
+
+/** SHA-256 of a schema's text as it is on disk: what the build's precompiled validators and profiles record. */
+export function schemaSha256(name: SchemaName): string {
+  return createHash('sha256').update(readFileSync(projectPath('schemas', `${name}.schema.json`), 'utf8')).digest('hex')
+}
 
 /** Compiled validator for one of the project's schemas (schemas/<name>.schema.json). */
 export function schemaValidator(name: SchemaName, options: {checkSchema?: boolean} = {}): ValidateFunction {

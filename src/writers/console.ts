@@ -3,6 +3,7 @@ import {severityRank} from '../engine/verdict.js'
 import {batchFindings, describeDifferences, inconsistentModels, modelLabel} from './batch.js'
 import {coverageOf} from './shared.js'
 import {requirementLines} from './requirements-text.js'
+import {compareLikeLocale} from '../util/collate.js'
 
 const OUTCOME_ORDER = ['fail', 'error', 'inconclusive', 'not_tested', 'pass', 'not_applicable']
 
@@ -63,7 +64,7 @@ function sortFindings(device: Device): Finding[] {
     (a, b) =>
       OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome) ||
       severityRank(b.severity) - severityRank(a.severity) ||
-      a.check.localeCompare(b.check),
+      compareLikeLocale(a.check, b.check),
   )
 }
 

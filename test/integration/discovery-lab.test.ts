@@ -14,6 +14,7 @@ import {formatPortRanges, parsePortSpec} from '../../src/engine/ports/port-spec.
 import {tcpScan} from '../../src/engine/ports/tcp-scan.js'
 import {RateLimiter} from '../../src/engine/rate-limiter.js'
 import {scan} from '../../src/engine/scan.js'
+import {resolveProfile} from '../../src/profiles/loader.js'
 import {Semaphore} from '../../src/engine/semaphore.js'
 import type {Observation} from '../../src/evidence/types.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
@@ -88,6 +89,13 @@ describe('bare-host discovery of lab devices', () => {
 
   it('a bad --ports value is a configuration error before any network I/O', async () => {
     await expect(scan({targets: [host], tcpPorts: '80,http'})).rejects.toThrow(/--ports: 'http'/)
+  })
+
+  it('a bad profile tcpPorts fails a scan of service URIs too, though none expands it', async () => {
+    const base = resolveProfile()
+    const profile = {...base, id: 'bad-ports', thresholds: {...base.thresholds, tcpPorts: '22,0-10'}}
+    const ssh = lab.devices.find((d) => d.name === 'good-gateway')!.targets.find((t) => t.startsWith('ssh://'))!
+    await expect(scan({targets: [ssh], profile})).rejects.toThrow("profile bad-ports thresholds.tcpPorts: port 0 in '0-10' is outside 1–65535")
   })
 })
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {AdaptiveTimeout} from '../../src/engine/ports/adaptive-timeout.js'
-import {formatPortRanges, parsePortSpec} from '../../src/engine/ports/port-spec.js'
+import {formatPortRanges, parsePortSpec, validatePortSpec} from '../../src/engine/ports/port-spec.js'
 import {portsObservation} from '../../src/engine/discovery.js'
 import {ConfigError} from '../../src/profiles/errors.js'
 
@@ -23,6 +23,30 @@ describe('port lists (--ports, profile tcpPorts)', () => {
     expect(() => parsePortSpec('70000')).toThrow(/outside 1–65535/)
     expect(() => parsePortSpec('90-80')).toThrow(/backwards/)
     expect(() => parsePortSpec('')).toThrow(/empty/)
+  })
+
+  it('expands overlapping and unordered items once each, in order', () => {
+    expect(parsePortSpec('5-7,1,6-9,3,1')).toEqual([1, 3, 5, 6, 7, 8, 9])
+    const all = parsePortSpec('1000-,1-1000')
+    expect(all).toHaveLength(65535)
+    expect(all[0]).toBe(1)
+    expect(all[65534]).toBe(65535)
+    expect(all.every((p, i) => p === i + 1)).toBe(true)
+  })
+
+  it('validates a list without expanding it, with the same error for the same bad item', () => {
+    for (const good of ['1-65535', 'all', '-', '22,80,443', '65530-', '-3']) expect(validatePortSpec(good)).toBeUndefined()
+    for (const [bad, source] of [['22,http', '--ports'], ['0-10', 'profile p thresholds.tcpPorts'], ['70000', '--udp-ports'], ['90-80', '--ports'], ['', '--ports'], ['1-2,,3', '--ports']] as const) {
+      let expected: unknown
+      try {
+        parsePortSpec(bad, source)
+      } catch (error) {
+        expected = error
+      }
+      expect(expected).toBeInstanceOf(ConfigError)
+      expect(() => validatePortSpec(bad, source)).toThrow(ConfigError)
+      expect(() => validatePortSpec(bad, source)).toThrow((expected as Error).message)
+    }
   })
 
   it('summarises port lists as compact ranges, capped', () => {

@@ -1,9 +1,12 @@
-import {readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {precompiledProfile} from '../../src/profiles/precompiled.js'
+import {sha256Hex} from '../../src/evidence/ids.js'
+import {ConfigError} from '../../src/profiles/errors.js'
+import {parseProfile} from '../../src/profiles/loader.js'
+import {precompiledProfile, precompiledProfilePath} from '../../src/profiles/precompiled.js'
 import {parseLocatedYaml} from '../../src/profiles/yaml-locations.js'
 import {projectPath} from '../../src/util/paths.js'
 
@@ -19,6 +22,8 @@ describe('built-in profiles precompiled at build', () => {
     expect(pre, 'dist/profiles/ missing: run npm run build').toBeDefined()
     const yaml = parseLocatedYaml(bytes.toString('utf8'), file)
     expect(pre!.value).toEqual(yaml.value)
+    // Validated by the build against the schema on disk: the loader need not load the validator.
+    expect(pre!.schemaValid).toBe(true)
     expect(pre!.locate('/checks/0')).toBe(yaml.locate('/checks/0'))
   })
 
@@ -26,5 +31,21 @@ describe('built-in profiles precompiled at build', () => {
     const file = join(dir, builtIns[0]!)
     const edited = Buffer.concat([readFileSync(file), Buffer.from('\n# edited\n')])
     expect(precompiledProfile(edited, file)).toBeUndefined()
+  })
+
+  it('is validated again when the schema changed since the build (the recorded schema digest differs)', () => {
+    const file = join(dir, builtIns[0]!)
+    const bytes = Buffer.concat([readFileSync(file), Buffer.from('\n# stale-schema test\n')])
+    // Not a valid profile: an unknown top-level field.
+    const value = {...(parseLocatedYaml(bytes.toString('utf8'), file).value as object), unknownField: true}
+    const stored = precompiledProfilePath(sha256Hex(bytes))
+    writeFileSync(stored, JSON.stringify({schemaSha256: '0'.repeat(64), value}))
+    try {
+      expect(precompiledProfile(bytes, file)?.schemaValid).toBe(false)
+      expect(() => parseProfile(bytes, file)).toThrow(ConfigError)
+      expect(() => parseProfile(bytes, file)).toThrow(/invalid profile/)
+    } finally {
+      rmSync(stored, {force: true})
+    }
   })
 })
