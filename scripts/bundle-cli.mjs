@@ -4,8 +4,16 @@
  * under dist/cli/ — one entry per command (dist/cli/commands/…, what oclif's manifest and pattern discovery
  * read) and one for oclif itself (dist/cli/oclif.js, what bin/run.js starts), sharing code through split chunks
  * (dist/cli/chunks/). Why (issue 16): Node 20 resolves, reads and compiles every ES module file on its own and
- * caches no compiled code; a scan loaded ~470 files (our ~200, @oclif/core's ~150 with semver, yaml's 73 — the built-in profiles are now read from JSON), and
- * that file-by-file loading was most of a single-service scan. Bundled, the same code is a few dozen files.
+ * caches no compiled code; a scan loaded ~470 files (our ~200, @oclif/core's ~150 with semver, yaml's 73 — the
+ * built-in profiles are now read from JSON), and that file-by-file loading was most of a single-service scan.
+ * Bundled, the same code is a few files: a scan of a service URI loads 9 of dist/cli/ before its probe (oclif.js, the
+ * oclif chunk, esbuild's runtime chunk, commands/scan.js, the "scan core" chunk, then the probe family's own).
+ *
+ * What the build does beyond bundling, each explained where it is done below: the scan command's static graph is
+ * forced into one chunk ("scan core"); builtins are read as objects, not imported (no ES facade); a few of
+ * @oclif/core's requires are lazy and some of its packages are left out of the chunk (required from its install on
+ * first use); oclif's command sort uses src/util/collate.ts (no ICU set-up); oclif matches plain plugin names by
+ * equality and asks wsl-utils only on a system that may be WSL. SG17_METAFILE=path writes esbuild's metafile.
  *
  * What stays lazy: every dynamic import() (probe families, --lab, the db store…) becomes its own chunk, loaded only
  * when reached, as before. What stays in node_modules (external): the packages a probe family or command loads
