@@ -19,18 +19,26 @@ const CODE_CACHE = join(__dirname, '..', 'dist', 'cli', 'sg17scan.code-cache')
 
 let loaded
 
+/** The bundle's first line names its build (scripts/bundle-cli.mjs writes a random id there). V8 checks a cache
+ *  against the source's length only: a rebuilt bundle of the same length must not meet the previous build's cache. */
+const buildId = (source) => source.slice(0, source.indexOf('\n'))
+
+function readCodeCache(source) {
+  try {
+    if (readFileSync(`${CODE_CACHE}.build-id`, 'utf8') !== buildId(source)) return undefined
+    return readFileSync(CODE_CACHE)
+  } catch {
+    return undefined // no cache (not built yet): compiled as usual
+  }
+}
+
 function load() {
   const source = readFileSync(BUNDLE, 'utf8')
-  let cachedData
-  try {
-    cachedData = readFileSync(CODE_CACHE)
-  } catch {
-    // no cache (not built yet): compiled as usual
-  }
+  const cachedData = readCodeCache(source)
   // The CommonJS wrapper plus the import function oclif's ES module loading needs (a script may not call import()).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __sg17Import) {${source}\n})`
   const script = new vm.Script(wrapped, {filename: BUNDLE, cachedData})
-  if (process.env.SG17SCAN_DEBUG_CODE_CACHE) process.stderr.write(`code cache: ${cachedData ? (script.cachedDataRejected ? 'rejected' : 'accepted') : 'none'}\n`)
+  if (process.env.SG17SCAN_DEBUG_CODE_CACHE) process.stderr.write(`code cache: ${cachedData ? (script.cachedDataRejected ? 'rejected' : 'accepted') : 'none (not built, or not this bundle\'s)'}\n`)
   const module = {exports: {}, filename: BUNDLE}
   script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE), (specifier) => import(specifier))
   const out = process.env.SG17SCAN_CODE_CACHE_OUT
@@ -38,6 +46,7 @@ function load() {
     process.once('exit', () => {
       writeFileSync(`${out}.tmp`, script.createCachedData())
       renameSync(`${out}.tmp`, out)
+      writeFileSync(`${out}.build-id`, buildId(source))
     })
   }
   return module.exports

@@ -19,6 +19,7 @@
  * With SG17SCAN_LOAD_LOG set, the bundle appends the path of every module it initializes to that file (the
  * structural start-up test, test/integration/startup-modules.test.ts, reads it).
  */
+import {randomBytes} from 'node:crypto'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -192,6 +193,8 @@ const root = JSON.stringify(relative(OUT, ROOT))
 const directive = '"use strict";\n'
 if (!text.startsWith(directive)) throw new Error('bundle-cli: the bundle does not open with "use strict"')
 text = [
+  // The build's id: bin/bundle-loader.cjs uses a code cache only if it was written for this very bundle.
+  `// sg17scan bundle ${randomBytes(8).toString('hex')}`,
   directive.trim(),
   "const __sg17ImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
   `const __sg17LoadLog = process.env.SG17SCAN_LOAD_LOG ? (key) => require('node:fs').appendFileSync(process.env.SG17SCAN_LOAD_LOG, require('node:url').pathToFileURL(require('node:path').join(__dirname, ${root}, key)).href + '\\n') : undefined;`,
