@@ -16,7 +16,7 @@
 import {execFile, spawn} from 'node:child_process'
 import {existsSync, mkdirSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {connect, createServer} from 'node:net'
+import {connect} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -31,6 +31,7 @@ import {DEFAULT_THRESHOLDS, type Thresholds} from '../../src/profiles/thresholds
 import {sshProbeUnit} from '../../src/probes/ssh/unit.js'
 import type {ProbeEmission} from '../../src/probes/types.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
+import {freePort} from '../helpers/sshd.js'
 
 const run = promisify(execFile)
 const SSHD = process.env.SG17_SSHD ?? '/usr/sbin/sshd'
@@ -46,17 +47,6 @@ let stopSshd: (() => Promise<void>) | undefined
 let waits: StartedDevice | undefined
 let chatty: StartedDevice | undefined
 const portOf = (d: StartedDevice) => Number(new URL(d.targets[0]!).port)
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address() as {port: number}
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 async function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -111,23 +111,23 @@ function dhSecret(group: DhGroup, f: Buffer): Buffer {
   return group.computeSecret(f)
 }
 
-function fixedGroup(hash: KexMethod['hash'], name: string): KexMethod {
+/** The DH exchange itself (RFC 4253 §8): e out, f back; `before` are the group exchange's fields that precede e in H. */
+async function dhExchange(io: KexIo, group: DhGroup, init: number, reply: number, before: Buffer[] = []): Promise<KexOutcome> {
+  const e = group.generateKeys()
+  io.send(message(init, mpint(e)))
+  const name = init === SSH_MSG_KEXDH_INIT ? 'SSH_MSG_KEXDH_REPLY' : 'SSH_MSG_KEX_DH_GEX_REPLY'
+  const answer = readReply(await io.receive(reply, `waiting for ${name}`), name)
+  const f = mpintMagnitude(answer.serverPublic)
   return {
-    hash,
-    async run(io) {
-      const group = getDiffieHellman(name)
-      const e = group.generateKeys()
-      io.send(message(SSH_MSG_KEXDH_INIT, mpint(e)))
-      const reply = readReply(await io.receive(SSH_MSG_KEXDH_REPLY, 'waiting for SSH_MSG_KEXDH_REPLY'), 'SSH_MSG_KEXDH_REPLY')
-      const f = mpintMagnitude(reply.serverPublic)
-      return {
-        hostKeyBlob: reply.hostKeyBlob,
-        signature: reply.signature,
-        sharedSecret: mpint(dhSecret(group, f)),
-        hashFields: Buffer.concat([mpint(e), mpint(f)]),
-      }
-    },
+    hostKeyBlob: answer.hostKeyBlob,
+    signature: answer.signature,
+    sharedSecret: mpint(dhSecret(group, f)),
+    hashFields: Buffer.concat([...before, mpint(e), mpint(f)]),
   }
+}
+
+function fixedGroup(hash: KexMethod['hash'], name: string): KexMethod {
+  return {hash, run: (io) => dhExchange(io, getDiffieHellman(name), SSH_MSG_KEXDH_INIT, SSH_MSG_KEXDH_REPLY)}
 }
 
 function groupExchange(hash: KexMethod['hash']): KexMethod {
@@ -148,16 +148,7 @@ function groupExchange(hash: KexMethod['hash']): KexMethod {
       } catch (err) {
         throw new ProbeError('malformed-kex-reply', `unusable group exchange group: ${(err as Error).message}`)
       }
-      const e = group.generateKeys()
-      io.send(message(SSH_MSG_KEX_DH_GEX_INIT, mpint(e)))
-      const reply = readReply(await io.receive(SSH_MSG_KEX_DH_GEX_REPLY, 'waiting for SSH_MSG_KEX_DH_GEX_REPLY'), 'SSH_MSG_KEX_DH_GEX_REPLY')
-      const f = mpintMagnitude(reply.serverPublic)
-      return {
-        hostKeyBlob: reply.hostKeyBlob,
-        signature: reply.signature,
-        sharedSecret: mpint(dhSecret(group, f)),
-        hashFields: Buffer.concat([sizes, mpint(p), mpint(g), mpint(e), mpint(f)]),
-      }
+      return dhExchange(io, group, SSH_MSG_KEX_DH_GEX_INIT, SSH_MSG_KEX_DH_GEX_REPLY, [sizes, mpint(p), mpint(g)])
     },
   }
 }
