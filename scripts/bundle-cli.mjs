@@ -59,7 +59,7 @@ writeFileSync(
  * @oclif/core requires, at load, modules that a run uses only in rare cases: help rendering (to show help after an
  * error), ejs (templates in help and some settings), tinyglobby (finding commands when there is no manifest),
  * spinners, node:readline (reading piped stdin for a flag that asks for it), node:child_process (detecting the
- * shell on Windows) and minimatch (plugin names that are patterns, below). Those requires become lazy references, required on first use (property reads and calls are
+ * shell on Windows), node:perf_hooks (oclif's own timing, only with its performance debugging on) and minimatch (plugin names that are patterns, below). Those requires become lazy references, required on first use (property reads and calls are
  * forwarded): the same modules, evaluated only if the run needs them. The build fails if a line is no longer there.
  * The packages among them (and semver, which only oclif's Node version check uses: disabled below) are not bundled
  * at all but required from where @oclif/core is installed, so the bundle is ~235 KB smaller to read and parse.
@@ -73,6 +73,7 @@ const LAZY_OCLIF_REQUIRES = {
   'parser/parse.js': ['const node_readline_1 = require("node:readline");'],
   'util/os.js': ['const node_child_process_1 = require("node:child_process");'],
   'config/plugin-loader.js': ['const minimatch_1 = require("minimatch");'],
+  'performance.js': ['const node_perf_hooks_1 = require("node:perf_hooks");'],
 }
 /**
  * oclif finds its core plugins (package.json oclif.plugins) among the dependencies by minimatch, compiling each
