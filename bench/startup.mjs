@@ -4,7 +4,7 @@
  *
  *   node -e 0                                  the floor every node CLI pays
  *   sg17scan --version | --help | checks list   commands that load no probe
- *   sg17scan scan ssh://127.0.0.1:PORT --json  vs  ssh-audit -j 127.0.0.1:PORT   (the same local OpenSSH sshd,
+ *   sg17scan scan ssh://127.0.0.1:PORT --json  vs  ssh-audit -j 127.0.0.1:PORT   (alternating run by run; the same local OpenSSH sshd,
  *                                              started by bench/sshd.mjs as in bench/ssh.mjs)
  *   sg17scan scan <strong-hub> --json          one lab device with the default profile: TLS + HTTP (https://)
  *                                              and SSH, the lab served by this process (dist/src/lab)
@@ -59,7 +59,7 @@ async function measure(name, file, args, runs, okCodes = [0, 1], variants = [{la
   for (let i = 0; i < runs; i += 1) {
     for (const [k, v] of variants.entries()) {
       const r = await runTimed(v.file, v.args, {env: {NODE_ENV: 'production'}})
-      if (!okCodes.includes(r.exitCode)) throw new Error(`${name}${v.label} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`)
+      if (!(v.okCodes ?? okCodes).includes(r.exitCode)) throw new Error(`${name}${v.label} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`)
       log(`#   run ${i + 1}/${runs}${v.label}: ${r.seconds.toFixed(3)} s`)
       samples[k].push(r.seconds)
     }
@@ -103,9 +103,16 @@ async function main() {
     for (const args of [['--version'], ['--help'], ['checks', 'list']]) {
       rows.push({name: `sg17scan ${args.join(' ')}`, ...(await sg(`sg17scan ${args.join(' ')}`, args)), ref: floor, refName: 'node -e 0'})
     }
+    // ssh-audit and sg17scan alternate run by run against the same sshd: a shared machine's load weighs on both alike.
     const sshTarget = `127.0.0.1:${sshd.port}`
-    const audit = await measure('ssh-audit', SSH_AUDIT, ['-j', sshTarget], n, [0, 1, 2, 3])
-    rows.push({name: 'sg17scan scan ssh://', ...(await sg('sg17scan scan ssh://', ['scan', `ssh://${sshTarget}`, '--json'])), ref: audit, refName: 'ssh-audit'})
+    const sshArgs = ['scan', `ssh://${sshTarget}`, '--json']
+    const sshVariants = [
+      {label: ' (ssh-audit)', file: SSH_AUDIT, args: ['-j', sshTarget], okCodes: [0, 1, 2, 3]},
+      {label: '', file: node, args: [RUN, ...sshArgs]},
+      ...(BASE ? [{label: ' (baseline)', file: node, args: [BASE, ...sshArgs]}] : []),
+    ]
+    const [audit, ssh, sshBase] = await measure('sg17scan scan ssh://', node, [], n, [0, 1], sshVariants)
+    rows.push({name: 'sg17scan scan ssh://', s: ssh, ...(BASE ? {base: sshBase} : {}), ref: audit, refName: 'ssh-audit'})
     rows.push({name: 'ssh-audit -j', s: audit})
     const targets = lab.devices[0].targets
     rows.push({name: `sg17scan scan ${LAB_DEVICE} (${targets.map((t) => t.split(':')[0]).join('+')}, default profile)`, ...(await sg(`sg17scan scan ${LAB_DEVICE}`, ['scan', ...targets, '--ca', caFile, '--json']))})

@@ -120,9 +120,20 @@ export async function scanDevices(specs: DeviceSpec[], options: ScanOptions = {}
   if (options.tcpPorts !== undefined) validatePortSpec(options.tcpPorts)
   if (options.udpPorts !== undefined) validatePortSpec(options.udpPorts, '--udp-ports')
   const devices: Device[] = new Array(specs.length)
-  const info = await scanStream(specs, options, (device, index) => {
+  const scanning = scanStream(specs, options, (device, index) => {
     devices[index] = device
   })
+  // The report's provenance (the tool's commit, every data set's SHA-256: ~3 ms of reading and hashing) is read
+  // once the probes have started and wait on the network, instead of after the last answer.
+  setImmediate(() => {
+    try {
+      toolInfo()
+      dataFiles()
+    } catch {
+      // read again (and any error raised there) when the report is built
+    }
+  })
+  const info = await scanning
   const failOn = options.failOn ?? 'medium'
   const batchChecks = planScope(info.profile, 'batch', options.intrusive ?? false) as SelectedBatchCheck[]
   // Keys shared between devices and per-model consistency: only meaningful across several devices.
