@@ -11,7 +11,7 @@ import {clientKexinitLists} from '../../src/probes/ssh/kexinit.js'
 import {assertImplemented, negotiate} from '../../src/probes/ssh/negotiate.js'
 import {CIPHERS, createOpener, createSealer, deriveKey, directionKeys, MACS} from '../../src/probes/ssh/packet-protection.js'
 import {parseKexinit, WireReader} from '../../src/probes/ssh/parse.js'
-import {hostKeyPlan, hostKeysFor} from '../../src/probes/ssh/raw-session.js'
+import {authOnFirstConnection, hostKeyPlan, hostKeysFor} from '../../src/probes/ssh/raw-session.js'
 import type {KexinitLists} from '../../src/probes/ssh/types.js'
 import {mpint, mpintMagnitude, nameList} from '../../src/probes/ssh/wire.js'
 import {clientKexinitPayload} from '../../src/probes/ssh/kexinit.js'
@@ -85,6 +85,17 @@ describe('host-key plan', () => {
       {algorithm: 'rsa-sha2-256', fingerprint: 'R'},
       {algorithm: 'ssh-dss', error: 'not fetched'},
     ])
+  })
+})
+
+describe('which connection carries the none request', () => {
+  it('the first with one or two keys to fetch; another from three on (the first then frees its slot sooner)', () => {
+    expect(authOnFirstConnection(['ssh-ed25519'])).toBe(true)
+    expect(authOnFirstConnection(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'])).toBe(true)
+    expect(authOnFirstConnection(['rsa-sha2-512', 'ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256'])).toBe(false)
+    expect(authOnFirstConnection(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512'])).toBe(false)
+    // Nothing the first connection can negotiate: it fails, so it carries the request's failure itself.
+    expect(authOnFirstConnection(['ssh-ed448', 'x509v3-ssh-rsa', 'sk-ssh-ed25519@openssh.com'])).toBe(true)
   })
 })
 

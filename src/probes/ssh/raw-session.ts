@@ -1,14 +1,15 @@
 /**
  * The SSH probe's connections, driven by the raw client:
- *  - the first connection reads the identification and KEXINIT, runs the key exchange (obtaining the host key of
- *    the algorithm it negotiates), switches on encryption and sends one `none` authentication request;
+ *  - the first connection reads the identification and KEXINIT and runs the key exchange (obtaining the host key of
+ *    the algorithm it negotiates);
  *  - one connection per other distinct host key, its KEXINIT naming only that host-key algorithm, closed after the
- *    server's key exchange reply.
+ *    server's key exchange reply;
+ *  - one of them (authOnFirstConnection) then switches on encryption and sends one `none` authentication request.
  * Each connection has an overall deadline of 3 × the probe timeout; none ever throws past its result.
  */
 import type {ArtifactInput, ProbeContext} from '../types.js'
 import {ProbeError} from '../types.js'
-import {clientKexinitLists, type KexinitGrab} from './kexinit.js'
+import {CLIENT_HOST_KEY_ALGORITHMS, clientKexinitLists, type KexinitGrab} from './kexinit.js'
 import {negotiate, negotiateKex} from './negotiate.js'
 import {CIPHERS, type DirectionAlgorithms} from './packet-protection.js'
 import {describePublicKey} from './parse.js'
@@ -65,20 +66,59 @@ function hostKeyInfo(algorithm: string, blob: Buffer): FetchedHostKey {
   return {algorithm, ...describePublicKey(blob), blob}
 }
 
-/** The key the server uses for one host-key algorithm, or why not (the error text starts with its code). */
-export async function fetchHostKey(ctx: ProbeContext, algorithm: string): Promise<FetchedHostKey> {
+export type AuthOutcome = {ok: true; value: SshAuthMethodsData; readAt: string} | {ok: false; error: ProbeError; readAt: string}
+
+export interface SessionResult {
+  /** The key of the host-key algorithm the connection negotiated (or why not). */
+  hostKey?: FetchedHostKey
+  /** The `none` request's outcome, on the connection that carried it. */
+  auth?: AuthOutcome
+}
+
+/** After the KEXINIT exchange: the key exchange (one host key), then, if asked, encryption and the `none` request. */
+async function keyThenAuth(ctx: ProbeContext, conn: RawSshConnection, grab: KexinitGrab, withAuth: boolean): Promise<SessionResult> {
+  if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
+  const {kex, hostKey: algorithm} = negotiateKex(conn.lists, grab.lists)
+  let hostKey: FetchedHostKey | undefined
   try {
-    return await withRawConnection(ctx, clientKexinitLists([algorithm]), async (conn, grab) => {
-      if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
-      const {kex, hostKey} = negotiateKex(conn.lists, grab.lists)
-      if (hostKey !== algorithm) throw new ProbeError('no-common-algorithm', `server does not offer ${algorithm} on this connection`)
-      return hostKeyInfo(algorithm, (await conn.keyExchange(kex)).hostKeyBlob)
-    })
+    const result = await conn.keyExchange(kex)
+    hostKey = hostKeyInfo(algorithm, result.hostKeyBlob)
+    if (!withAuth) return {hostKey}
+    const n = negotiate(conn.lists, grab.lists)
+    ctx.log(`ssh: raw session: kex ${kex}, host key ${algorithm}, ${describeDirection(n.clientToServer)} out, ${describeDirection(n.serverToClient)} in`)
+    await conn.newKeys(result, n)
+    const value = await requestNoneAuth(conn)
+    return {hostKey, auth: {ok: true, value, readAt: ctx.now().toISOString()}}
+  } catch (err) {
+    const error = toProbeError(err)
+    if (error.code === 'aborted') throw error
+    return {hostKey: hostKey ?? {algorithm, error: `${error.code}: ${error.message}`}, ...(withAuth ? {auth: {ok: false, error, readAt: ctx.now().toISOString()}} : {})}
+  }
+}
+
+/**
+ * The key the server uses for one host-key algorithm, or why not (the error text starts with its code); with
+ * `withAuth`, the same connection then carries the `none` request.
+ */
+export async function fetchHostKey(ctx: ProbeContext, algorithm: string, withAuth = false): Promise<SessionResult & {hostKey: FetchedHostKey}> {
+  try {
+    const r = await withRawConnection(ctx, clientKexinitLists([algorithm]), (conn, grab) => keyThenAuth(ctx, conn, grab, withAuth))
+    return {...r, hostKey: r.hostKey ?? {algorithm, error: 'not fetched'}}
   } catch (err) {
     const e = toProbeError(err)
     if (e.code === 'aborted') throw e
-    return {algorithm, error: `${e.code}: ${e.message}`}
+    return {hostKey: {algorithm, error: `${e.code}: ${e.message}`}, ...(withAuth ? {auth: {ok: false, error: e, readAt: ctx.now().toISOString()}} : {})}
   }
+}
+
+/**
+ * Whether the first connection carries the `none` request. It is on the critical path otherwise: with the default 2
+ * connections per device, a third key waits for the first connection to close. With three or more keys to fetch,
+ * the first connection fetches its key only and the second carries the request (OpenSSH's default three keys: ~10 ms
+ * sooner on loopback); with one or two, the first does both.
+ */
+export function authOnFirstConnection(offered: readonly string[]): boolean {
+  return hostKeyPlan(offered).length <= 2 || !CLIENT_HOST_KEY_ALGORITHMS.some((a) => offered.includes(a))
 }
 
 /** One fetch per distinct key, RSA through the strongest offered RSA signature algorithm, in offer order. */
@@ -112,17 +152,12 @@ export function hostKeyArtifacts(plan: readonly string[], fetched: ReadonlyMap<s
   return [...lines].map((content) => ({kind: 'ssh-hostkey', encoding: 'utf8', content}))
 }
 
-export interface FirstSessionResult {
-  /** The host-key algorithm the first connection negotiated and the key it obtained (or why not). */
-  hostKey?: FetchedHostKey
-  auth: {ok: true; value: SshAuthMethodsData; readAt: string} | {ok: false; error: ProbeError; readAt: string}
-}
-
 /**
  * The first connection. `kexinit` settles as soon as the server's KEXINIT is read (the caller starts the other
- * connections then); `rest` settles when the whole session is over and never rejects.
+ * connections then); `rest` settles when the whole session is over and never rejects (its `auth` is set when it
+ * carried the `none` request, or failed before it could know).
  */
-export function firstSession(ctx: ProbeContext): {kexinit: Promise<KexinitGrab>; rest: Promise<FirstSessionResult>} {
+export function firstSession(ctx: ProbeContext): {kexinit: Promise<KexinitGrab>; rest: Promise<SessionResult>} {
   let onGrab!: (g: KexinitGrab) => void
   let onFailure!: (err: unknown) => void
   // A failure before the server's KEXINIT is the grab's (once resolved, the later rejection changes nothing).
@@ -130,24 +165,11 @@ export function firstSession(ctx: ProbeContext): {kexinit: Promise<KexinitGrab>;
     onGrab = resolve
     onFailure = reject
   })
-  const session = withRawConnection(ctx, clientKexinitLists(), async (conn, grab): Promise<FirstSessionResult> => {
+  const session = withRawConnection(ctx, clientKexinitLists(), async (conn, grab): Promise<SessionResult> => {
     onGrab(grab)
-    if (!grab.lists) throw new ProbeError('ssh1-only', 'server speaks SSH-1 only')
-    const {kex, hostKey: algorithm} = negotiateKex(conn.lists, grab.lists)
-    let hostKey: FetchedHostKey | undefined
-    try {
-      const result = await conn.keyExchange(kex)
-      hostKey = hostKeyInfo(algorithm, result.hostKeyBlob)
-      const n = negotiate(conn.lists, grab.lists)
-      ctx.log(`ssh: raw session: kex ${kex}, host key ${algorithm}, ${describeDirection(n.clientToServer)} out, ${describeDirection(n.serverToClient)} in`)
-      await conn.newKeys(result, n)
-      const value = await requestNoneAuth(conn)
-      return {hostKey, auth: {ok: true, value, readAt: ctx.now().toISOString()}}
-    } catch (err) {
-      return {hostKey, auth: {ok: false, error: toProbeError(err), readAt: ctx.now().toISOString()}}
-    }
+    return keyThenAuth(ctx, conn, grab, authOnFirstConnection(grab.lists?.hostKey ?? []))
   })
   session.catch(onFailure)
-  const rest = session.catch((err: unknown): FirstSessionResult => ({auth: {ok: false, error: toProbeError(err), readAt: ctx.now().toISOString()}}))
+  const rest = session.catch((err: unknown): SessionResult => ({auth: {ok: false, error: toProbeError(err), readAt: ctx.now().toISOString()}}))
   return {kexinit, rest}
 }

@@ -9,7 +9,7 @@
 import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
 import {CLIENT_HOST_KEY_ALGORITHMS, type KexinitGrab} from './kexinit.js'
-import {fetchHostKey, firstSession, hostKeyArtifacts, hostKeyPlan, hostKeysFor, type FetchedHostKey, type FirstSessionResult} from './raw-session.js'
+import {authOnFirstConnection, fetchHostKey, firstSession, hostKeyArtifacts, hostKeyPlan, hostKeysFor, type AuthOutcome, type FetchedHostKey} from './raw-session.js'
 import {
   P_SSH_AUTH_METHODS,
   P_SSH_HOSTKEYS,
@@ -64,24 +64,31 @@ export function kexinitArtifacts(g: KexinitGrab): ArtifactInput[] {
   return out
 }
 
-/** Fetches every planned key not already obtained, a few connections at a time. */
-async function fetchOtherHostKeys(ctx: ProbeContext, plan: readonly string[], fetched: Map<string, FetchedHostKey>): Promise<void> {
+/**
+ * Fetches every planned key not already obtained, a few connections at a time; the connection of `authWith` (if any)
+ * also carries the `none` request, whose outcome is returned.
+ */
+async function fetchOtherHostKeys(ctx: ProbeContext, plan: readonly string[], fetched: Map<string, FetchedHostKey>, authWith?: string): Promise<AuthOutcome | undefined> {
   const todo = plan.filter((a) => !fetched.has(a))
   let next = 0
+  let auth: AuthOutcome | undefined
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
       const algorithm = todo[next++]
-      fetched.set(algorithm, await fetchHostKey(ctx, algorithm))
+      const r = await fetchHostKey(ctx, algorithm, algorithm === authWith)
+      fetched.set(algorithm, r.hostKey)
+      auth ??= r.auth
     }
   }
   await Promise.all(Array.from({length: Math.min(HOST_KEY_PARALLELISM, todo.length)}, worker))
+  return auth
 }
 
 /** The raw `none` request's result, or the ssh2 client's answer on a fresh connection when it did not succeed. */
-async function authMethods(ctx: ProbeContext, first: FirstSessionResult): Promise<ProbeEmission> {
-  if (first.auth.ok) return {probe: P_SSH_AUTH_METHODS, data: {...(first.auth.value satisfies SshAuthMethodsData)}, collectedAt: first.auth.readAt}
-  const rawError = first.auth.error
-  if (rawError.code === 'aborted') return {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(rawError), collectedAt: first.auth.readAt}
+async function authMethods(ctx: ProbeContext, outcome: AuthOutcome): Promise<ProbeEmission> {
+  if (outcome.ok) return {probe: P_SSH_AUTH_METHODS, data: {...(outcome.value satisfies SshAuthMethodsData)}, collectedAt: outcome.readAt}
+  const rawError = outcome.error
+  if (rawError.code === 'aborted') return {probe: P_SSH_AUTH_METHODS, data: {}, error: toError(rawError), collectedAt: outcome.readAt}
   ctx.log(`ssh: none request by the raw client: ${rawError.code}: ${rawError.message}; asking with ssh2`)
   try {
     const {probeAuthMethods} = await import('./client.js')
@@ -116,13 +123,16 @@ export const sshProbeUnit: ProbeUnit = {
     const plan = hostKeyPlan(offered)
     const fetched = new Map<string, FetchedHostKey>()
     // The first connection obtains the key of the algorithm it negotiates: the first of its list the server offers.
+    // The `none` request rides on it, or on the first other connection when it would hold up a third key.
     const firstAlgorithm = CLIENT_HOST_KEY_ALGORITHMS.find((a) => offered.includes(a))
-    const [rest] = await Promise.all([
-      first.rest.then(async (r) => {
+    const others = plan.filter((a) => a !== firstAlgorithm)
+    const authWith = authOnFirstConnection(offered) ? undefined : others[0]
+    const [rest, otherAuth] = await Promise.all([
+      first.rest.then((r) => {
         if (r.hostKey && !r.hostKey.error) fetched.set(r.hostKey.algorithm, r.hostKey)
         return r
       }),
-      fetchOtherHostKeys(ctx, plan.filter((a) => a !== firstAlgorithm), fetched),
+      fetchOtherHostKeys(ctx, others, fetched, authWith),
     ])
     // The first connection's key, if it failed there, is asked for once more on its own connection.
     await fetchOtherHostKeys(ctx, plan, fetched)
@@ -137,7 +147,9 @@ export const sshProbeUnit: ProbeUnit = {
       // No key at all: still an observation (each entry says why), and a log line for the operator.
       ctx.log(`ssh: no host key could be fetched (${hostKeys.map((k) => `${k.algorithm}: ${k.error}`).join('; ')})`)
     }
-    const authEmission = await authMethods(ctx, rest)
+    const noAuth: AuthOutcome = {ok: false, error: new ProbeError('internal', 'no connection carried the none request'), readAt: ctx.now().toISOString()}
+    const carried = authWith === undefined ? rest.auth : otherAuth
+    const authEmission = await authMethods(ctx, carried ?? rest.auth ?? otherAuth ?? noAuth)
     const anomalies = (kexinit.data as unknown as SshKexinitData).anomalies
     if (anomalies.length) ctx.log(`ssh: read liberally: ${anomalies.join('; ')}`)
     ctx.log(`ssh: ${grab.identification.banner}; ${Date.now() - started} ms`)
