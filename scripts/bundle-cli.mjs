@@ -59,8 +59,9 @@ writeFileSync(
  * @oclif/core requires, at load, modules that a run uses only in rare cases: help rendering (to show help after an
  * error), ejs (templates in help and some settings), tinyglobby (finding commands when there is no manifest),
  * spinners, node:readline (reading piped stdin for a flag that asks for it), node:child_process (detecting the
- * shell on Windows), node:perf_hooks (oclif's own timing, only with its performance debugging on) and minimatch (plugin names that are patterns, below). Those requires become lazy references, required on first use (property reads and calls are
- * forwarded): the same modules, evaluated only if the run needs them. The build fails if a line is no longer there.
+ * shell on Windows), node:perf_hooks (oclif's own timing, only with its performance debugging on) and minimatch
+ * (plugin names that are patterns, below). Those requires become lazy references, required on first use (property
+ * reads and calls are forwarded): the same modules, evaluated only if the run needs them. The build fails if a line is no longer there.
  * The packages among them (and semver, which only oclif's Node version check uses: disabled below) are not bundled
  * at all but required from where @oclif/core is installed, so the bundle is ~235 KB smaller to read and parse.
  */
@@ -160,7 +161,8 @@ await build({
   logOverride: {'require-resolve-not-external': 'silent'},
   plugins: [oclifCore],
   // The bundle's modules were ES modules: import.meta.url becomes the bundle's own URL (code that looks for files
-  // goes through projectPath(), which walks up to package.json from there).
+  // goes through projectPath(), which walks up to package.json from there). oclif's Node version check reads its
+  // own package.json through __dirname, which is the bundle's here: skipped (semver is not loaded for it either).
   define: {'import.meta.url': '__sg17ImportMetaUrl', 'process.env.OCLIF_DISABLE_ENGINE_WARNING': '"1"'},
 })
 rmSync(entry)
