@@ -183,6 +183,7 @@ describe('raw client: a server that breaks after its KEXINIT keeps what was obse
     ['closes when the key exchange starts', 1, (s: net.Socket) => s.destroy(), 'closed'],
     ['answers the key exchange with SSH_MSG_DISCONNECT', 1, (s: net.Socket) => s.write(buildPacket(Buffer.concat([Buffer.from([1, 0, 0, 0, 3, 0, 0, 0, 4]), Buffer.from('nope'), Buffer.alloc(4)]))), 'disconnect'],
     ['announces a 2 GB packet in its key exchange reply', 1, (s: net.Socket) => s.write(Buffer.from([0x7f, 0xff, 0xff, 0xff])), 'oversized'],
+    ['falls silent once the key exchange starts', 1, () => {}, 'timeout'],
   ] as const)('%s: KEXINIT kept, host key and auth methods explained', async (_name, packets, behaviour, code) => {
     const target = await rawServer(afterClientPackets(packets, behaviour))
     try {
