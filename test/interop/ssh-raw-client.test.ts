@@ -6,7 +6,8 @@
  *  - all three observations complete, the auth methods the ones configured;
  *  - the raw client negotiated exactly the forced combination (its log line), without the ssh2 fallback;
  *  - the host key fingerprint equals `ssh-keygen -lf` of the server's public key, the key kept as an artifact its
- *    .pub file's line.
+ *    .pub file's line, and the server's signature over the exchange hash verifies (Ed25519, ECDSA P-256/384/521,
+ *    RSA with SHA-1/SHA-256/SHA-512, DSA).
  * A server with chacha20-poly1305 only (a cipher the raw client does not implement) gets its auth methods from the
  * ssh2 fallback. A missing sshd or ssh-keygen fails the suite with what to install.
  */
@@ -114,6 +115,8 @@ interopSuite('raw SSH client against OpenSSH sshd, one forced algorithm combinat
     expect((auth!.data as unknown as SshAuthMethodsData).methods.sort()).toEqual(['password', 'publickey'])
     const keys = (hostKeys!.data as unknown as SshHostKeysData).keys
     expect(keys.map((k) => [k.algorithm, k.fingerprint])).toEqual([[c.hostKey, fingerprints.get(c.keyFile)]])
+    // The server proved it holds the key: its signature over the exchange hash verifies.
+    expect(keys[0]).toMatchObject({signature: 'valid', signedWith: c.hostKey})
     // The key itself is kept: the line equals the server's .pub file (type and base64 blob).
     expect(hostKeys!.artifacts).toEqual([{kind: 'ssh-hostkey', encoding: 'utf8', content: publicKeyLines.get(c.keyFile)}])
     // One connection does everything for a server with one host key.

@@ -3,7 +3,7 @@
  * cipher × MAC the client implements sealed and opened again, byte by byte as a slow server would deliver it;
  * a flipped bit is a bad-mac). The real-peer test is test/interop/ssh-raw-client.test.ts.
  */
-import {createHash} from 'node:crypto'
+import {createHash, generateKeyPairSync, sign} from 'node:crypto'
 
 import {describe, expect, it} from 'vitest'
 
@@ -13,7 +13,8 @@ import {CIPHERS, createOpener, createSealer, deriveKey, directionKeys, MACS} fro
 import {parseKexinit, WireReader} from '../../src/probes/ssh/parse.js'
 import {authOnFirstConnection, hostKeyPlan, hostKeysFor} from '../../src/probes/ssh/raw-session.js'
 import type {KexinitLists} from '../../src/probes/ssh/types.js'
-import {mpint, mpintMagnitude, nameList} from '../../src/probes/ssh/wire.js'
+import {verifyHostKeySignature} from '../../src/probes/ssh/host-key-signature.js'
+import {mpint, mpintMagnitude, nameList, sshString} from '../../src/probes/ssh/wire.js'
 import {clientKexinitPayload} from '../../src/probes/ssh/kexinit.js'
 
 describe('wire encoders', () => {
@@ -167,5 +168,54 @@ describe('packet protection: every cipher × MAC seals and opens again', () => {
     const r = new WireReader(Buffer.concat([nameList(['x', 'y']), mpint(Buffer.from([0x90]))]), 'test')
     expect(r.nameList('l')).toEqual(['x', 'y'])
     expect(mpintMagnitude(r.string('m'))).toEqual(Buffer.from([0x90]))
+  })
+})
+
+describe('host key signature over the exchange hash', () => {
+  const h = createHash('sha256').update('an exchange hash').digest()
+  const jwk = (k: {export(o: {format: 'jwk'}): unknown}) => k.export({format: 'jwk'}) as Record<string, string>
+  const b = (x: string) => Buffer.from(x, 'base64url')
+
+  const ed = generateKeyPairSync('ed25519')
+  const edBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(b(jwk(ed.publicKey).x!))])
+  const edSig = (data: Buffer) => Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, data, ed.privateKey))])
+
+  const rsa = generateKeyPairSync('rsa', {modulusLength: 2048})
+  const rsaBlob = Buffer.concat([sshString('ssh-rsa'), mpint(b(jwk(rsa.publicKey).e!)), mpint(b(jwk(rsa.publicKey).n!))])
+  const rsaSig = (alg: string, hash: string, data: Buffer) => Buffer.concat([sshString(alg), sshString(sign(hash, data, rsa.privateKey))])
+
+  const ec = generateKeyPairSync('ec', {namedCurve: 'P-384'})
+  const ecBlob = Buffer.concat([sshString('ecdsa-sha2-nistp384'), sshString('nistp384'), sshString(Buffer.concat([Buffer.from([4]), b(jwk(ec.publicKey).x!), b(jwk(ec.publicKey).y!)]))])
+  const ecSig = (data: Buffer) => {
+    const p1363 = sign('sha384', data, {key: ec.privateKey, dsaEncoding: 'ieee-p1363'})
+    return Buffer.concat([sshString('ecdsa-sha2-nistp384'), sshString(Buffer.concat([mpint(p1363.subarray(0, 48)), mpint(p1363.subarray(48))]))])
+  }
+
+  it('valid for Ed25519, RSA (SHA-1, SHA-256, SHA-512) and ECDSA P-384 signatures over H', () => {
+    expect(verifyHostKeySignature('ssh-ed25519', edBlob, edSig(h), h)).toEqual({status: 'valid'})
+    expect(verifyHostKeySignature('ssh-rsa', rsaBlob, rsaSig('ssh-rsa', 'sha1', h), h)).toEqual({status: 'valid'})
+    expect(verifyHostKeySignature('rsa-sha2-256', rsaBlob, rsaSig('rsa-sha2-256', 'sha256', h), h)).toEqual({status: 'valid'})
+    expect(verifyHostKeySignature('rsa-sha2-512', rsaBlob, rsaSig('rsa-sha2-512', 'sha512', h), h)).toEqual({status: 'valid'})
+    expect(verifyHostKeySignature('ecdsa-sha2-nistp384', ecBlob, ecSig(h), h)).toEqual({status: 'valid'})
+  })
+
+  it('invalid over another hash, with another key, or of another algorithm than negotiated', () => {
+    const other = createHash('sha256').update('another exchange').digest()
+    expect(verifyHostKeySignature('ssh-ed25519', edBlob, edSig(other), h).status).toBe('invalid')
+    expect(verifyHostKeySignature('ecdsa-sha2-nistp384', ecBlob, ecSig(other), h).status).toBe('invalid')
+    // A key presented with a signature made by another key (a relay passing on someone else's key).
+    const otherEd = generateKeyPairSync('ed25519')
+    const foreign = Buffer.concat([sshString('ssh-ed25519'), sshString(sign(null, h, otherEd.privateKey))])
+    expect(verifyHostKeySignature('ssh-ed25519', edBlob, foreign, h).status).toBe('invalid')
+    expect(verifyHostKeySignature('rsa-sha2-512', rsaBlob, rsaSig('ssh-rsa', 'sha1', h), h)).toEqual({
+      status: 'invalid',
+      reason: 'signature of ssh-rsa where rsa-sha2-512 was negotiated',
+    })
+    expect(verifyHostKeySignature('ssh-ed25519', edBlob, Buffer.from([0, 0, 0, 9, 1]), h).status).toBe('invalid')
+  })
+
+  it('unchecked for a key type it does not know (the key is still recorded)', () => {
+    const blob = Buffer.concat([sshString('ssh-ed448'), sshString(Buffer.alloc(57, 1))])
+    expect(verifyHostKeySignature('ssh-ed448', blob, Buffer.concat([sshString('ssh-ed448'), sshString(Buffer.alloc(114))]), h)).toEqual({status: 'unchecked', reason: 'no signature check for ssh-ed448 keys'})
   })
 })

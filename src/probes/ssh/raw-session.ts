@@ -14,7 +14,8 @@ import {negotiate, negotiateKex} from './negotiate.js'
 import {CIPHERS, type DirectionAlgorithms} from './packet-protection.js'
 import {describePublicKey} from './parse.js'
 import {requestNoneAuth} from './raw-auth.js'
-import {RawSshConnection} from './raw-connection.js'
+import {RawSshConnection, type KeyExchangeResult} from './raw-connection.js'
+import {verifyHostKeySignature} from './host-key-signature.js'
 import type {SshAuthMethodsData, SshHostKeyInfo} from './types.js'
 
 /** Host-key algorithms that sign with the same RSA key: fetched once, reported for each. */
@@ -62,8 +63,16 @@ function describeDirection(d: DirectionAlgorithms): string {
 /** A host key as fetched: the observation's entry and, when obtained, the public key blob (kept as evidence). */
 export type FetchedHostKey = SshHostKeyInfo & {blob?: Buffer}
 
-function hostKeyInfo(algorithm: string, blob: Buffer): FetchedHostKey {
-  return {algorithm, ...describePublicKey(blob), blob}
+function hostKeyInfo(algorithm: string, kex: KeyExchangeResult): FetchedHostKey {
+  const signature = verifyHostKeySignature(algorithm, kex.hostKeyBlob, kex.signature, kex.exchangeHash)
+  return {
+    algorithm,
+    ...describePublicKey(kex.hostKeyBlob),
+    signature: signature.status,
+    signedWith: algorithm,
+    ...(signature.status === 'valid' ? {} : {signatureProblem: signature.reason}),
+    blob: kex.hostKeyBlob,
+  }
 }
 
 export type AuthOutcome = {ok: true; value: SshAuthMethodsData; readAt: string} | {ok: false; error: ProbeError; readAt: string}
@@ -82,7 +91,7 @@ async function keyThenAuth(ctx: ProbeContext, conn: RawSshConnection, grab: Kexi
   let hostKey: FetchedHostKey | undefined
   try {
     const result = await conn.keyExchange(kex)
-    hostKey = hostKeyInfo(algorithm, result.hostKeyBlob)
+    hostKey = hostKeyInfo(algorithm, result)
     if (!withAuth) return {hostKey}
     const n = negotiate(conn.lists, grab.lists)
     ctx.log(`ssh: raw session: kex ${kex}, host key ${algorithm}, ${describeDirection(n.clientToServer)} out, ${describeDirection(n.serverToClient)} in`)

@@ -85,6 +85,13 @@ export interface SshHostKeyInfo {
   curve?: string
   /** OpenSSH style: "SHA256:" + unpadded base64 of sha256(public key blob). */
   fingerprint?: string
+  /** The server's signature over the exchange hash with this key (RFC 4253 §8), checked: `valid` proves the server
+   *  holds the private key. The RSA algorithms share one fetch: the check is of the `signedWith` algorithm's signature. */
+  signature?: 'valid' | 'invalid' | 'unchecked'
+  /** The host-key algorithm whose signature was checked. */
+  signedWith?: string
+  /** Why the signature is invalid or was not checked. */
+  signatureProblem?: string
   /** Present when the key could not be obtained (e.g. "not supported by the client"). */
   error?: string
 }
