@@ -10,7 +10,7 @@ import {TOOL_NAME, toolVersion} from '../../evidence/version.js'
 import {ProbeError} from '../types.js'
 import {KEX_METHODS} from './kex-methods.js'
 import {CIPHERS, MACS} from './packet-protection.js'
-import {parseKexinit, SSH_MSG_KEXINIT, speaksSsh2, type BinaryPacket} from './parse.js'
+import {parseKexinit, SSH_MSG_KEXINIT, speaksSsh2} from './parse.js'
 import type {SshSocketReader} from './reader.js'
 import type {KexinitLists, SshIdentification} from './types.js'
 import {nameList} from './wire.js'
@@ -50,7 +50,8 @@ export interface KexinitGrab {
   identification: SshIdentification
   /** Absent for SSH-1-only servers. */
   lists?: KexinitLists
-  packet?: BinaryPacket
+  /** The server's SSH_MSG_KEXINIT payload (message byte included): evidence, and I_S of the exchange hash. */
+  payload?: Buffer
 }
 
 export function closeQuietly(socket: Socket): void {
@@ -71,6 +72,6 @@ export async function exchangeKexinit(socket: Socket, reader: SshSocketReader, s
     throw new ProbeError('unsupported-version', `server speaks SSH protocol ${identification.protocolVersion}`)
   }
   if (socket.writable) sendKexinit()
-  const packet = await reader.readKexinit()
-  return {identification, lists: parseKexinit(packet.payload), packet}
+  const payload = await reader.readKexinit()
+  return {identification, lists: parseKexinit(payload), payload}
 }

@@ -11,8 +11,8 @@ import {KEX_METHODS, type KexOutcome} from './kex-methods.js'
 import {clientIdentification, clientKexinitPayload, closeQuietly, exchangeKexinit, type KexinitGrab} from './kexinit.js'
 import {assertImplemented, type Negotiated} from './negotiate.js'
 import {createOpener, createSealer, directionKeys, type PacketSealer} from './packet-protection.js'
-import {buildPacket, SSH_MSG_DEBUG, SSH_MSG_DISCONNECT, SSH_MSG_IGNORE} from './parse.js'
-import {describeDisconnect, SshSocketReader} from './reader.js'
+import {buildPacket, SSH_MSG_DISCONNECT} from './parse.js'
+import {SshSocketReader} from './reader.js'
 import {message, sshString, uint32} from './wire.js'
 
 export const SSH_MSG_NEWKEYS = 21
@@ -49,17 +49,8 @@ export class RawSshConnection {
   }
 
   /** The next payload of type `type` (or one of them); IGNORE, DEBUG and `skip` types are passed over (a bounded number). */
-  async receive(type: number | readonly number[], stage: string, skip: readonly number[] = []): Promise<Buffer> {
-    const wanted = typeof type === 'number' ? [type] : type
-    for (let i = 0; i <= MAX_SKIPPED; i++) {
-      const payload = await this.reader.readPayload(stage)
-      const got = payload[0]
-      if (wanted.includes(got)) return payload
-      if (got === SSH_MSG_IGNORE || got === SSH_MSG_DEBUG || skip.includes(got)) continue
-      if (got === SSH_MSG_DISCONNECT) throw new ProbeError('disconnect', `server sent SSH_MSG_DISCONNECT ${stage}: ${describeDisconnect(payload)}`)
-      throw new ProbeError('protocol', `expected message type ${wanted.join(' or ')} ${stage}, got ${got}`)
-    }
-    throw new ProbeError('protocol', `more than ${MAX_SKIPPED} other packets ${stage}`)
+  receive(type: number | readonly number[], stage: string, skip: readonly number[] = []): Promise<Buffer> {
+    return this.reader.readMessage(typeof type === 'number' ? [type] : type, stage, skip, MAX_SKIPPED)
   }
 
   /** Identification and KEXINIT exchange. */
@@ -76,13 +67,13 @@ export class RawSshConnection {
     assertImplemented({kex})
     const method = KEX_METHODS.get(kex)!
     const grab = this.grab
-    if (!grab?.packet || !this.clientKexinit) throw new ProbeError('internal', 'key exchange before the KEXINIT exchange')
+    if (!grab?.payload || !this.clientKexinit) throw new ProbeError('internal', 'key exchange before the KEXINIT exchange')
     const outcome = await method.run({send: (p) => this.send(p), receive: (t, s) => this.receive(t, s)})
     const exchangeHash = createHash(method.hash)
       .update(sshString(clientIdentification()))
       .update(sshString(grab.identification.banner))
       .update(sshString(this.clientKexinit))
-      .update(sshString(grab.packet.payload))
+      .update(sshString(grab.payload))
       .update(sshString(outcome.hostKeyBlob))
       .update(outcome.hashFields)
       .update(outcome.sharedSecret)
@@ -105,7 +96,7 @@ export class RawSshConnection {
   /** A polite SSH_MSG_DISCONNECT (11: by application), then the socket is closed. */
   close(): void {
     try {
-      if (this.grab?.packet) this.send(message(SSH_MSG_DISCONNECT, uint32(11), sshString(''), sshString('')))
+      if (this.grab?.payload) this.send(message(SSH_MSG_DISCONNECT, uint32(11), sshString(''), sshString('')))
     } catch {
       // closing anyway
     }

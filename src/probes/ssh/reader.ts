@@ -24,7 +24,7 @@ import {
 import type {PacketOpener} from './packet-protection.js'
 import type {SshIdentification} from './types.js'
 
-/** Packets skipped (IGNORE / DEBUG) before KEXINIT at most. */
+/** Packets skipped (IGNORE / DEBUG) at most while waiting for a message (readMessage's default). */
 const MAX_SKIPPED_PACKETS = 8
 
 export class SshSocketReader {
@@ -196,19 +196,25 @@ export class SshSocketReader {
     }
   }
 
-  /** Reads packets until SSH_MSG_KEXINIT, skipping IGNORE and DEBUG; DISCONNECT and others are errors. */
-  async readKexinit(): Promise<BinaryPacket> {
-    for (let i = 0; i <= MAX_SKIPPED_PACKETS; i++) {
-      const packet = await this.readPacket('while waiting for SSH_MSG_KEXINIT')
-      const type = packet.payload[0]
-      if (type === SSH_MSG_KEXINIT) return packet
-      if (type === SSH_MSG_IGNORE || type === SSH_MSG_DEBUG) continue
-      if (type === SSH_MSG_DISCONNECT) {
-        throw new ProbeError('disconnect', `server sent SSH_MSG_DISCONNECT before KEXINIT: ${describeDisconnect(packet.payload)}`)
-      }
-      throw new ProbeError('protocol', `expected SSH_MSG_KEXINIT (20), got message type ${type}`)
+  /**
+   * Reads payloads until one of type `wanted`, passing over IGNORE, DEBUG and the `skip` types (at most
+   * `maxSkipped` of them); SSH_MSG_DISCONNECT and any other type are errors that name `stage`.
+   */
+  async readMessage(wanted: readonly number[], stage: string, skip: readonly number[] = [], maxSkipped = MAX_SKIPPED_PACKETS): Promise<Buffer> {
+    for (let i = 0; i <= maxSkipped; i++) {
+      const payload = await this.readPayload(stage)
+      const type = payload[0]
+      if (wanted.includes(type)) return payload
+      if (type === SSH_MSG_IGNORE || type === SSH_MSG_DEBUG || skip.includes(type)) continue
+      if (type === SSH_MSG_DISCONNECT) throw new ProbeError('disconnect', `server sent SSH_MSG_DISCONNECT ${stage}: ${describeDisconnect(payload)}`)
+      throw new ProbeError('protocol', `expected message type ${wanted.join(' or ')} ${stage}, got ${type}`)
     }
-    throw new ProbeError('protocol', `more than ${MAX_SKIPPED_PACKETS} IGNORE/DEBUG packets before SSH_MSG_KEXINIT`)
+    throw new ProbeError('protocol', `more than ${maxSkipped} other packets ${stage}`)
+  }
+
+  /** The server's SSH_MSG_KEXINIT payload (IGNORE and DEBUG before it skipped). */
+  readKexinit(): Promise<Buffer> {
+    return this.readMessage([SSH_MSG_KEXINIT], 'before SSH_MSG_KEXINIT')
   }
 }
 
@@ -217,7 +223,7 @@ function hex(buf: Buffer, n = 16): string {
   return buf.length > n ? `${head} …` : head
 }
 
-export function describeDisconnect(payload: Buffer): string {
+function describeDisconnect(payload: Buffer): string {
   if (payload.length < 9) return 'truncated'
   const reason = payload.readUInt32BE(1)
   const len = payload.readUInt32BE(5)

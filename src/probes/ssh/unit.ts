@@ -60,7 +60,7 @@ export function kexinitData(g: KexinitGrab): SshKexinitData {
 
 export function kexinitArtifacts(g: KexinitGrab): ArtifactInput[] {
   const out: ArtifactInput[] = [{kind: 'ssh-banner', encoding: 'utf8', content: g.identification.banner}]
-  if (g.packet) out.push({kind: 'ssh-kexinit', encoding: 'hex', content: g.packet.payload.toString('hex')})
+  if (g.payload) out.push({kind: 'ssh-kexinit', encoding: 'hex', content: g.payload.toString('hex')})
   return out
 }
 
