@@ -4,6 +4,7 @@
  * it. The reader is strict and bounded: every length is checked against the enclosing element, and any
  * inconsistency throws ProbeError('malformed', …) — never an out-of-range read.
  */
+import {tlv} from '../../util/der.js'
 import {ProbeError} from '../types.js'
 
 export const TAG = {
@@ -26,16 +27,7 @@ export const MAX_LENGTH_OCTETS = 8
 
 export const USM_STATS_UNKNOWN_ENGINE_IDS = '1.3.6.1.6.3.15.1.1.4.0'
 
-function encodeLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n])
-  const bytes: number[] = []
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff)
-  return Buffer.from([0x80 | bytes.length, ...bytes])
-}
-
-export function tlv(tag: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), encodeLength(body.length), body])
-}
+export {tlv}
 
 export function berInt(value: number): Buffer {
   const bytes: number[] = []

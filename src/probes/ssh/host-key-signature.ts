@@ -5,6 +5,7 @@
  */
 import {createPublicKey, verify, type KeyObject} from 'node:crypto'
 
+import {derUnsignedInteger, tlv} from '../../util/der.js'
 import {WireReader} from './parse.js'
 import {mpintMagnitude} from './wire.js'
 
@@ -29,15 +30,10 @@ function padTo(bytes: Buffer, length: number): Buffer {
 
 /** DER of a DSA SubjectPublicKeyInfo (Node's JWK has no DSA). */
 function dsaSpki(p: Buffer, q: Buffer, g: Buffer, y: Buffer): Buffer {
-  const len = (n: number): Buffer => (n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]))
-  const tlv = (tag: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([tag]), len(body.length), body])
-  const int = (v: Buffer): Buffer => {
-    const m = mpintMagnitude(v)
-    return tlv(0x02, m[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), m]) : m)
-  }
+  const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items))
   const dsaOid = Buffer.from('06072a8648ce380401', 'hex') // 1.2.840.10040.4.1
-  const algorithm = tlv(0x30, Buffer.concat([dsaOid, tlv(0x30, Buffer.concat([int(p), int(q), int(g)]))]))
-  return tlv(0x30, Buffer.concat([algorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), int(y)]))]))
+  const algorithm = seq(dsaOid, seq(derUnsignedInteger(p), derUnsignedInteger(q), derUnsignedInteger(g)))
+  return seq(algorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), derUnsignedInteger(y)])))
 }
 
 /**
@@ -48,11 +44,13 @@ export function verifyHostKeySignature(hostKeyAlgorithm: string, hostKeyBlob: Bu
   let keyType: string
   let signatureAlgorithm: string
   let signature: Buffer
+  // The key blob's fields after its type are read below, from the same cursor.
+  const k = new WireReader(hostKeyBlob, 'public key blob', 'malformed-key')
   try {
     const sig = new WireReader(signatureBlob, 'host key signature', 'malformed-signature')
     signatureAlgorithm = sig.string('signature algorithm').toString('latin1')
     signature = sig.string('signature')
-    keyType = new WireReader(hostKeyBlob, 'public key blob', 'malformed-key').string('key type').toString('latin1')
+    keyType = k.string('key type').toString('latin1')
   } catch (err) {
     return {status: 'invalid', reason: (err as Error).message}
   }
@@ -60,8 +58,6 @@ export function verifyHostKeySignature(hostKeyAlgorithm: string, hostKeyBlob: Bu
     return {status: 'invalid', reason: `signature of ${signatureAlgorithm} where ${hostKeyAlgorithm} was negotiated`}
   }
   try {
-    const k = new WireReader(hostKeyBlob, 'public key blob', 'malformed-key')
-    k.string('key type')
     let key: KeyObject
     let ok: boolean
     if (keyType === 'ssh-ed25519') {
