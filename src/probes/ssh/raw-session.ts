@@ -127,22 +127,30 @@ export async function fetchHostKey(ctx: ProbeContext, algorithm: string, withAut
  * sooner on loopback); with one or two, the first does both.
  */
 export function authOnFirstConnection(offered: readonly string[]): boolean {
-  return hostKeyPlan(offered).length <= 2 || !CLIENT_HOST_KEY_ALGORITHMS.some((a) => offered.includes(a))
+  return hostKeyPlan(offered).length <= 2 || firstConnectionHostKey(offered) === undefined
+}
+
+/** The host-key algorithm the first connection negotiates (RFC 4253 §7.1: the first of its list the server offers). */
+export function firstConnectionHostKey(offered: readonly string[]): string | undefined {
+  return CLIENT_HOST_KEY_ALGORITHMS.find((a) => offered.includes(a))
+}
+
+/** Each offered algorithm (once, in offer order) and the algorithm fetched for it: itself, or for the RSA ones the
+ *  strongest offered RSA signature algorithm (one key signs for all three). */
+function fetchedAs(offered: readonly string[]): Map<string, string> {
+  const rsa = RSA_HOST_KEY_ALGORITHMS.find((a) => offered.includes(a))
+  return new Map(offered.map((a) => [a, RSA_HOST_KEY_ALGORITHMS.includes(a) ? (rsa as string) : a]))
 }
 
 /** One fetch per distinct key, RSA through the strongest offered RSA signature algorithm, in offer order. */
 export function hostKeyPlan(offered: readonly string[]): string[] {
-  const unique = [...new Set(offered)]
-  const rsa = RSA_HOST_KEY_ALGORITHMS.find((a) => unique.includes(a))
-  return [...new Set(unique.map((a) => (RSA_HOST_KEY_ALGORITHMS.includes(a) ? (rsa as string) : a)))]
+  return [...new Set(fetchedAs(offered).values())]
 }
 
 /** The keys for every offered algorithm from the fetched ones (the RSA algorithms share the RSA key). */
 export function hostKeysFor(offered: readonly string[], fetched: ReadonlyMap<string, FetchedHostKey>): SshHostKeyInfo[] {
-  const unique = [...new Set(offered)]
-  const rsa = RSA_HOST_KEY_ALGORITHMS.find((a) => unique.includes(a))
-  return unique.map((algorithm) => {
-    const r = fetched.get(RSA_HOST_KEY_ALGORITHMS.includes(algorithm) ? (rsa as string) : algorithm)
+  return [...fetchedAs(offered)].map(([algorithm, fetchedWith]) => {
+    const r = fetched.get(fetchedWith)
     if (!r) return {algorithm, error: 'not fetched'}
     const {blob: _blob, ...info} = r
     return {...info, algorithm}

@@ -8,8 +8,8 @@
  */
 import type {ObservationError} from '../../evidence/types.js'
 import {ProbeError, type ArtifactInput, type ProbeContext, type ProbeEmission, type ProbeUnit} from '../types.js'
-import {CLIENT_HOST_KEY_ALGORITHMS, type KexinitGrab} from './kexinit.js'
-import {authOnFirstConnection, fetchHostKey, firstSession, hostKeyArtifacts, hostKeyPlan, hostKeysFor, type AuthOutcome, type FetchedHostKey} from './raw-session.js'
+import type {KexinitGrab} from './kexinit.js'
+import {authOnFirstConnection, fetchHostKey, firstConnectionHostKey, firstSession, hostKeyArtifacts, hostKeyPlan, hostKeysFor, type AuthOutcome, type FetchedHostKey} from './raw-session.js'
 import {
   P_SSH_AUTH_METHODS,
   P_SSH_HOSTKEYS,
@@ -122,9 +122,9 @@ export const sshProbeUnit: ProbeUnit = {
     const offered = grab.lists.hostKey
     const plan = hostKeyPlan(offered)
     const fetched = new Map<string, FetchedHostKey>()
-    // The first connection obtains the key of the algorithm it negotiates: the first of its list the server offers.
-    // The `none` request rides on it, or on the first other connection when it would hold up a third key.
-    const firstAlgorithm = CLIENT_HOST_KEY_ALGORITHMS.find((a) => offered.includes(a))
+    // The first connection obtains the key of the algorithm it negotiates. The `none` request rides on it, or on the
+    // first other connection when it would hold up a third key.
+    const firstAlgorithm = firstConnectionHostKey(offered)
     const others = plan.filter((a) => a !== firstAlgorithm)
     const authWith = authOnFirstConnection(offered) ? undefined : others[0]
     const [rest, otherAuth] = await Promise.all([
