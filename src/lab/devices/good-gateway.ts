@@ -3,7 +3,7 @@
  * cipher order, groups X25519/P-256/P-384, RSA-2048 SHA-256 leaf from the lab CA valid for 90 days.
  * Expected to pass every TLS check when the lab CA is the trust anchor.
  */
-import {createServer} from 'node:tls'
+import {createServer, type TlsOptions} from 'node:tls'
 
 import {issueLeaf} from '../ca.js'
 import {listenTracked, SECOND_SERVICE_PORT_OFFSET, startServices} from '../server.js'
@@ -21,6 +21,20 @@ export const GOOD_GATEWAY_CIPHERS = [
 ].join(':')
 
 export const GOOD_GATEWAY_GROUPS = 'X25519:P-256:P-384'
+
+/** The good gateway's TLS server settings for a leaf (TLS 1.2–1.3, its AEAD suites in its order, its groups): the
+ *  lab's well-configured TLS, shared by the devices that should pass the TLS checks. */
+export function goodGatewayTlsOptions(leaf: {keyPem: string; certPem: string}): TlsOptions {
+  return {
+    key: leaf.keyPem,
+    cert: leaf.certPem,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ciphers: GOOD_GATEWAY_CIPHERS,
+    honorCipherOrder: true,
+    ecdhCurve: GOOD_GATEWAY_GROUPS,
+  }
+}
 
 /** Modern OpenSSH-like defaults: no SHA-1, no CBC, ETM MACs, key-only login, no version in the banner. */
 export const GOOD_GATEWAY_SSH: LabSshConfig = {
@@ -47,15 +61,7 @@ function goodGatewaySample(name: string, purpose: string, portOffset: number, de
     async start({host, port}) {
       // The certificate names the address the gateway listens on (127.0.0.1, or a loopback address of its own).
       const leaf = issueLeaf({purpose, commonName: 'good-gateway.lab', keyBits: 2048, days: 90, ips: [host]})
-      const server = createServer({
-        key: leaf.keyPem,
-        cert: leaf.certPem,
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.3',
-        ciphers: GOOD_GATEWAY_CIPHERS,
-        honorCipherOrder: true,
-        ecdhCurve: GOOD_GATEWAY_GROUPS,
-      })
+      const server = createServer(goodGatewayTlsOptions(leaf))
       server.on('tlsClientError', () => {})
       server.on('secureConnection', (socket) => {
         socket.on('error', () => {})

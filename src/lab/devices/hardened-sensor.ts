@@ -9,7 +9,7 @@ import {createServer} from 'node:tls'
 import {issueLeaf} from '../ca.js'
 import {brokerSession} from '../mqtt-broker.js'
 import {listenTracked, startServices} from '../server.js'
-import {GOOD_GATEWAY_CIPHERS, GOOD_GATEWAY_GROUPS} from './good-gateway.js'
+import {goodGatewayTlsOptions} from './good-gateway.js'
 import type {LabDeviceDefinition} from './types.js'
 
 export const hardenedSensor: LabDeviceDefinition = {
@@ -20,7 +20,7 @@ export const hardenedSensor: LabDeviceDefinition = {
   async start({host, port}) {
     const leaf = issueLeaf({purpose: 'hardened-sensor', commonName: 'hardened-sensor.lab', keyBits: 2048, days: 90, ips: [host]})
     const credentials = {username: 'sensor', password: randomBytes(18).toString('base64url')}
-    const server = createServer({key: leaf.keyPem, cert: leaf.certPem, minVersion: 'TLSv1.2', ciphers: GOOD_GATEWAY_CIPHERS, honorCipherOrder: true, ecdhCurve: GOOD_GATEWAY_GROUPS})
+    const server = createServer(goodGatewayTlsOptions(leaf))
     server.on('tlsClientError', () => {})
     server.on('secureConnection', (socket) => {
       socket.on('error', () => {})

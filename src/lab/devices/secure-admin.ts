@@ -11,7 +11,7 @@ import {createServer as createHttpsServer} from 'node:https'
 
 import {issueLeaf} from '../ca.js'
 import {formatHostForUri, listenTracked, SECOND_SERVICE_PORT_OFFSET, startServices} from '../server.js'
-import {GOOD_GATEWAY_CIPHERS, GOOD_GATEWAY_GROUPS} from './good-gateway.js'
+import {goodGatewayTlsOptions} from './good-gateway.js'
 import type {LabDeviceDefinition, StartedDevice} from './types.js'
 
 export const SECURE_ADMIN_HSTS = 'max-age=31536000; includeSubDomains'
@@ -68,18 +68,7 @@ export const secureAdmin: LabDeviceDefinition = {
   portOffset: 11,
   async start({host, port}) {
     const leaf = issueLeaf({purpose: 'secure-admin', commonName: 'secure-admin.lab', keyBits: 2048, days: 90})
-    const https = createHttpsServer(
-      {
-        key: leaf.keyPem,
-        cert: leaf.certPem,
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.3',
-        ciphers: GOOD_GATEWAY_CIPHERS,
-        honorCipherOrder: true,
-        ecdhCurve: GOOD_GATEWAY_GROUPS,
-      },
-      handleHttps,
-    )
+    const https = createHttpsServer(goodGatewayTlsOptions(leaf), handleHttps)
     https.on('tlsClientError', () => {})
     let httpsPort = 0
     const startHttps = async (): Promise<StartedDevice> => {
