@@ -5,11 +5,11 @@ import {describe, expect, it} from 'vitest'
 
 import type {Declaration} from '../../src/declaration/types.js'
 import type {Finding} from '../../src/evidence/types.js'
-import {ConfigError} from '../../src/profiles/errors.js'
 import {loadProfileFile, resolveProfile} from '../../src/profiles/loader.js'
 import {requirementCoverage} from '../../src/requirements/coverage.js'
 import {evaluateRequirement} from '../../src/requirements/evaluate.js'
 import type {ObservedServices, RequirementDef, RequirementInputs} from '../../src/requirements/types.js'
+import {configErrorDetails} from '../helpers/config-error.js'
 
 const f = (check: string, outcome: Finding['outcome'], service = 'ssh://192.0.2.1:22', message = `${check} ${outcome}`): Finding => ({
   check, title: check, outcome, severity: 'high', service, message, evidence: [`obs-${check}`], references: [],
@@ -148,14 +148,7 @@ describe('whole-standard profiles', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg17scan-req-'))
     const file = join(dir, 'p.yaml')
     writeFileSync(file, 'id: t\nversion: "1"\ntitle: T\ndescription: D\nstandard: {name: S, source: here}\nchecks:\n  - family: ssh\nrequirements:\n  - id: R-1\n    title: ok\n    rule: checks\n    checks: [ssh.kex.weak]\n  - id: R-2\n    title: no rule\n')
-    let error: unknown
-    try {
-      loadProfileFile(file)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(ConfigError)
-    expect((error as ConfigError).details.join('\n')).toContain(`${file}:13:5 /requirements/1/rule: must have required property 'rule'`)
+    expect(configErrorDetails(() => loadProfileFile(file))).toContain(`${file}:13:5 /requirements/1/rule: must have required property 'rule'`)
   })
 
   it('profiles validate rejects a requirement check the profile does not select', () => {

@@ -14,6 +14,7 @@ import {SEVERITIES} from '../../src/evidence/types.js'
 import {ConfigError} from '../../src/profiles/errors.js'
 import {loadProfileFile, resolveProfile} from '../../src/profiles/loader.js'
 import {DEFAULT_THRESHOLDS} from '../../src/profiles/thresholds.js'
+import {configErrorDetails} from '../helpers/config-error.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'sg17scan-conditions-'))
 const HEADER = 'id: test-profile\nversion: "1"\ntitle: T\ndescription: D\n'
@@ -71,14 +72,7 @@ describe('severity per condition, set by the profile', () => {
 
   it('profiles validate rejects an unknown condition or severity with file, line and field', () => {
     const unknown = profile('bad-condition.yaml', 'checks:\n  - id: http.unauth.sensitive-endpoint\n    conditions:\n      credential-field: high\n')
-    let error: unknown
-    try {
-      unknown.load()
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(ConfigError)
-    expect((error as ConfigError).details.join('\n')).toContain(`${unknown.file}:8:7 /checks/0/conditions/credential-field: no condition 'credential-field' on check http.unauth.sensitive-endpoint (known: credential-fields)`)
+    expect(configErrorDetails(() => unknown.load())).toContain(`${unknown.file}:8:7 /checks/0/conditions/credential-field: no condition 'credential-field' on check http.unauth.sensitive-endpoint (known: credential-fields)`)
     const badSeverity = profile('bad-severity.yaml', 'checks:\n  - id: http.unauth.sensitive-endpoint\n    conditions:\n      credential-fields: huge\n')
     expect(() => badSeverity.load()).toThrow(ConfigError)
   })
