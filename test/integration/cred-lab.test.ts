@@ -9,6 +9,7 @@ import {scanDevices} from '../../src/engine/scan.js'
 import type {Device, Report} from '../../src/evidence/types.js'
 import {startLab, type RunningLab} from '../../src/lab/index.js'
 import type {CredAttemptsData} from '../../src/probes/cred/types.js'
+import {deviceNamed} from '../helpers/report.js'
 
 const DEVICES = ['default-router', 'netgear-ap', 'open-door', 'strong-hub', 'locking-camera']
 const DELAY_MS = 40
@@ -28,11 +29,7 @@ afterAll(async () => {
   await lab?.stop()
 })
 
-function device(name: string): Device {
-  const d = report.devices.find((x) => x.name === name)
-  if (!d) throw new Error(`no device ${name}`)
-  return d
-}
+const device = (name: string): Device => deviceNamed(report, name)
 
 function outcome(name: string, check: string, protocol: string): string | undefined {
   const d = device(name)

@@ -16,6 +16,7 @@ import {mqttLoginMethod} from '../../src/probes/cred/mqtt-login.js'
 import type {CredAttemptsData} from '../../src/probes/cred/types.js'
 import {expectWithinBound} from '../helpers/bounds.js'
 import {makeProbeContext} from '../helpers/probe-context.js'
+import {deviceNamed} from '../helpers/report.js'
 
 let lab: RunningLab
 let report: Report
@@ -32,11 +33,7 @@ afterAll(async () => {
   await lab?.stop()
 })
 
-function device(name: string): Device {
-  const d = report.devices.find((x) => x.name === name)
-  if (!d) throw new Error(`no device ${name}`)
-  return d
-}
+const device = (name: string): Device => deviceNamed(report, name)
 
 const outcome = (name: string, check: string) => device(name).findings.find((f) => f.check === check)
 const attempts = (name: string) => device(name).observations.find((o) => o.probe === 'cred.attempts')?.data as unknown as CredAttemptsData
