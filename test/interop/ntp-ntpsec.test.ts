@@ -10,7 +10,6 @@
  *  - `restrict … noquery`: time requests answered, no control query: ntp.mode6.exposed passes; ntpq times out.
  * Both namespaces run at once. A missing ntpd/ntpq/nmap fails the suite (apt-get install ntpsec nmap).
  */
-import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -19,6 +18,7 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {interopSuite, TOOLS, toolPath} from '../helpers/interop-tools.js'
+import {lastJsonLine, runInNetNamespace} from '../helpers/netns.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const CHILD = fileURLToPath(new URL('./ntp-namespace-child.mts', import.meta.url))
@@ -36,7 +36,7 @@ const CONF = {
   noquery: ['restrict default kod nomodify nopeer noquery limited', 'restrict 127.0.0.1 kod limited nomodify nopeer noquery', 'restrict ::1 kod limited nomodify nopeer noquery'],
 }
 
-function session(dir: string, name: keyof typeof CONF): Promise<Session> {
+async function session(dir: string, name: keyof typeof CONF): Promise<Session> {
   const conf = join(dir, `${name}.conf`)
   writeFileSync(conf, [`driftfile ${join(dir, `${name}.drift`)}`, ...CONF[name], 'interface ignore wildcard', 'interface listen 127.0.0.1', ''].join('\n'))
   const script = [
@@ -55,23 +55,11 @@ function session(dir: string, name: keyof typeof CONF): Promise<Session> {
     `echo ${MARK}`,
     `cat ${join(dir, `${name}.log`)}`,
   ].join('\n')
-  return new Promise((resolve, reject) => {
-    const child = spawn(toolPath(TOOLS.unshare), ['--map-root-user', '--net', 'sh', '-c', script], {stdio: ['ignore', 'pipe', 'pipe'], detached: true})
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    // Hang guard: the whole namespace session is killed (process group) after 25 s.
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 25_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      const [ours, ntpq, nmap, log] = out.split(`${MARK}\n`)
-      const line = ours.trim().split('\n').filter((l) => l.startsWith('{')).pop()
-      if (!line) return reject(new Error(`${name}: no probe output (exit ${code}): ${out}\n${err}`))
-      resolve({ours: JSON.parse(line), ntpq: ntpq ?? '', nmap: nmap ?? '', log: log ?? ''})
-    })
-  })
+  const {code, stdout: out, stderr: err} = await runInNetNamespace(script)
+  const [ours, ntpq, nmap, log] = out.split(`${MARK}\n`)
+  const report = lastJsonLine(ours)
+  if (report === undefined) throw new Error(`${name}: no probe output (exit ${code}): ${out}\n${err}`)
+  return {ours: report as Session['ours'], ntpq: ntpq ?? '', nmap: nmap ?? '', log: log ?? ''}
 }
 
 /** `name: value` lines of nmap's ntp-info output. */

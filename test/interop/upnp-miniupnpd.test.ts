@@ -9,7 +9,6 @@
  * credentials, so upnp.igd.control-exposed fails; miniupnpd logged that one read-only action and no other.
  * A missing miniupnpd/nmap fails the suite (apt-get install miniupnpd nmap).
  */
-import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -18,6 +17,7 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {interopSuite, TOOLS, toolPath} from '../helpers/interop-tools.js'
+import {lastJsonLine, runInNetNamespace} from '../helpers/netns.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const CHILD = fileURLToPath(new URL('./upnp-namespace-child.mts', import.meta.url))
@@ -50,25 +50,12 @@ interopSuite('UPnP IGD vs miniupnpd (in a network namespace, nmap upnp-info)', [
       `echo ${MARK}`,
       `cat ${logFile}`,
     ].join('\n')
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(toolPath(TOOLS.unshare), ['--map-root-user', '--net', 'sh', '-c', script], {stdio: ['ignore', 'pipe', 'pipe'], detached: true})
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (d) => (stdout += d))
-      child.stderr.on('data', (d) => (stderr += d))
-      // Hang guard: the whole namespace session is killed (process group) after 25 s.
-      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 25_000)
-      child.on('error', reject)
-      child.on('close', (code) => {
-        clearTimeout(timer)
-        if (!stdout.includes(MARK)) reject(new Error(`namespace session failed (exit ${code}): ${stdout}\n${stderr}`))
-        else resolve(stdout)
-      })
-    })
+    const {code, stdout: out, stderr} = await runInNetNamespace(script)
+    if (!out.includes(MARK)) throw new Error(`namespace session failed (exit ${code}): ${out}\n${stderr}`)
     const [probe, nmapOut, logOut] = out.split(`${MARK}\n`)
-    const line = probe.trim().split('\n').filter((l) => l.startsWith('{')).pop()
-    if (!line) throw new Error(`no probe output: ${probe}`)
-    ours = JSON.parse(line)
+    const report = lastJsonLine(probe)
+    if (report === undefined) throw new Error(`no probe output: ${probe}`)
+    ours = report as typeof ours
     nmap = nmapOut ?? ''
     log = logOut ?? ''
   }, 40_000)
