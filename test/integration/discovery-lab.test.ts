@@ -4,8 +4,6 @@
  * scan as if its URI had been given. Before this, a bare host tried 7 fixed ports and found none of the lab's
  * ephemeral ones (scan.reachability error).
  */
-import {spawn, type ChildProcess} from 'node:child_process'
-import {connect, type Socket} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -19,7 +17,7 @@ import {Semaphore} from '../../src/engine/semaphore.js'
 import type {Observation} from '../../src/evidence/types.js'
 import {type RunningLab, startLab} from '../../src/lab/index.js'
 import type {NetServicesData} from '../../src/probes/identify/types.js'
-import {freshLoopback, notWildcard} from '../helpers/loopback.js'
+import {filteredLoopbackPort, freshLoopback, notWildcard} from '../helpers/loopback.js'
 import {exposureEmission} from '../../src/exposure/derive.js'
 import type {ExposureData} from '../../src/exposure/types.js'
 
@@ -100,25 +98,16 @@ describe('bare-host discovery of lab devices', () => {
 })
 
 describe('open, closed and filtered told apart', () => {
-  let perl: ChildProcess
-  let held: Socket | undefined
+  let filtered: {port: number; close(): void} | undefined
   let listenPort = 0
   const host = freshLoopback()
   beforeAll(async () => {
     // A listener with a zero backlog that never accepts: once one connection waits in its queue, Linux drops
     // further SYNs — the behaviour of a filtering firewall, reproducible on loopback without root.
-    perl = spawn('perl', ['-MSocket', '-e', `socket(my $s, PF_INET, SOCK_STREAM, 0) or die; bind($s, pack_sockaddr_in(0, inet_aton("${host}"))) or die; listen($s, 0) or die; my ($p) = unpack_sockaddr_in(getsockname($s)); $| = 1; print "$p\\n"; sleep 60`])
-    listenPort = await new Promise<number>((resolve, reject) => {
-      perl.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
-      perl.once('error', reject)
-    })
-    held = connect({host, port: listenPort})
-    await new Promise((r) => held!.once('connect', r))
+    filtered = await filteredLoopbackPort(host, 60)
+    listenPort = filtered.port
   })
-  afterAll(() => {
-    held?.destroy()
-    perl?.kill()
-  })
+  afterAll(() => filtered?.close())
 
   for (const forceSocket of [false, true]) {
     it(`${forceSocket ? 'net.Socket' : 'libuv handle'}: refused is closed, a dropped SYN is filtered after a retry`, async () => {

@@ -4,24 +4,23 @@
  * filtered with the same reasons), and a machine out of file descriptors (ulimit -n) slows the scan down instead
  * of calling ports filtered.
  */
-import {type ChildProcess, execFile, spawn} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {connect, createServer, type Server, type Socket} from 'node:net'
+import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {freshLoopback} from '../helpers/loopback.js'
+import {filteredLoopbackPort, freshLoopback} from '../helpers/loopback.js'
 
 const DIST = resolve('dist/src/engine/ports/tcp-scan.js')
 const host = freshLoopback()
 const servers: Server[] = []
 const open: number[] = []
 let filteredPort = 0
-let perl: ChildProcess
-let held: Socket | undefined
+let filtered: {port: number; close(): void} | undefined
 let script: string
 
 interface Summary {
@@ -63,18 +62,12 @@ console.log(JSON.stringify({open: r.open.map((p) => p.port), closed: r.closed.le
     open.push((s.address() as {port: number}).port)
   }
   // A zero-backlog listener holding one queued connection drops further SYNs: a filtered port without root.
-  perl = spawn('perl', ['-MSocket', '-e', `socket(my $s, PF_INET, SOCK_STREAM, 0) or die; bind($s, pack_sockaddr_in(0, inet_aton("${host}"))) or die; listen($s, 0) or die; my ($p) = unpack_sockaddr_in(getsockname($s)); $| = 1; print "$p\\n"; sleep 120`])
-  filteredPort = await new Promise<number>((r, reject) => {
-    perl.stdout!.once('data', (d: Buffer) => r(Number(d.toString().trim())))
-    perl.once('error', reject)
-  })
-  held = connect({host, port: filteredPort})
-  await new Promise((r) => held!.once('connect', r))
+  filtered = await filteredLoopbackPort(host, 120)
+  filteredPort = filtered.port
 }, 30_000)
 
 afterAll(async () => {
-  held?.destroy()
-  perl?.kill()
+  filtered?.close()
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))
 })
 
