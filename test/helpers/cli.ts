@@ -15,6 +15,9 @@ export function runCli(args: string[], options: {cwd?: string; timeoutMs?: numbe
     const child = spawn(process.execPath, [RUN, ...args], {cwd: options.cwd, env: {...process.env, NODE_ENV: 'production'}})
     let stdout = ''
     let stderr = ''
+    // Decoded as a stream: a chunk boundary may fall inside a multi-byte character ('§' in a reference clause).
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)

@@ -12,6 +12,9 @@ export function runInNetNamespace(script: string, timeoutMs = 25_000): Promise<{
     const child = spawn(toolPath(TOOLS.unshare), ['--map-root-user', '--net', 'sh', '-c', script], {stdio: ['ignore', 'pipe', 'pipe'], detached: true})
     let stdout = ''
     let stderr = ''
+    // Decoded as a stream: a chunk boundary may fall inside a multi-byte character ('§' in a reference clause).
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs)

@@ -54,6 +54,9 @@ function runLogged(args: string[], env: Record<string, string> = {}): Promise<Lo
     const child = spawn(process.execPath, ['--import', PRELOAD, RUN, ...args], {env: {...process.env, ...env, NODE_ENV: 'production', SG17SCAN_LOAD_LOG: log}})
     let stdout = ''
     let stderr = ''
+    // Decoded as a stream: a chunk boundary may fall inside a multi-byte character ('§' in a reference clause).
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
